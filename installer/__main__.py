@@ -1,0 +1,5 @@
+import sys
+
+from installer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,157 @@
+"""Entry point: parse, resolve settings, dispatch to one module per verb, turn the outcome into an exit code.
+
+`--help` and `--version` answer before anything heavy (requests, rich, the OpenPGP library) is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from installer import __version__
+from installer.cmdline import VERBS, parse
+from installer.errors import ExitCode, SetupError
+from installer.messages import set_language, t
+
+log = logging.getLogger("installer.cli")
+
+
+def _verb_runner(verb: str) -> Callable[..., Any]:
+    # Imported explicitly, one by one: PyInstaller cannot follow imports by string.
+    if verb == "install":
+        from installer.operations import install as module
+    elif verb == "upgrade":
+        from installer.operations import upgrade as module
+    elif verb == "rollback":
+        from installer.operations import rollback as module
+    elif verb == "recover":
+        from installer.operations import recover as module
+    elif verb == "status":
+        from installer.operations import status as module
+    elif verb == "uninstall":
+        from installer.operations import uninstall as module
+    elif verb == "check":
+        from installer.operations import check as module
+    elif verb == "download":
+        from installer.operations import download as module
+    elif verb == "repair":
+        from installer.operations import repair as module
+    elif verb == "adopt":
+        from installer.operations import adopt as module
+    elif verb == "wizard":
+        from installer import wizard as module
+    else:
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=verb))
+    return module.run
+
+
+def _load_state(folder: Path) -> dict[str, Any]:
+    from installer import state
+    from installer.layout import Layout
+
+    try:
+        recorded = state.load(Layout(folder).state_file)
+    except (OSError, ValueError, TypeError):
+        return {}
+    return recorded.recorded_settings() if recorded else {}
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    json_wanted = any(a.lower() in ("/json", "--json") for a in argv)
+    try:
+        inv = parse(argv)
+    except SetupError as exc:
+        return _fail_early(exc, json_wanted, None)
+    if inv.flag("help"):
+        print(t("cli.usage"))
+        return ExitCode.OK
+    if inv.flag("version"):
+        print(f"setup {__version__}")
+        return ExitCode.OK
+    if inv.verb is not None and not VERBS[inv.verb].built:
+        return _fail_early(SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=inv.verb)),
+                           json_wanted, inv.verb)
+
+    from installer import logsetup
+    from installer.settings import resolve
+    from installer.ui import UI
+
+    try:
+        settings = resolve(inv, load_state=_load_state)
+    except SetupError as exc:
+        return _fail_early(exc, json_wanted, inv.verb)
+    set_language(settings.lang)
+    logsetup.register_secret(settings.service_password)
+    logsetup.register_secret(settings.keystore_password)
+    interactive = inv.verb is None
+    quiet = settings.quiet or settings.json
+    logsetup.start(settings.log, logging.INFO if quiet and not interactive else None)
+    ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
+    log.info("setup %s: %s", __version__, logsetup.redact(" ".join(argv)) or "(guided install)")
+    for note in settings.notes:
+        ui.warn(note)
+
+    verb = inv.verb or "wizard"
+    try:
+        result = _verb_runner(verb)(settings, ui)
+    except SetupError as exc:
+        from installer.result import Result
+
+        result = Result(verb=verb, exit_code=exc.code, message=exc.message, result="failed", detail=exc.detail)
+    except KeyboardInterrupt:
+        from installer.result import Result
+
+        result = Result(verb=verb, exit_code=ExitCode.CANCELLED, message=t("cli.interrupted"), result="cancelled")
+    except Exception as exc:  # a defect: one line for the admin, the traceback in the log
+        log.exception("internal error")
+        from installer.result import Result
+
+        where = f" ({settings.dir / 'installer-logs' / 'setup.log'})" if settings.dir else ""
+        result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
+                        message=t("cli.internal_error", error=str(exc).splitlines()[0] if str(exc) else
+                                  type(exc).__name__, log=where))
+    _report(result, ui, settings.json)
+    logsetup.stop()
+    return int(result.exit_code)
+
+
+def _report(result: Any, ui: Any, json_output: bool) -> None:
+    log.info("exit %d: %s", int(result.exit_code), result.message)
+    if json_output:
+        _print_json(result.document())
+        return
+    if result.exit_code == ExitCode.OK:
+        if result.message and not ui.quiet:
+            ui.success(result.message)
+        elif result.message:
+            print(result.message)
+    else:
+        if ui.quiet:
+            print(result.message, file=sys.stderr)
+        else:
+            ui.error(result.message)
+        if result.detail:
+            print(result.detail, file=sys.stderr)
+
+
+def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None) -> int:
+    """A bad command line: one line on stderr (and the JSON document when /json was asked for)."""
+    if json_wanted:
+        _print_json({"verb": verb, "result": "failed", "exit_code": int(exc.code), "version": None,
+                     "message": exc.message})
+    print(f"setup: {exc.message}", file=sys.stderr)
+    return int(exc.code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

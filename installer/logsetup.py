@@ -1,0 +1,81 @@
+"""The run's log: `installer-logs/setup.log` in the install folder (rotated), `/log FILE`, never a secret."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+ROOT_LOGGER = "installer"
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_secrets: set[str] = set()
+_attached: set[Path] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Mask `value` in every log line from now on."""
+    if value and len(value) >= 1:
+        _secrets.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, "********")
+    return text
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _secrets:
+            record.msg = redact(record.getMessage())
+            record.args = None
+        return True
+
+
+def _handler(handler: logging.Handler) -> logging.Handler:
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(_RedactingFilter())
+    return handler
+
+
+def start(extra_log: Path | None, stderr_level: int | None) -> logging.Logger:
+    """Configure the logger of this run. `stderr_level` mirrors log lines to stderr (silent runs)."""
+    logger = logging.getLogger(ROOT_LOGGER)
+    logger.setLevel(logging.DEBUG)
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
+    _attached.clear()
+    logger.propagate = False
+    if stderr_level is not None:
+        stream = _handler(logging.StreamHandler())
+        stream.setLevel(stderr_level)
+        logger.addHandler(stream)
+    if extra_log is not None:
+        attach_file(extra_log, rotate=False)
+    return logger
+
+
+def attach_file(path: Path, rotate: bool = True) -> None:
+    """Append the log to `path` from now on (the folder log is rotated at 5 MB, 5 kept)."""
+    path = path.absolute()
+    if path in _attached:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rotate:
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+        )
+    else:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    logging.getLogger(ROOT_LOGGER).addHandler(_handler(handler))
+    _attached.add(path)
+
+
+def stop() -> None:
+    logger = logging.getLogger(ROOT_LOGGER)
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
+    _attached.clear()

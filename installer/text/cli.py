@@ -1,0 +1,82 @@
+"""Messages of the command line: grammar errors, help, settings."""
+
+EN: dict[str, str] = {
+    "cli.unexpected": "Unexpected argument '{token}'. Run 'setup /?' for the command line.",
+    "cli.two_verbs": "Two actions given (/{first} and /{second}); give one.",
+    "cli.verb_takes_no_value": "/{verb} takes no value.",
+    "cli.flag_takes_no_value": "/{name} takes no value.",
+    "cli.missing_value": "/{name} needs a value.",
+    "cli.unknown_option": "Unknown option '{token}'. Run 'setup /?' for the command line.",
+    "cli.option_needs_verb": "/{name} belongs with {verbs}.",
+    "cli.download_needs_to": "/download needs /to DIR, the folder to fill.",
+    "cli.not_built": "/{verb} is not available in this version of setup.",
+    "cli.bad_value": "/{name}: {reason}",
+    "cli.bad_number": "must be a number of seconds, not '{value}'",
+    "cli.bad_positive_int": "must be a whole number of 1 or more, not '{value}'",
+    "cli.bad_choice": "must be one of {choices}, not '{value}'",
+    "cli.bad_service_id": "'{value}' is not a valid service id (letters, digits, '.', '-' and '_', at most 80)",
+    "cli.bad_bool": "must be true or false, not '{value}'",
+    "cli.dir_required": "Give the install folder with /dir PATH (there is no default on this system).",
+    "cli.bad_settings_file": "Cannot read {path}: {reason}",
+    "cli.unknown_setting": "{path}: unknown setting '{name}'",
+    "cli.setting_not_here": "{name} is ignored in {origin}: it is taken only from the command line "
+    "or the install folder's setup.toml.",
+    "cli.password_on_command_line": "A password was given on the command line, where other users of this "
+    "machine can see it; prefer '-' (standard input) or the {var} variable.",
+    "cli.password_stdin_empty": "/{name} -: no password on standard input.",
+    "cli.state_overrides": "Using {name} {value} recorded for this installation.",
+    "cli.changed_from_state": "{name} changes from {old} to {new} (named on the command line).",
+    "cli.interrupted": "Cancelled.",
+    "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
+    "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
+Without a verb, setup opens the guided install.
+
+Verbs:
+  /install [SPEC]      install integrasjonspunkt (default: latest for the environment)
+  /upgrade SPEC        upgrade; rolls back by itself when the new version is not healthy
+  /rollback            go back to the previous version (/restore-data: also its data)
+  /recover             finish or undo an interrupted operation
+  /status              show what is installed and whether it is healthy (read-only)
+  /uninstall           remove the service (/purge: also data, properties and keystore)
+  /check [SPEC]        check the prerequisites only (read-only)
+  /download SPEC /to DIR   fill a folder for an offline install
+  /repair              rewrite XML and service registration and health-check
+  /adopt               take over an installation made by hand
+
+SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.0.8, 4.x, latest, earlybird
+
+Options:
+  /dir PATH            install folder (Windows: C:\\integrasjonspunkt)
+  /env staging|production
+  /service-id ID       WinSW id (default integrasjonspunkt)
+  /java PATH           the java executable for the service
+  /winsw BUILD         e.g. 2.12.0/WinSW-x64.exe
+  /health-timeout S    post-start check deadline (default 180)
+  /health-stable S     how long the new version must answer well (default 5)
+  /jvm-options "..."   JVM options for the service, e.g. "-Xmx2048m"
+  /keep-jars N         jars to keep (default 3)
+  /allow-major         let a range or latest cross to another major line
+  /allow-downgrade     let /upgrade go to a lower version
+  /allow-http          plain HTTP to a mirror that is not on loopback
+  /allow-unsigned      accept a jar without a good signature
+  /trusted-key FILE    one more OpenPGP public key to accept
+  /offline DIR         take every file from this folder
+  /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
+  /winsw-releases URL, /winsw-catalog FILE   sources for an internal mirror
+  /service-password P  password of the service account ('-': standard input)
+  /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
+  /norestart           accepted; setup never reboots
+  /lang en|nb          language
+  /quiet (/q, /qn)     no prompts or progress bars; log lines only
+  /yes                 answer yes to confirmations
+  /log FILE            also append the log here
+  /json                print one JSON result document
+  /properties FILE, /orgnr N, /keystore PATH, /keystore-alias A,
+  /keystore-password P, /keystore-type JKS|PKCS12   (/install) the properties file
+
+Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install failed (undone),
+13 upgrade failed (rolled back), 14 needs attention, 15 nothing installed, 1602 cancelled,
+1618 another run holds the folder, 1639 invalid command line.""",
+}
+
+NB: dict[str, str] = {}

@@ -1,0 +1,5 @@
+"""Messages of the service area (see installer/messages.py)."""
+
+EN: dict[str, str] = {}
+
+NB: dict[str, str] = {}

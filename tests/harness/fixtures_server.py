@@ -1,0 +1,1 @@
+"""Fixtures of the server part of the test harness."""

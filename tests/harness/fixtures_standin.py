@@ -1,0 +1,1 @@
+"""Fixtures of the standin part of the test harness."""

@@ -1,0 +1,1 @@
+"""Fixtures of the winreg part of the test harness."""

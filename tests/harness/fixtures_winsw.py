@@ -1,0 +1,1 @@
+"""Fixtures of the winsw part of the test harness."""
