@@ -1,0 +1,172 @@
+"""Readiness probes: the WSDL for 2.x, `/manage/health` for 3.x/4.x, and `/manage/info` for the version.
+
+Healthy means good answers for `stable` seconds in a row from the same process. Unhealthy at the deadline, or at
+once when the process exits, the service stops or the service manager restarts it (a new pid), or when the process
+reports another version than the one installed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from installer import properties as props_mod
+from installer.messages import t
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL = 0.05  # seconds between probes: failure detection and downtime are benchmarked
+PROBE_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True)
+class HealthTarget:
+    url: str  # the readiness URL: the WSDL (2.x) or /manage/health
+    info_url: str  # /manage/info
+    kind: str  # "wsdl" or "manage"
+    expected_version: str | None  # without a leading "v"
+
+
+@dataclass
+class Probe:
+    good: bool
+    reason: str
+    version: str | None = None
+
+
+class Unhealthy(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def strip_v(tag: str) -> str:
+    return tag[1:] if tag[:1] in "vV" else tag
+
+
+def target_for(kind: str, properties: dict[str, str], version_tag: str | None) -> HealthTarget:
+    """Where to look, following the properties file: ports, context path, TLS.
+
+    With the management endpoints on their own port, Spring serves them without the servlet context path.
+    """
+    ssl_on = properties.get("server.ssl.enabled", "false").strip().lower() == "true"
+    scheme = "https" if ssl_on else "http"
+    port = props_mod.server_port(properties)
+    mport = props_mod.management_port(properties)
+    context = properties.get("server.servlet.context-path", "").strip().rstrip("/")
+    if context and not context.startswith("/"):
+        context = "/" + context
+    mscheme = scheme
+    if mport != port:
+        mssl = properties.get("management.server.ssl.enabled", "").strip().lower()
+        mscheme = "https" if mssl == "true" or (mssl == "" and ssl_on) else "http"
+    manage = f"{mscheme}://localhost:{mport}{context if mport == port else ''}/manage"
+    url = f"{scheme}://localhost:{port}{context}/noarkExchange?wsdl" if kind == "wsdl" else f"{manage}/health"
+    return HealthTarget(url=url, info_url=f"{manage}/info", kind=kind,
+                        expected_version=strip_v(version_tag) if version_tag else None)
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    parts = urlsplit(url)
+    host = "127.0.0.1" if parts.hostname == "localhost" else (parts.hostname or "127.0.0.1")
+    if parts.scheme == "https":
+        # Our own service on this machine: its certificate names the public host, not localhost.
+        context = ssl._create_unverified_context()
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            host, parts.port, timeout=PROBE_TIMEOUT, context=context)
+    else:
+        conn = http.client.HTTPConnection(host, parts.port, timeout=PROBE_TIMEOUT)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request("GET", path or "/", headers={"Accept": "application/json, text/xml, */*"})
+        response = conn.getresponse()
+        return response.status, response.read(1 << 20)
+    finally:
+        conn.close()
+
+
+def probe(target: HealthTarget) -> Probe:
+    """One look: is the readiness URL good, and which version answers?"""
+    try:
+        status, body = _get(target.url)
+    except (OSError, http.client.HTTPException) as exc:
+        return Probe(False, t("operations.health_no_answer", url=target.url, error=str(exc) or type(exc).__name__))
+    if status != 200:
+        return Probe(False, t("operations.health_status", url=target.url, status=status))
+    if target.kind == "wsdl":
+        if b"definitions" not in body:
+            return Probe(False, t("operations.health_not_wsdl", url=target.url))
+    else:
+        try:
+            state = json.loads(body).get("status")
+        except (ValueError, AttributeError):
+            state = None
+        if state != "UP":
+            return Probe(False, t("operations.health_not_up", url=target.url, status=state))
+    version = info_version(target)
+    if target.expected_version and version is not None and version != target.expected_version:
+        return Probe(False, t("operations.health_wrong_version", found=version,
+                              expected=target.expected_version), version)
+    return Probe(True, "", version)
+
+
+def info_version(target: HealthTarget) -> str | None:
+    """`build.version` from /manage/info; None where it does not answer (older versions)."""
+    try:
+        status, body = _get(target.info_url)
+        if status != 200:
+            return None
+        build = json.loads(body).get("build") or {}
+        version = build.get("version")
+        return strip_v(str(version)) if version else None
+    except (OSError, http.client.HTTPException, ValueError, AttributeError):
+        return None
+
+
+def wait_healthy(
+    target: HealthTarget,
+    *,
+    timeout: float,
+    stable: float,
+    watch: Callable[[], str | None],
+    clock: Callable[[], float] = time.monotonic,
+) -> float:
+    """Wait until the service answers well for `stable` seconds. `watch()` returns a reason when the process
+    died, the service stopped or was restarted (the check fails at once), else None. Returns the seconds it took.
+    Raises Unhealthy with the reason."""
+    started = clock()
+    deadline = started + timeout
+    good_since: float | None = None
+    last_reason = t("operations.health_no_answer_yet")
+    while True:
+        gone = watch()
+        if gone:
+            raise Unhealthy(gone)
+        result = probe(target)
+        now = clock()
+        if result.good:
+            good_since = good_since if good_since is not None else now
+            if now - good_since >= stable:
+                # One more look at the process: the answers must all have come from the one we watched.
+                gone = watch()
+                if gone:
+                    raise Unhealthy(gone)
+                log.info("healthy after %.2f s: %s", now - started, target.url)
+                return now - started
+        else:
+            if good_since is not None:
+                log.info("health: a bad answer after good ones: %s", result.reason)
+            good_since = None
+            last_reason = result.reason
+            if result.version is not None:
+                # Another version answers from the process we started: waiting cannot fix that.
+                raise Unhealthy(result.reason)
+        if now >= deadline:
+            raise Unhealthy(t("operations.health_deadline", seconds=f"{timeout:g}", reason=last_reason))
+        time.sleep(POLL_INTERVAL)

@@ -1,0 +1,135 @@
+"""The command-line grammar of CLI.md, run through the real entry point (a subprocess) and the parser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import installer
+from installer.cmdline import parse
+from installer.errors import ExitCode, SetupError, same_exit_code
+
+
+def run_setup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "installer", *args],
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=60,
+    )
+
+
+def test_imported_installer_is_this_project_not_the_pypa_package() -> None:
+    here = Path(__file__).resolve().parent.parent / "installer"
+    assert Path(installer.__file__).resolve().parent == here
+    assert hasattr(installer, "__version__")
+
+
+def test_no_dependency_pulls_in_the_pypa_installer_package() -> None:
+    from importlib import metadata
+
+    assert "installer" not in {d.metadata["Name"].lower() for d in metadata.distributions()}
+
+
+@pytest.mark.parametrize(
+    "argv, verb, value, options",
+    [
+        (["/upgrade", "2.x"], "upgrade", "2.x", {}),
+        (["/UPGRADE", "2.x", "/Quiet"], "upgrade", "2.x", {"quiet": True}),
+        (["upgrade", "2.28"], "upgrade", "2.28", {}),
+        (["--upgrade", "v4.0.8", "--quiet"], "upgrade", "v4.0.8", {"quiet": True}),
+        (["/status", "/dir:C:\\ip"], "status", None, {"dir": "C:\\ip"}),
+        (["/status", "/dir", "C:\\ip"], "status", None, {"dir": "C:\\ip"}),
+        (["/status", "--dir", "C:\\ip"], "status", None, {"dir": "C:\\ip"}),
+        (["/status", "--dir=C:\\ip"], "status", None, {"dir": "C:\\ip"}),
+        (["/status", "/dir", "/tmp/x"], "status", None, {"dir": "/tmp/x"}),
+        (["/install", "/dir", "/tmp/x"], "install", None, {"dir": "/tmp/x"}),
+        (["/install", "2.x", "/dir", "/tmp/x"], "install", "2.x", {"dir": "/tmp/x"}),
+        (["/install:2.28.1"], "install", "2.28.1", {}),
+        (["/q", "/status"], "status", None, {"quiet": True}),
+        (["/status", "/qn"], "status", None, {"quiet": True}),
+        (["/download", "2.x", "/to", "/tmp/o"], "download", "2.x", {"to": "/tmp/o"}),
+        (["/uninstall", "/purge", "/yes"], "uninstall", None, {"purge": True, "yes": True}),
+        (["/upgrade", "2.x", "/jvm-options", "-Xmx2048m"], "upgrade", "2.x", {"jvm-options": "-Xmx2048m"}),
+        (["/?"], None, None, {"help": True}),
+        (["-h"], None, None, {"help": True}),
+        (["--help"], None, None, {"help": True}),
+        (["/help"], None, None, {"help": True}),
+        ([], None, None, {}),
+    ],
+)
+def test_grammar_forms(argv: list[str], verb: str | None, value: str | None, options: dict) -> None:
+    inv = parse(argv)
+    assert (inv.verb, inv.value, inv.options) == (verb, value, options)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["/upgrade", "/quiet"],  # a known option is never a value
+        ["/upgrade"],
+        ["/status", "/dir"],
+        ["/status", "/dir", "/quiet"],
+        ["/status", "/frobnicate"],
+        ["/status", "--frobnicate=1"],
+        ["/status", "/upgrade", "2.x"],  # two verbs
+        ["/status", "stray"],
+        ["/status:now"],
+        ["/status", "/quiet:yes"],
+        ["/status", "/purge"],  # an option of another verb
+        ["/download", "2.x"],  # /download needs /to
+        ["/install", "/frob"],
+    ],
+)
+def test_bad_command_lines_are_refused(argv: list[str]) -> None:
+    with pytest.raises(SetupError) as caught:
+        parse(argv)
+    assert caught.value.code == ExitCode.BAD_COMMAND_LINE
+    assert "\n" not in caught.value.message
+
+
+def test_missing_value_exits_1639_with_one_line_and_no_traceback() -> None:
+    proc = run_setup("/upgrade", "/quiet")
+    assert same_exit_code(proc.returncode, 1639)
+    assert proc.returncode == 1639 % 256
+    assert proc.stderr.strip() == "setup: /upgrade needs a value."
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_json_error_document_on_a_bad_command_line() -> None:
+    import json
+
+    proc = run_setup("/status", "/bogus", "/json")
+    doc = json.loads(proc.stdout)
+    assert doc["exit_code"] == 1639 and doc["result"] == "failed" and "bogus" in doc["message"]
+
+
+def test_help_lists_every_verb_and_option() -> None:
+    from installer.cmdline import OPTIONS, VERBS
+
+    proc = run_setup("/?")
+    assert proc.returncode == 0
+    for verb in (v for v in VERBS.values() if v.built):
+        assert f"/{verb.name}" in proc.stdout
+    for name in OPTIONS:
+        if name not in ("help", "version"):
+            assert f"/{name}" in proc.stdout, name
+
+
+def test_version() -> None:
+    proc = run_setup("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"setup {installer.__version__}"
+
+
+def test_verbs_not_built_say_so() -> None:
+    proc = run_setup("/schedule")
+    assert same_exit_code(proc.returncode, 1639)
+    assert "not available" in proc.stderr
+
+
+def test_bad_typed_value_is_one_line_1639(tmp_path: Path) -> None:
+    proc = run_setup("/status", "/dir", str(tmp_path), "/health-timeout", "soon")
+    assert same_exit_code(proc.returncode, 1639)
+    assert "/health-timeout" in proc.stderr and "Traceback" not in proc.stderr
