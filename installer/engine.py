@@ -58,8 +58,9 @@ class Engine:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
-    def run(self, steps: list[Step]) -> None:
-        """Run the steps not yet done. On failure undo what began and raise StepFailed."""
+    def run(self, steps: list[Step], on_failure: Callable[[str, BaseException], None] | None = None) -> None:
+        """Run the steps not yet done. On failure call `on_failure` (e.g. to keep the failed version's last
+        log lines before the old version writes to the same files), undo what began, raise StepFailed."""
         healthy = self.journal.healthy
         for step in steps:
             if self.journal.state_of(step.name) == DONE:
@@ -76,6 +77,11 @@ class Engine:
                     self.journal.mark(step.name, DONE)
                     continue
                 log.error("step %s failed: %s", step.name, exc)
+                if on_failure is not None:
+                    try:
+                        on_failure(step.name, exc)
+                    except Exception:
+                        log.exception("while noting the failure of %s", step.name)
                 failures = self.undo(steps)
                 raise StepFailed(step.name, exc, failures) from exc
             self.journal.mark(step.name, DONE)

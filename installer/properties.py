@@ -82,3 +82,61 @@ def server_port(props: dict[str, str]) -> int:
 def management_port(props: dict[str, str]) -> int:
     """Where /manage/* answers: `management.server.port` when set, else the server port."""
     return _port(props.get("management.server.port"), server_port(props))
+
+
+# --- writing a new properties file from the admin's answers (/install /orgnr ... or the wizard) ---------------
+
+_ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def valid_orgnr(text: str) -> bool:
+    """A Norwegian organisation number: 9 digits, the last a mod-11 check digit."""
+    if not re.fullmatch(r"\d{9}", text):
+        return False
+    total = sum(int(d) * w for d, w in zip(text[:8], _ORGNR_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(text[8])
+
+
+def _escape(value: str) -> str:
+    out = []
+    for ch in value:
+        if ch in "\\:=#!":
+            out.append("\\" + ch)
+        elif ord(ch) > 126 or ord(ch) < 32:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def keystore_url(path: Path) -> str:
+    """Spring reads the keystore as a resource: `file:` and forward slashes work on Windows and elsewhere."""
+    return "file:" + str(path).replace("\\", "/")
+
+
+def render_local(orgnr: str, keystore: Path, alias: str, password: str, keystore_type: str) -> str:
+    lines = [
+        "# Written by setup from the values given at install. The admin's file from here on: setup never changes it.",
+        f"difi.move.org.number={_escape(orgnr)}",
+        f"difi.move.org.keystore.path={_escape(keystore_url(keystore))}",
+        f"difi.move.org.keystore.alias={_escape(alias)}",
+        f"difi.move.org.keystore.password={_escape(password)}",
+        f"difi.move.org.keystore.type={_escape(keystore_type.lower())}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def keystore_path(props: dict[str, str], folder: Path) -> Path | None:
+    """The keystore the properties name (`file:` URL or a path, relative to the folder), or None."""
+    raw = props.get("difi.move.org.keystore.path", "").strip()
+    if not raw:
+        return None
+    if raw.startswith("file:"):
+        raw = raw[5:]
+        if raw.startswith("///"):
+            raw = raw[2:]
+    path = Path(raw)
+    return path if path.is_absolute() or re.match(r"^[A-Za-z]:[\\/]", raw) else folder / path

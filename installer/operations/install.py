@@ -1,13 +1,177 @@
-"""/install (not built yet)."""
+"""/install [SPEC]: from nothing to a running, healthy integrasjonspunkt service.
+
+Resolve, download and verify (exit 11) → prerequisites (exit 10) → journaled steps: folders, properties when
+asked, jar, WinSW exe, XML, register, start, health check → commit. Any failure after the first change undoes
+every step (exit 12).
+"""
 
 from __future__ import annotations
 
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from installer import folder_acl, service_xml
+from installer import properties as props_mod
+from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
+from installer.journal import Journal
 from installer.messages import t
+from installer.operations import preflight, steps
+from installer.operations.outcome import failure_detail, record_operation
+from installer.operations.session import Session, changing
 from installer.result import Result
 from installer.settings import Settings
+from installer.state import State, save
 from installer.ui import UI
+
+log = logging.getLogger(__name__)
+
+ALREADY_INSTALLED = 1638  # MSI: "Another version of this product is already installed."
 
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="install"))
+    new_properties = properties_to_write(settings)
+    with changing(settings, ui, "install", create=True) as session:
+        if session.installed:
+            return _already_installed(session)
+        if new_properties is None and not session.layout.properties.exists():
+            raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
+        release = preflight.resolve(settings, None)
+        ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
+        prepared = preflight.prepare(settings, session.layout, ui, release, None)
+        ctx = context(session, prepared)
+        plan_steps = plan(ctx, ui, properties_text=new_properties if not session.layout.properties.exists() else None)
+        journal = Journal(session.layout.journal_file, "install", ctx)
+        journal.save()
+        try:
+            Engine(journal).run(plan_steps)
+        except StepFailed as failed:
+            journal.close()
+            return _failed(session, ctx, failed)
+        journal.close()
+        ui.success(t("install.done", version=release.tag, url=ctx["health_url"]))
+        return Result(verb="install", message=t("install.done", version=release.tag, url=ctx["health_url"]),
+                      version=release.tag)
+
+
+def properties_to_write(settings: Settings) -> str | None:
+    """The properties file's text from /properties FILE or /orgnr and /keystore*, checked; None when not asked."""
+    if settings.properties is not None:
+        try:
+            return settings.properties.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SetupError(ExitCode.BAD_COMMAND_LINE,
+                             t("install.properties_unreadable", path=settings.properties, error=exc)) from None
+    given = [settings.orgnr, settings.keystore, settings.keystore_alias, settings.keystore_password]
+    if not any(given):
+        return None
+    missing = [name for name, value in zip(("/orgnr", "/keystore", "/keystore-alias", "/keystore-password"),
+                                           given, strict=True) if not value]
+    if missing:
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_missing", names=", ".join(missing)))
+    assert settings.orgnr and settings.keystore and settings.keystore_alias and settings.keystore_password
+    if not props_mod.valid_orgnr(settings.orgnr):
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.bad_orgnr", value=settings.orgnr))
+    keystore = Path(settings.keystore).absolute()
+    if not keystore.is_file():
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.no_keystore", path=keystore))
+    kind = settings.keystore_type or ("PKCS12" if keystore.suffix.lower() in (".p12", ".pfx") else "JKS")
+    return props_mod.render_local(settings.orgnr, keystore, settings.keystore_alias, settings.keystore_password,
+                                  kind)
+
+
+def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
+    """Everything the steps need, JSON-safe and secret-free: the journal keeps it for /recover."""
+    layout, settings = session.layout, session.settings
+    staged_xml = layout.private / "staged" / layout.xml.name
+    staged_xml.parent.mkdir(parents=True, exist_ok=True)
+    spec = service_xml.ServiceSpec(
+        service_id=layout.service_id,
+        java=str(prepared.java.path),
+        jar_name=layout.jar(prepared.release.tag).name,
+        profile=settings.env,
+        jvm_options=service_xml.split_windows_args(settings.jvm_options or ""),
+    )
+    staged_xml.write_bytes(service_xml.render(spec))
+    props = props_mod.read(layout.properties)
+    from installer import health
+
+    where = health.target_for(prepared.release.line.health, props, prepared.release.tag)
+    return {
+        "from": None,
+        "to": prepared.release.tag,
+        "folder": str(layout.root),
+        "service_id": layout.service_id,
+        "base": None,
+        "env": settings.env,
+        "java": str(prepared.java.path),
+        "winsw": prepared.winsw.spec,
+        "jar_cache": str(prepared.jar),
+        "winsw_cache": str(prepared.winsw_exe),
+        "staged_xml": str(staged_xml),
+        "health": prepared.release.line.health,
+        "health_url": where.url,
+        "health_timeout": settings.health_timeout,
+        "health_stable": settings.health_stable,
+        "new_folder": not layout.root.exists() or not any(p for p in layout.root.iterdir() if p.name != ".setup"),
+    }
+
+
+def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None) -> list[Step]:
+    """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
+    writes the file again, it only removes the one this install wrote)."""
+    target = steps.Target(ctx, quiet=ui.quiet)
+    layout = target.layout
+    result = [steps.make_dirs(target)]
+    if ctx.get("new_folder"):
+        result.append(Step("secure-folder", lambda: folder_acl.restrict(layout.root)))
+    if properties_text is not None or ctx.get("writes_properties"):
+        ctx["writes_properties"] = True
+        result.append(steps.write_text_file("write-properties", layout.properties, properties_text or ""))
+    result += [
+        steps.place_file(target, "place-jar", Path(ctx["jar_cache"]), layout.jar(ctx["to"])),
+        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True),
+        steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml),
+        steps.register(target),
+        steps.start(target),
+        steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
+        Step("commit", lambda: commit(ctx, ui)),
+    ]
+    return result
+
+
+def commit(ctx: dict[str, Any], ui: UI) -> None:
+    target = steps.Target(ctx)
+    layout = target.layout
+    installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
+                      winsw=ctx["winsw"], service_base=ctx.get("base"))
+    record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
+    save(layout.state_file, installed)
+    shutil.rmtree(target.aside, ignore_errors=True)
+    shutil.rmtree(layout.private / "staged", ignore_errors=True)
+
+
+def _already_installed(session: Session) -> Result:
+    installed = session.installed
+    assert installed is not None
+    settings = session.settings
+    if settings.spec is None or settings.spec.lstrip("vV") == installed.version.lstrip("vV"):
+        return Result(verb="install", result="nothing-to-do", version=installed.version,
+                      message=t("install.nothing_to_do", version=installed.version))
+    return Result(verb="install", result="failed", version=installed.version, exit_code=ALREADY_INSTALLED,
+                  message=t("install.use_upgrade", version=installed.version, spec=settings.spec))
+
+
+def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result:
+    if isinstance(failed.cause, KeyboardInterrupt):
+        return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled",
+                      message=t("install.cancelled"))
+    reason = str(failed.cause).splitlines()[0] if str(failed.cause) else type(failed.cause).__name__
+    code = ExitCode.ATTENTION if failed.undo_failures else ExitCode.INSTALL_FAILED
+    key = "install.failed_undo_failed" if failed.undo_failures else "install.failed"
+    return Result(verb="install", exit_code=code, result="failed", version=ctx["to"],
+                  message=t(key, version=ctx["to"], step=failed.step, reason=reason,
+                            undo=", ".join(n for n, _ in failed.undo_failures)),
+                  detail=failure_detail(steps.Target(ctx).layout))

@@ -1,13 +1,34 @@
-"""/repair (not built yet)."""
+"""/repair: rewrite the XML and the service registration for the installed version, start it and health-check
+it – the same journaled steps as an upgrade to the version already installed, so a failed repair puts back
+what was there."""
 
 from __future__ import annotations
 
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode
 from installer.messages import t
+from installer.operations import preflight, switch, upgrade
+from installer.operations.session import changing
+from installer.releases import Release, line_for, normalise
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
 
+plan = switch.plan
+after_undo = switch.after_undo
+
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="repair"))
+    with changing(settings, ui, "repair") as session:
+        installed = session.installed
+        if installed is None:
+            return Result(verb="repair", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+        tag = installed.version
+        ui.info(t("repair.target", version=tag, folder=session.layout.root))
+        release = Release(tag=tag, version=normalise(tag), line=line_for(normalise(tag)))
+        prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
+        ctx = upgrade.context(session, prepared)
+        ctx["operation"] = "repair"
+        if not session.layout.exe.exists() and prepared.winsw_exe is None:
+            ctx["winsw_cache"] = None
+        return upgrade.execute(session, ctx, ui)

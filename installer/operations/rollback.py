@@ -1,13 +1,70 @@
-"""/rollback (not built yet)."""
+"""/rollback: back to the previous version in the state file, with the same steps and checks as an upgrade.
+
+The data stays as it is unless /restore-data brings back the backup taken before the upgrade being undone
+(the current data is moved aside, never deleted). Across a data-format line (H2 2.2 / ActiveMQ 5.16.7 came
+with 2.24.0) the older version cannot read what the newer one wrote, so that rollback needs /restore-data.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
+from installer.operations import preflight, switch, upgrade
+from installer.operations.session import Session, changing
+from installer.releases import Release, line_for, normalise
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
 
+plan = switch.plan
+after_undo = switch.after_undo
+
+# Versions from which on the data files cannot be read by an older version (FACTS.md, "Hazards").
+DATA_FORMAT_LINES = ("2.24.0",)
+
+
+def crosses_data_line(newer: str, older: str) -> str | None:
+    for line in DATA_FORMAT_LINES:
+        boundary = normalise(line)
+        if normalise(newer) >= boundary > normalise(older):
+            return line
+    return None
+
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="rollback"))
+    with changing(settings, ui, "rollback") as session:
+        installed = session.installed
+        if installed is None:
+            return Result(verb="rollback", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+        if not installed.previous_versions:
+            return Result(verb="rollback", exit_code=ExitCode.NOT_INSTALLED, result="nothing-to-roll-back",
+                          version=installed.version, message=t("rollback.nothing", version=installed.version))
+        older = installed.previous_versions[0]
+        restore_from = _backup_before(session, older) if settings.restore_data else None
+        line = crosses_data_line(installed.version, older)
+        if line and not settings.restore_data:
+            raise SetupError(ExitCode.PREREQUISITES, t("rollback.data_line", new=installed.version, old=older,
+                                                       line=line))
+        ui.info(t("rollback.target", old=installed.version, new=older, folder=session.layout.root))
+        release = Release(tag=older, version=normalise(older), line=line_for(normalise(older)))
+        prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
+        ctx = upgrade.context(session, prepared)
+        ctx["operation"] = "rollback"
+        ctx["failed_dir"] = ctx["failed_dir"].replace("-failed-", "-rollback-replaced-")
+        if restore_from is not None:
+            ctx["restore_from"] = str(restore_from)
+            ctx["replaced_dir"] = str(session.layout.backups / f"{switch.backup_stamp()}-replaced-{installed.version}")
+        return upgrade.execute(session, ctx, ui)
+
+
+def _backup_before(session: Session, older: str) -> Path:
+    """The newest backup taken before the upgrade from `older` (named `<time>-before-<older>`)."""
+    backups = session.layout.backups
+    found = sorted(p for p in backups.glob(f"*-before-{older}") if p.is_dir()) if backups.is_dir() else []
+    if not found or not any(found[-1].iterdir()):
+        raise SetupError(ExitCode.PREREQUISITES, t("rollback.no_backup", version=older, folder=backups))
+    return found[-1]
+

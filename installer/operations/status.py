@@ -1,13 +1,110 @@
-"""/status (not built yet)."""
+"""/status: what is installed and whether it runs and answers. Read-only: it never starts, stops, recovers
+or writes anything, so a monitoring tool can run it every minute.
+
+Exit: 1618 while another run holds the folder; else 14 while an interrupted operation awaits /recover;
+else 0 (installed, running, healthy), 14 (needs attention) or 15 (nothing installed).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from installer import health, state
+from installer import journal as journal_mod
+from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
+from installer.lock import holder_if_locked
 from installer.messages import t
+from installer.releases import line_for, normalise
 from installer.result import Result
-from installer.settings import Settings
+from installer.settings import Settings, require_dir
 from installer.ui import UI
+from installer.winsw import ServiceState, WinSW
+
+SERVICE_WORDS = {
+    ServiceState.STARTED: "running",
+    ServiceState.STARTING: "running",
+    ServiceState.STOPPING: "stopped",
+    ServiceState.STOPPED: "stopped",
+    ServiceState.NON_EXISTENT: "absent",
+}
 
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="status"))
+    folder = require_dir(settings)
+    layout = Layout(folder)
+    holder = holder_if_locked(layout.lock_file)
+    if holder:
+        raise SetupError(ExitCode.BUSY, t("operations.busy", holder=holder))
+    installed = state.load(layout.state_file) if folder.is_dir() else None
+    open_journal = journal_mod.load(layout.journal_file) if folder.is_dir() else None
+    doc: dict[str, Any] = {
+        "installed": installed is not None,
+        "version": None,
+        "env": None,
+        "service_id": None,
+        "service": "absent",
+        "healthy": False,
+        "health_url": None,
+        "java": None,
+        "winsw": None,
+        "previous_versions": [],
+        "failed_versions": [],
+        "last_operation": None,
+        "interrupted": open_journal.summary() if open_journal else None,
+        "last_recovery": None,
+        "folder": str(folder),
+    }
+    if installed is None and open_journal is None:
+        return Result(verb="status", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                      message=t("status.not_installed", folder=folder), extra=doc)
+    if installed is not None:
+        layout = Layout(folder, installed.service_id, installed.service_base)
+        service = WinSW(layout.exe, installed.service_id, quiet=True).status() if layout.exe.exists() \
+            else ServiceState.NON_EXISTENT
+        props = props_mod.read(layout.properties)
+        where = health.target_for(line_for(normalise(installed.version)).health, props, installed.version)
+        healthy = service is ServiceState.STARTED and health.probe(where).good
+        doc.update({
+            "version": installed.version,
+            "env": installed.env,
+            "service_id": installed.service_id,
+            "service": SERVICE_WORDS[service],
+            "healthy": healthy,
+            "health_url": where.url,
+            "java": installed.java,
+            "winsw": installed.winsw,
+            "previous_versions": installed.previous_versions,
+            "failed_versions": installed.failed_versions,
+            "last_operation": installed.last_operation,
+            "last_recovery": installed.last_recovery,
+        })
+    _show(doc, ui)
+    if open_journal is not None:
+        return Result(verb="status", exit_code=ExitCode.ATTENTION, result="interrupted", version=doc["version"],
+                      message=t("status.interrupted", operation=open_journal.operation, folder=folder), extra=doc)
+    if doc["healthy"]:
+        return Result(verb="status", version=doc["version"], extra=doc,
+                      message=t("status.healthy", version=doc["version"], url=doc["health_url"]))
+    return Result(verb="status", exit_code=ExitCode.ATTENTION, result="attention", version=doc["version"], extra=doc,
+                  message=t("status.unhealthy", version=doc["version"], service=doc["service"], url=doc["health_url"]))
+
+
+def _show(doc: dict[str, Any], ui: UI) -> None:
+    rows = [[key, _text(doc[key])] for key in (
+        "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
+        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery")]
+    ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return t("status.yes") if value else t("status.no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+    return str(value)

@@ -1,13 +1,63 @@
-"""/uninstall (not built yet)."""
+"""/uninstall: stop and remove the service, its exe, XML and jars. The admin's data, properties and keystore
+stay unless /purge (asked first unless /quiet or /yes)."""
 
 from __future__ import annotations
 
-from installer.errors import ExitCode, SetupError
+import logging
+import shutil
+from pathlib import Path
+
+from installer import properties as props_mod
+from installer.errors import ExitCode
+from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
+from installer.operations import steps
+from installer.operations.session import changing
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
+from installer.winsw import ServiceState
+
+log = logging.getLogger(__name__)
 
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="uninstall"))
+    if settings.purge and not (settings.quiet or settings.yes) and not ui.confirm(
+            t("uninstall.confirm_purge", folder=settings.dir), default=False):
+        return Result(verb="uninstall", exit_code=ExitCode.CANCELLED, result="cancelled",
+                      message=t("uninstall.purge_declined"))
+    with changing(settings, ui, "uninstall") as session:
+        installed = session.installed
+        if installed is None:
+            return Result(verb="uninstall", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                          message=t("uninstall.nothing", folder=session.layout.root))
+        layout = session.layout
+        target = steps.Target({"folder": str(layout.root), "service_id": layout.service_id,
+                               "base": installed.service_base}, quiet=ui.quiet)
+        if layout.exe.exists() and target.winsw.status() is not ServiceState.NON_EXISTENT:
+            target.winsw.stop(steps.STOP_TIMEOUT, layout.root, target.ports())
+            target.winsw.uninstall(steps.UNINSTALL_TIMEOUT)
+        keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)
+        for path in (layout.exe, layout.xml, *layout.root.glob(f"{JAR_PREFIX}*.jar"), layout.state_file):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(layout.cache, ignore_errors=True)
+        if settings.purge:
+            _purge(layout, keystore)
+            message = t("uninstall.done_purged", version=installed.version, folder=layout.root)
+        else:
+            message = t("uninstall.done", version=installed.version, folder=layout.root)
+        ui.success(message)
+        return Result(verb="uninstall", version=installed.version, message=message)
+
+
+def _purge(layout: Layout, keystore: Path | None) -> None:
+    """Delete the admin's data: only with /purge, after the confirmation above."""
+    targets = [*layout.data_paths(), layout.backups]
+    if keystore is not None and keystore.is_file():
+        targets.append(keystore)
+    for path in targets:
+        log.warning("purge: deleting %s", path)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -1,13 +1,154 @@
-"""/upgrade (not built yet)."""
+"""/upgrade SPEC: move the running installation to a new version; roll back on its own when the new version
+does not come up healthy (exit 13, the previous version running), or say exactly what is wrong (exit 14)."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from installer import artifacts, service_xml, winsw
+from installer import properties as props_mod
+from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
+from installer.folder_acl import LOCAL_SYSTEM_NAMES
+from installer.journal import Journal
 from installer.messages import t
+from installer.operations import preflight, switch
+from installer.operations.outcome import failure_detail
+from installer.operations.session import Session, changing
+from installer.releases import line_for, normalise
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
 
+log = logging.getLogger(__name__)
+
+plan = switch.plan
+after_undo = switch.after_undo
+
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="upgrade"))
+    with changing(settings, ui, "upgrade") as session:
+        installed = session.installed
+        if installed is None:
+            return Result(verb="upgrade", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+        try:
+            release = preflight.resolve(settings, installed)
+        except artifacts.NothingToDo as nothing:
+            return Result(verb="upgrade", result="nothing-to-do", version=installed.version, message=str(nothing))
+        current = normalise(installed.version)
+        if release.version == current:
+            return Result(verb="upgrade", result="nothing-to-do", version=installed.version,
+                          message=t("upgrade.already", version=installed.version))
+        if release.version < current and not settings.allow_downgrade:
+            raise SetupError(ExitCode.ARTIFACT, t("upgrade.downgrade", version=release.tag,
+                                                  installed=installed.version))
+        ui.info(t("upgrade.target", old=installed.version, new=release.tag, folder=session.layout.root))
+        prepared = preflight.prepare(settings, session.layout, ui, release, installed)
+        ctx = context(session, prepared)
+        return execute(session, ctx, ui)
+
+
+def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
+    installed, layout, settings = session.installed, session.layout, session.settings
+    assert installed is not None
+    account = winsw.service_account(layout.service_id)
+    existing = service_xml.read(layout.xml)
+    keep_registration = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
+                         and existing.account is None and not settings.service_password)
+    if keep_registration:
+        session.ui.warn(t("upgrade.keeps_account", account=account))
+    new_xml, notes = service_xml.update(
+        layout.xml,
+        jar_name=layout.jar(prepared.release.tag).name,
+        java=str(prepared.java.path),
+        profile=settings.env,
+        jvm_options=service_xml.split_windows_args(settings.jvm_options)
+        if settings.named_on_command_line("jvm-options") and settings.jvm_options is not None else None,
+    )
+    for note in notes:
+        session.ui.info(note)
+    staged_xml = layout.private / "staged" / layout.xml.name
+    staged_xml.parent.mkdir(parents=True, exist_ok=True)
+    staged_xml.write_bytes(new_xml)
+    stamp = switch.backup_stamp()
+    props = props_mod.read(layout.properties)
+    keystore = props_mod.keystore_path(props, layout.root)
+    return {
+        "operation": "upgrade",
+        "from": installed.version,
+        "to": prepared.release.tag,
+        "folder": str(layout.root),
+        "service_id": layout.service_id,
+        "base": installed.service_base,
+        "env": settings.env,
+        "java_old": installed.java,
+        "java": str(prepared.java.path),
+        "winsw_old": installed.winsw,
+        "winsw": prepared.winsw.spec,
+        "jar_source": str(prepared.jar) if prepared.jar else None,
+        "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
+        "staged_xml": str(staged_xml),
+        "health": prepared.release.line.health,
+        "health_old": line_for(normalise(installed.version)).health,
+        "health_timeout": settings.health_timeout,
+        "health_stable": settings.health_stable,
+        "backup_dir": str(layout.backups / f"{stamp}-before-{installed.version}"),
+        "failed_dir": str(layout.backups / f"{stamp}-failed-{prepared.release.tag}"),
+        "keystore": str(keystore) if keystore else None,
+        "keep_registration": keep_registration,
+        "keep_jars": settings.keep_jars,
+    }
+
+
+def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
+    """Run the switch under the journal; after a failure check the old version and say what happened."""
+    verb = ctx["operation"]
+    journal = Journal(session.layout.journal_file, verb, ctx)
+    plan_steps: list[Step] = switch.plan(ctx, ui)
+    journal.save()
+    noted: dict[str, str] = {}
+
+    def note_failure(step: str, exc: BaseException) -> None:
+        noted["detail"] = failure_detail(session.layout)
+
+    try:
+        Engine(journal).run(plan_steps, on_failure=note_failure)
+    except StepFailed as failed:
+        return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
+    journal.close()
+    message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
+    ui.success(message)
+    return Result(verb=verb, version=ctx["to"], message=message)
+
+
+def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed: StepFailed, detail: str,
+                 ui: UI) -> Result:
+    verb = ctx["operation"]
+    cause = failed.cause
+    reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    if failed.undo_failures:
+        journal.close()
+        switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
+        return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
+                      detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
+                                               steps=", ".join(n for n, _ in failed.undo_failures)))
+    try:
+        switch.after_undo(ctx, ui)
+    except Exception as exc:  # the old version does not answer either
+        journal.close()
+        switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
+        old_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
+                      detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
+                                               old=ctx["from"], old_reason=old_reason))
+    journal.close()
+    if isinstance(cause, KeyboardInterrupt):
+        switch.remember_failure(ctx, ExitCode.CANCELLED, "cancelled")
+        return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
+                      message=t("upgrade.cancelled", old=ctx["from"]))
+    code = ExitCode.UPGRADE_FAILED
+    switch.remember_failure(ctx, code, "rolled-back")
+    return Result(verb=verb, exit_code=code, result="rolled-back", version=ctx["from"], detail=detail,
+                  message=t("upgrade.rolled_back", new=ctx["to"], step=failed.step, reason=reason, old=ctx["from"]))

@@ -18,6 +18,72 @@ EN: dict[str, str] = {
     "operations.health_restarted": "the service manager restarted the process (pid {old} -> {new})",
     "operations.health_service_stopped": "the service stopped",
     "operations.health_no_process": "the service's Java process did not appear within {seconds} s",
+    # install
+    "install.properties_needed": "{path} does not exist: give /properties FILE, or /orgnr, /keystore, "
+    "/keystore-alias and /keystore-password, so setup can write it.",
+    "install.properties_unreadable": "Cannot read the properties file {path}: {error}",
+    "install.properties_missing": "To write the properties file setup also needs {names}.",
+    "install.bad_orgnr": "'{value}' is not a valid organisation number (9 digits with a mod-11 check digit).",
+    "install.no_keystore": "The keystore {path} does not exist.",
+    "install.target": "Installing integrasjonspunkt {version} ({env}) in {folder}.",
+    "install.done": "integrasjonspunkt {version} is installed, running and healthy: {url}",
+    "install.nothing_to_do": "integrasjonspunkt {version} is installed already: nothing to do.",
+    "install.use_upgrade": "integrasjonspunkt {version} is installed here; use /upgrade {spec} to change version.",
+    "install.cancelled": "Install cancelled; everything it did was undone.",
+    "install.failed": "Install of {version} failed at step {step}: {reason}. Everything was undone.",
+    "install.failed_undo_failed": "Install of {version} failed at step {step}: {reason}. Undoing {undo} failed "
+    "too: see the log.",
+    # status
+    "status.not_installed": "Nothing is installed in {folder}.",
+    "status.interrupted": "An interrupted {operation} awaits: run setup /recover /dir \"{folder}\".",
+    "status.healthy": "integrasjonspunkt {version} is running and healthy: {url}",
+    "status.unhealthy": "integrasjonspunkt {version} needs attention: the service is {service}, {url} does not "
+    "answer well.",
+    "status.title": "integrasjonspunkt in {folder}",
+    "status.what": "what",
+    "status.value": "value",
+    "status.yes": "yes",
+    "status.no": "no",
+    # uninstall
+    "uninstall.nothing": "Nothing is installed in {folder}.",
+    "uninstall.confirm_purge": "Also delete the data, the properties file and the keystore in {folder}? "
+    "This cannot be undone.",
+    "uninstall.purge_declined": "Uninstall cancelled: nothing was changed.",
+    "uninstall.done": "integrasjonspunkt {version} is uninstalled; data, properties and keystore were kept in "
+    "{folder}.",
+    "uninstall.done_purged": "integrasjonspunkt {version} is uninstalled and its data deleted from {folder}.",
+    # recovery
+    "recover.found": "An interrupted {operation} ({old} -> {new}) was found; finishing it before {verb}.",
+    "recover.unknown_operation": "The journal names an operation this setup does not know: {operation}.",
+    "recover.undo_failed": "Recovery of the interrupted {operation} could not undo {steps}: see the log; "
+    "the journal stays for the next /recover.",
+    "recover.failed": "Recovery failed: {error}. The journal stays for the next /recover.",
+    "recover.completed": "The interrupted {operation} was completed: {version} runs.",
+    "recover.undone": "The interrupted {operation} was undone: back to {version}.",
+    "recover.nothing": "Nothing to recover.",
+    # upgrade and rollback
+    "upgrade.nothing_installed": "Nothing is installed in {folder}: use /install.",
+    "upgrade.already": "integrasjonspunkt {version} is installed already: nothing to do.",
+    "upgrade.downgrade": "{version} is lower than the installed {installed}: give /allow-downgrade to go down.",
+    "upgrade.target": "Upgrading integrasjonspunkt {old} -> {new} in {folder}.",
+    "upgrade.keeps_account": "The service logs on as {account}: setup keeps its registration (stop, rewrite, "
+    "start) so the account is not reset to LocalSystem. Give /service-password to re-register it instead.",
+    "upgrade.checking_old": "Checking that {version} answers again at {url}.",
+    "upgrade.done": "integrasjonspunkt {new} runs and is healthy (was {old}).",
+    "upgrade.rolled_back": "Upgrade to {new} failed at {step}: {reason}. Rolled back: {old} runs and is healthy.",
+    "upgrade.old_unhealthy": "Upgrade to {new} failed ({reason}), and {old} did not come back healthy either "
+    "({old_reason}). Its files and registration are restored; the service needs attention.",
+    "upgrade.undo_failed": "Upgrade to {new} failed ({reason}) and undoing {steps} failed: see the log. The "
+    "service needs attention.",
+    "upgrade.cancelled": "Upgrade cancelled; {old} runs again.",
+    "rollback.nothing": "There is no earlier version to roll back to ({version} is the only one installed here).",
+    "rollback.data_line": "{old} cannot read the data {new} wrote (the data format changed in {line}): give "
+    "/restore-data to roll back with the data as it was before the upgrade.",
+    "rollback.no_backup": "No backup taken before the upgrade from {version} was found in {folder}.",
+    "rollback.target": "Rolling back integrasjonspunkt {old} -> {new} in {folder}.",
+    "repair.target": "Repairing integrasjonspunkt {version} in {folder}: XML, registration, start, health check.",
+    "repair.done": "Repaired: integrasjonspunkt {new} runs and is healthy.",
+    "rollback.done": "Rolled back: integrasjonspunkt {new} runs and is healthy (was {old}).",
 }
 
 NB: dict[str, str] = {}

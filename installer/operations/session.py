@@ -1,0 +1,75 @@
+"""What every verb that changes things does first: hold the folder, log into it, finish an interrupted
+operation (CLI.md: "exactly as /recover does, and says so")."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from installer import journal as journal_mod
+from installer import logsetup, state
+from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
+from installer.lock import FolderLock
+from installer.messages import t
+from installer.settings import Settings, require_dir
+from installer.state import State
+from installer.ui import UI
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    settings: Settings
+    ui: UI
+    layout: Layout
+    installed: State | None
+    # What the recovery at the start of this run did, if anything (see recover.finish_interrupted).
+    recovered: dict[str, Any] | None = None
+
+    def reload(self) -> None:
+        self.installed = state.load(self.layout.state_file)
+        if self.installed:
+            self.layout = layout_for(self.settings, self.installed)
+
+
+def layout_for(settings: Settings, installed: State | None) -> Layout:
+    folder = require_dir(settings)
+    if installed:
+        return Layout(folder, installed.service_id, installed.service_base)
+    return Layout(folder, settings.service_id)
+
+
+def attach_log(layout: Layout) -> None:
+    if layout.root.is_dir():
+        logsetup.attach_file(layout.setup_log)
+
+
+@contextlib.contextmanager
+def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> Iterator[Session]:
+    """Hold the folder for a changing verb. The folder is created only when `create` (an install)."""
+    folder = require_dir(settings)
+    installed = state.load(Layout(folder).state_file) if folder.is_dir() else None
+    layout = layout_for(settings, installed)
+    if not folder.is_dir() and not create:
+        yield Session(settings, ui, layout, None)
+        return
+    with FolderLock(layout.lock_file, verb):
+        attach_log(layout)
+        session = Session(settings, ui, layout, installed)
+        if journal_mod.load(layout.journal_file) is not None:
+            from installer.operations import recover
+
+            try:
+                session.recovered = recover.finish_interrupted(session, said_by=verb)
+            except SetupError:
+                raise
+            except Exception as exc:
+                raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=str(exc).splitlines()[0]
+                                                       if str(exc) else type(exc).__name__)) from exc
+            session.reload()
+        yield session

@@ -1,0 +1,156 @@
+"""Moving a running installation from one version to another: the steps of /upgrade and /rollback.
+
+Before the service is touched: the new jar is placed, the new XML is staged and the data is copied. Then:
+stop → back up what changed → unregister → XML → WinSW exe → register → (data guard) → start → health →
+commit. When the service logs on as an account set in services.msc and the XML carries none, unregister and
+register are left out (they would reset the account to LocalSystem): WinSW reads its XML at every start.
+
+On failure the engine undoes the steps newest first – the new version stops, its data is moved aside and the
+backup restored, the old XML, exe and registration come back, the old version starts – and `after_undo`
+health-checks the old version.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from installer import backup, health
+from installer import properties as props_mod
+from installer.engine import Step
+from installer.layout import JAR_PREFIX
+from installer.messages import t
+from installer.operations import steps
+from installer.operations.outcome import record_operation
+from installer.state import State
+from installer.state import load as load_state
+from installer.state import save as save_state
+from installer.ui import UI
+
+log = logging.getLogger(__name__)
+
+
+def backup_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def data_items(target: steps.Target, ctx: dict[str, Any]) -> list[Path]:
+    """The admin's data in the folder, plus the keystore when it lives there."""
+    items = target.layout.data_paths()
+    keystore = ctx.get("keystore")
+    if keystore:
+        path = Path(keystore)
+        if path.parent == target.layout.root and path not in items:
+            items.append(path)
+    return items
+
+
+def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
+    target = steps.Target(ctx, quiet=ui.quiet)
+    layout = target.layout
+    backup_dir = Path(ctx["backup_dir"])
+    failed_dir = Path(ctx["failed_dir"])
+    items = data_items(target, ctx)
+
+    def precopy() -> None:
+        copied = backup.sync(items, backup_dir)
+        log.info("first backup pass while %s runs: %d bytes", ctx["from"], copied)
+
+    def backup_changes() -> None:
+        copied = backup.sync(items, backup_dir)
+        for extra in (layout.xml, layout.exe):
+            if extra.exists():
+                shutil.copy2(extra, backup_dir / extra.name)
+        log.info("second backup pass with the service stopped: %d bytes", copied)
+
+    def guard_undo() -> None:
+        # The new version may have written the data: set it aside, bring the backup back.
+        backup.restore(items, backup_dir, failed_dir)
+
+    def restore_before() -> None:
+        # /rollback /restore-data: the data as it was before the upgrade being undone.
+        backup.restore(items, Path(ctx["restore_from"]), Path(ctx["replaced_dir"]))
+
+    def restore_before_undo() -> None:
+        backup.restore(items, Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
+
+    result = [
+        steps.place_file(target, "place-jar", Path(ctx["jar_source"]), layout.jar(ctx["to"]))
+        if ctx.get("jar_source") else None,
+        Step("precopy-data", precopy),
+        steps.stop(target, "stop-old"),
+        Step("backup-data", backup_changes),
+        None if ctx["keep_registration"] else steps.unregister(target, "unregister-old"),
+        steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml),
+        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True)
+        if ctx.get("winsw_cache") else None,
+        None if ctx["keep_registration"] else steps.register(target, "register-new"),
+        Step("restore-data", restore_before, restore_before_undo) if ctx.get("restore_from") else None,
+        Step("data-guard", lambda: None, guard_undo),
+        steps.start(target, "start-new"),
+        steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
+        Step("commit", lambda: commit(ctx)),
+    ]
+    return [s for s in result if s is not None]
+
+
+def after_undo(ctx: dict[str, Any], ui: UI) -> None:
+    """The old version runs again: prove it answers (raises health.Unhealthy when it does not)."""
+    target = steps.Target(ctx, quiet=ui.quiet)
+    props = props_mod.read(target.layout.properties)
+    where = health.target_for(ctx["health_old"], props, ctx["from"])
+    ui.info(t("upgrade.checking_old", version=ctx["from"], url=where.url))
+    health.wait_healthy(where, timeout=ctx["health_timeout"], stable=min(ctx["health_stable"], 2.0),
+                        watch=steps.process_watch(target, target.layout.jar(ctx["from"])))
+
+
+def commit(ctx: dict[str, Any]) -> None:
+    target = steps.Target(ctx)
+    layout = target.layout
+    installed = load_state(layout.state_file) or State(
+        version=ctx["from"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java_old"],
+        winsw=ctx["winsw_old"], service_base=ctx.get("base"))
+    old = installed.version
+    if old == ctx["to"]:
+        pass  # a repair: the version and its history stay
+    elif ctx["operation"] == "rollback":
+        # Back to the version before: it leaves the list, and the one rolled back from does not enter it.
+        installed.previous_versions = [v for v in installed.previous_versions if v not in (old, ctx["to"])]
+    else:
+        installed.previous_versions = [old] + [v for v in installed.previous_versions if v not in (old, ctx["to"])]
+    installed.version = ctx["to"]
+    installed.env = ctx["env"]
+    installed.java = ctx["java"]
+    installed.winsw = ctx["winsw"]
+    installed.failed_versions = [v for v in installed.failed_versions if v != ctx["to"]]
+    record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)
+    save_state(layout.state_file, installed)
+    prune_jars(layout.root, [ctx["to"], *installed.previous_versions], ctx["keep_jars"])
+    backup.prune(layout.backups, ctx["keep_jars"])
+    shutil.rmtree(target.aside, ignore_errors=True)
+    shutil.rmtree(layout.private / "staged", ignore_errors=True)
+    shutil.rmtree(layout.cache, ignore_errors=True)
+
+
+def prune_jars(folder: Path, newest_first: list[str], keep: int) -> None:
+    """Keep the jars of the installed version and the versions before it, `keep` in all."""
+    wanted = {f"{JAR_PREFIX}{tag}.jar" for tag in newest_first[:keep]}
+    for jar in folder.glob(f"{JAR_PREFIX}*.jar"):
+        if jar.name not in wanted:
+            log.info("removing old jar %s", jar.name)
+            jar.unlink(missing_ok=True)
+
+
+def remember_failure(ctx: dict[str, Any], code: int, result: str) -> None:
+    """After a failed upgrade: the state names the failed version so ranges skip it next time."""
+    layout = steps.Target(ctx).layout
+    installed = load_state(layout.state_file)
+    if installed is None:
+        return
+    if ctx["operation"] == "upgrade" and ctx["to"] not in installed.failed_versions and ctx["to"] != ctx["from"]:
+        installed.failed_versions.append(ctx["to"])
+    record_operation(installed, ctx["operation"], ctx["from"], ctx["to"], result, code)
+    save_state(layout.state_file, installed)
