@@ -1,0 +1,390 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+/**
+ * Stand-in for integrasjonspunkt: starts, reads its settings and answers its health endpoints like the real
+ * Spring Boot application, without doing any of its work. What it is (version, behaviour) is read from the
+ * resource standin.properties that the harness packs into each jar.
+ */
+public final class Integrasjonspunkt {
+    private static final String APP = "IntegrasjonspunktApplication";
+    private static final String PROPERTIES_FILE = "integrasjonspunkt-local.properties";
+    private static final String DB_FILE = "integrasjonspunkt.mv.db";
+
+    private static final Properties build = new Properties();
+    private static final Map<String, String> commandLine = new HashMap<String, String>();
+    private static final Properties local = new Properties();
+    private static final List<HttpServer> servers = new ArrayList<HttpServer>();
+    private static String version;
+    private static String behaviour;
+    private static String contextPath;
+    private static int port;
+
+    private Integrasjonspunkt() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long began = System.currentTimeMillis();
+        InputStream resource = Integrasjonspunkt.class.getResourceAsStream("/standin.properties");
+        build.load(new InputStreamReader(resource, StandardCharsets.UTF_8));
+        version = build.getProperty("version");
+        behaviour = build.getProperty("behaviour", "healthy");
+        for (String arg : args) {
+            // Spring Boot's command-line properties: --name=value
+            if (arg.startsWith("--") && arg.contains("=")) {
+                int eq = arg.indexOf('=');
+                commandLine.put(arg.substring(2, eq), arg.substring(eq + 1));
+            }
+        }
+        File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
+        info("Starting " + APP + " v" + plainVersion() + " using Java " + System.getProperty("java.version")
+                + " with PID " + pid() + " (" + jarLocation() + " started in " + dir + ")");
+
+        String profile = setting("spring.profiles.active", null);
+        if (profile == null || profile.trim().isEmpty()) {
+            if (Boolean.parseBoolean(build.getProperty("profile_required"))) {
+                fail("No active profile set. Integrasjonspunkt " + version
+                        + " needs one: start it with -Dspring.profiles.active=production (or staging).");
+            }
+            info("No active profile set, falling back to 1 default profile: \"production\"");
+        } else {
+            info("The following 1 profile is active: \"" + profile + "\"");
+        }
+
+        File propertiesFile = new File(dir, PROPERTIES_FILE);
+        if (!propertiesFile.isFile()) {
+            fail("Could not find " + PROPERTIES_FILE + " in " + dir);
+        }
+        InputStream in = new FileInputStream(propertiesFile);
+        try {
+            local.load(in);
+        } finally {
+            in.close();
+        }
+        String orgNumber = setting("difi.move.org.number", "");
+        if (orgNumber.trim().isEmpty()) {
+            fail("Required property difi.move.org.number is not set in " + propertiesFile);
+        }
+
+        port = Integer.parseInt(setting("server.port", "9093").trim());
+        String managementSetting = setting("management.server.port", null);
+        int managementPort = managementSetting == null ? port : Integer.parseInt(managementSetting.trim());
+        contextPath = normaliseContextPath(setting("server.servlet.context-path", ""));
+
+        appendDatabaseLine(new File(dir, DB_FILE));
+        if ("exit_at_start".equals(behaviour)) {
+            fail("APPLICATION FAILED TO START (stand-in behaviour exit_at_start)");
+        }
+        if ("slow_start".equals(behaviour)) {
+            info("Initialising (slow_start: " + param("delay", "5") + " s)");
+            sleepSeconds(param("delay", "5"));
+        }
+
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            public void run() {
+                stop();
+            }
+        }, "shutdown"));
+
+        final boolean separateManagement = managementPort != port;
+        listen(port, false, separateManagement);
+        info("Tomcat started on port " + port + " (http) with context path '" + contextPath + "'");
+        if (separateManagement) {
+            listen(managementPort, true, true);
+            info("Tomcat started on port " + managementPort + " (http) with context path ''");
+        }
+        double seconds = (System.currentTimeMillis() - began) / 1000.0;
+        info("Started " + APP + " in " + seconds + " seconds (process running for " + seconds + ")");
+
+        if ("crash_after".equals(behaviour)) {
+            final String after = param("after", "3");
+            Thread crash = new Thread(new Runnable() {
+                public void run() {
+                    sleepSeconds(after);
+                    error("Application crashed (stand-in behaviour crash_after " + after + " s)");
+                    Runtime.getRuntime().halt(1);
+                }
+            }, "crash");
+            crash.setDaemon(true);
+            crash.start();
+        }
+        new CountDownLatch(1).await();
+    }
+
+    private static void listen(int onPort, final boolean managementOnly, final boolean separateManagement)
+            throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(onPort), 50);
+        } catch (BindException e) {
+            fail("Web server failed to start. Port " + onPort + " was already in use.");
+            return;
+        }
+        server.createContext("/", new com.sun.net.httpserver.HttpHandler() {
+            public void handle(HttpExchange exchange) throws IOException {
+                try {
+                    answer(exchange, managementOnly, separateManagement);
+                } finally {
+                    exchange.close();
+                }
+            }
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        servers.add(server);
+    }
+
+    private static void answer(HttpExchange exchange, boolean managementOnly, boolean separateManagement)
+            throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        String manage = (separateManagement ? "" : contextPath) + "/manage";
+        if ("http_500".equals(behaviour)) {
+            send(exchange, 500, "application/json",
+                    "{\"status\":500,\"error\":\"Internal Server Error\",\"path\":\"" + path + "\"}");
+            return;
+        }
+        boolean unhealthy = "never_healthy".equals(behaviour);
+        boolean serveManage = managementOnly || !separateManagement;
+        if (!managementOnly && path.equals(contextPath + "/noarkExchange")
+                && Boolean.parseBoolean(build.getProperty("wsdl"))) {
+            if (query == null || !query.toLowerCase().startsWith("wsdl")) {
+                send(exchange, 405, "text/plain", "Method Not Allowed: a SOAP endpoint; ask for ?wsdl\n");
+            } else if (unhealthy) {
+                send(exchange, 503, "text/plain", "Service Unavailable\n");
+            } else {
+                send(exchange, 200, "text/xml;charset=UTF-8", wsdl());
+            }
+        } else if (serveManage && path.equals(manage + "/health")) {
+            if (unhealthy) {
+                send(exchange, 503, "application/json", "{\"status\":\"DOWN\"}");
+            } else {
+                send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+            }
+        } else if (serveManage && path.equals(manage + "/info")) {
+            String reported = plainVersion();
+            if ("wrong_version".equals(behaviour)) {
+                reported = param("report_version", "0.0.1");
+            }
+            send(exchange, 200, "application/json", "{\"build\":{\"artifact\":\"integrasjonspunkt\","
+                    + "\"name\":\"integrasjonspunkt\",\"group\":\"no.difi.meldingsutveksling\","
+                    + "\"version\":\"" + reported + "\",\"time\":\"2025-01-01T00:00:00Z\"}}");
+        } else {
+            send(exchange, 404, "application/json",
+                    "{\"status\":404,\"error\":\"Not Found\",\"path\":\"" + path + "\"}");
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            OutputStream out = exchange.getResponseBody();
+            out.write(bytes);
+            out.close();
+        }
+    }
+
+    private static String wsdl() {
+        String location = "http://localhost:" + port + contextPath + "/noarkExchange";
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<wsdl:definitions name=\"noarkExchange\" targetNamespace=\"http://www.arkivverket.no/Noark/Exchange\"\n"
+                + "    xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\"\n"
+                + "    xmlns:soap=\"http://schemas.xmlsoap.org/wsdl/soap/\"\n"
+                + "    xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
+                + "    xmlns:tns=\"http://www.arkivverket.no/Noark/Exchange\"\n"
+                + "    xmlns:types=\"http://www.arkivverket.no/Noark/Exchange/types\">\n"
+                + "  <wsdl:types>\n"
+                + "    <xsd:schema targetNamespace=\"http://www.arkivverket.no/Noark/Exchange/types\""
+                + " elementFormDefault=\"qualified\">\n"
+                + "      <xsd:complexType name=\"AddressType\">\n"
+                + "        <xsd:sequence>\n"
+                + "          <xsd:element name=\"orgnr\" type=\"xsd:string\"/>\n"
+                + "          <xsd:element name=\"name\" type=\"xsd:string\" minOccurs=\"0\"/>\n"
+                + "        </xsd:sequence>\n"
+                + "      </xsd:complexType>\n"
+                + "      <xsd:element name=\"GetCanReceiveMessageRequest\">\n"
+                + "        <xsd:complexType><xsd:sequence>\n"
+                + "          <xsd:element name=\"receiver\" type=\"types:AddressType\"/>\n"
+                + "        </xsd:sequence></xsd:complexType>\n"
+                + "      </xsd:element>\n"
+                + "      <xsd:element name=\"GetCanReceiveMessageResponse\">\n"
+                + "        <xsd:complexType><xsd:sequence>\n"
+                + "          <xsd:element name=\"result\" type=\"xsd:boolean\"/>\n"
+                + "        </xsd:sequence></xsd:complexType>\n"
+                + "      </xsd:element>\n"
+                + "      <xsd:element name=\"PutMessageRequest\">\n"
+                + "        <xsd:complexType><xsd:sequence>\n"
+                + "          <xsd:element name=\"envelope\" type=\"xsd:anyType\"/>\n"
+                + "          <xsd:element name=\"payload\" type=\"xsd:anyType\"/>\n"
+                + "        </xsd:sequence></xsd:complexType>\n"
+                + "      </xsd:element>\n"
+                + "      <xsd:element name=\"PutMessageResponse\">\n"
+                + "        <xsd:complexType><xsd:sequence>\n"
+                + "          <xsd:element name=\"result\" type=\"xsd:anyType\"/>\n"
+                + "        </xsd:sequence></xsd:complexType>\n"
+                + "      </xsd:element>\n"
+                + "    </xsd:schema>\n"
+                + "  </wsdl:types>\n"
+                + "  <wsdl:message name=\"GetCanReceiveMessageRequest\">\n"
+                + "    <wsdl:part name=\"parameters\" element=\"types:GetCanReceiveMessageRequest\"/>\n"
+                + "  </wsdl:message>\n"
+                + "  <wsdl:message name=\"GetCanReceiveMessageResponse\">\n"
+                + "    <wsdl:part name=\"parameters\" element=\"types:GetCanReceiveMessageResponse\"/>\n"
+                + "  </wsdl:message>\n"
+                + "  <wsdl:message name=\"PutMessageRequest\">\n"
+                + "    <wsdl:part name=\"parameters\" element=\"types:PutMessageRequest\"/>\n"
+                + "  </wsdl:message>\n"
+                + "  <wsdl:message name=\"PutMessageResponse\">\n"
+                + "    <wsdl:part name=\"parameters\" element=\"types:PutMessageResponse\"/>\n"
+                + "  </wsdl:message>\n"
+                + "  <wsdl:portType name=\"SOAPport\">\n"
+                + "    <wsdl:operation name=\"GetCanReceiveMessage\">\n"
+                + "      <wsdl:input message=\"tns:GetCanReceiveMessageRequest\"/>\n"
+                + "      <wsdl:output message=\"tns:GetCanReceiveMessageResponse\"/>\n"
+                + "    </wsdl:operation>\n"
+                + "    <wsdl:operation name=\"PutMessage\">\n"
+                + "      <wsdl:input message=\"tns:PutMessageRequest\"/>\n"
+                + "      <wsdl:output message=\"tns:PutMessageResponse\"/>\n"
+                + "    </wsdl:operation>\n"
+                + "  </wsdl:portType>\n"
+                + "  <wsdl:binding name=\"SOAPbinding\" type=\"tns:SOAPport\">\n"
+                + "    <soap:binding style=\"document\" transport=\"http://schemas.xmlsoap.org/soap/http\"/>\n"
+                + "    <wsdl:operation name=\"GetCanReceiveMessage\">\n"
+                + "      <soap:operation soapAction=\"\"/>\n"
+                + "      <wsdl:input><soap:body use=\"literal\"/></wsdl:input>\n"
+                + "      <wsdl:output><soap:body use=\"literal\"/></wsdl:output>\n"
+                + "    </wsdl:operation>\n"
+                + "    <wsdl:operation name=\"PutMessage\">\n"
+                + "      <soap:operation soapAction=\"\"/>\n"
+                + "      <wsdl:input><soap:body use=\"literal\"/></wsdl:input>\n"
+                + "      <wsdl:output><soap:body use=\"literal\"/></wsdl:output>\n"
+                + "    </wsdl:operation>\n"
+                + "  </wsdl:binding>\n"
+                + "  <wsdl:service name=\"noarkExchange\">\n"
+                + "    <wsdl:port name=\"NoarkExchangePort\" binding=\"tns:SOAPbinding\">\n"
+                + "      <soap:address location=\"" + location + "\"/>\n"
+                + "    </wsdl:port>\n"
+                + "  </wsdl:service>\n"
+                + "</wsdl:definitions>\n";
+    }
+
+    private static void stop() {
+        info("Commencing graceful shutdown. Waiting for active requests to complete");
+        if ("slow_stop".equals(behaviour)) {
+            sleepSeconds(param("delay", "5"));
+        }
+        for (HttpServer server : servers) {
+            server.stop(0);
+        }
+        info("Graceful shutdown complete");
+        info("Stopped " + APP + " (PID " + pid() + ")");
+    }
+
+    /** Spring Boot's order: command line, then system properties, then the properties file. */
+    private static String setting(String name, String fallback) {
+        if (commandLine.containsKey(name)) {
+            return commandLine.get(name);
+        }
+        String value = System.getProperty(name);
+        if (value != null) {
+            return value;
+        }
+        return local.getProperty(name, fallback);
+    }
+
+    private static String param(String name, String fallback) {
+        return build.getProperty("param." + name, fallback);
+    }
+
+    private static String normaliseContextPath(String value) {
+        String path = value.trim();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (!path.isEmpty() && !path.startsWith("/")) {
+            path = "/" + path;
+        }
+        return path;
+    }
+
+    private static void appendDatabaseLine(File db) throws IOException {
+        Writer writer = new OutputStreamWriter(new FileOutputStream(db, true), StandardCharsets.UTF_8);
+        try {
+            writer.write(timestamp() + " " + version + " " + pid() + "\n");
+        } finally {
+            writer.close();
+        }
+    }
+
+    private static void sleepSeconds(String seconds) {
+        try {
+            Thread.sleep((long) (Double.parseDouble(seconds) * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The version without the tag's 'v', as /manage/info reports it. */
+    private static String plainVersion() {
+        return version.startsWith("v") ? version.substring(1) : version;
+    }
+
+    private static String pid() {
+        String name = ManagementFactory.getRuntimeMXBean().getName();
+        return name.substring(0, name.indexOf('@'));
+    }
+
+    private static String jarLocation() {
+        return Integrasjonspunkt.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    }
+
+    private static String timestamp() {
+        return new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").format(new Date());
+    }
+
+    private static void line(PrintStream stream, String level, String message) {
+        stream.println(timestamp() + " " + level + " " + pid() + " --- [" + Thread.currentThread().getName()
+                + "] n.d.m.IntegrasjonspunktApplication : " + message);
+        stream.flush();
+    }
+
+    private static void info(String message) {
+        line(System.out, " INFO", message);
+    }
+
+    private static void error(String message) {
+        line(System.err, "ERROR", message);
+    }
+
+    private static void fail(String message) {
+        error(message);
+        System.exit(1);
+    }
+}

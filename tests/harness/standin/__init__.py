@@ -1,0 +1,1 @@
+"""The stand-in integrasjonspunkt: Java source and the builder of its jars."""
