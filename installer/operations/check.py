@@ -1,13 +1,73 @@
-"""/check (not built yet)."""
+"""/check [SPEC]: the prerequisites of installing SPEC (without SPEC: the installed version, else `latest`),
+and nothing else – it never creates the folder, writes no log there and changes nothing.
+
+Exit 0 when every check passes (warnings allowed), 10 otherwise. For tools, `/json` carries the findings.
+"""
 
 from __future__ import annotations
 
-from installer.errors import ExitCode, SetupError
+import logging
+from dataclasses import asdict
+
+from installer import artifacts, prereqs, properties, state, winsw_catalog
+from installer.errors import ExitCode
+from installer.layout import Layout
 from installer.messages import t
+from installer.releases import Release, release_for_tag
 from installer.result import Result
-from installer.settings import Settings
+from installer.settings import Settings, require_dir
 from installer.ui import UI
+
+log = logging.getLogger(__name__)
+
+
+def _installed(settings: Settings) -> state.State | None:
+    folder = require_dir(settings)
+    try:
+        return state.load(Layout(folder).state_file)
+    except (OSError, ValueError, TypeError) as exc:
+        log.warning("state file in %s not readable, checking as for a new install: %s", folder, exc)
+        return None
+
+
+def _target(settings: Settings, installed: state.State | None) -> Release:
+    if settings.spec is None and installed is not None:
+        # The installed version's line is known here: no need to ask the network.
+        return release_for_tag(installed.version)
+    return artifacts.resolve_target(settings, settings.spec, installed=installed.version if installed else None,
+                                    failed=installed.failed_versions if installed else [])
 
 
 def run(settings: Settings, ui: UI) -> Result:
-    raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb="check"))
+    installed = _installed(settings)
+    layout = Layout(require_dir(settings), settings.service_id, installed.service_base if installed else None)
+    try:
+        release = _target(settings, installed)
+    except artifacts.NothingToDo as nothing:
+        return Result(verb="check", result="nothing-to-do", version=installed.version if installed else None,
+                      message=nothing.message)
+    report = prereqs.check(
+        settings,
+        release.line.java_min,
+        release.line.java_preferred,
+        layout,
+        port=properties.server_port(properties.read(layout.properties)),
+        own_service_ports_ok=installed is not None,
+        needed_bytes=prereqs.estimate_needed_bytes(layout),
+        catalog=winsw_catalog.load_catalog(settings.winsw_catalog),
+    )
+    prereqs.show(report, ui, release.tag)
+    extra = {
+        "findings": [asdict(f) for f in report.findings],
+        "java": str(report.java.path) if report.java else None,
+        "winsw": report.winsw.spec if report.winsw else None,
+    }
+    if not report.ok:
+        return Result(verb="check", exit_code=ExitCode.PREREQUISITES, result="failed", version=release.tag,
+                      message=t("prereqs.not_met", version=release.tag, reasons=report.failure_message),
+                      extra=extra)
+    if report.warnings:
+        message = t("prereqs.all_met_warnings", version=release.tag, count=len(report.warnings))
+    else:
+        message = t("prereqs.all_met", version=release.tag)
+    return Result(verb="check", version=release.tag, message=message, extra=extra)

@@ -1,0 +1,228 @@
+"""Finding Java: every installation in FACTS.md section 3's order, each one's version read by running it.
+
+A Java that cannot run (deleted folder, broken install, no answer) is reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from installer import winapi
+from installer.messages import t
+
+log = logging.getLogger(__name__)
+
+VERSION_TIMEOUT = 20.0  # seconds for one `java -version`; a cold start on a busy server can take several
+# Folders whose `*/bin/java` are Java installations on Linux (distribution packages, Temurin's .deb).
+LINUX_JVM_DIRS: tuple[Path, ...] = (Path("/usr/lib/jvm"),)
+
+# (vendor, key under HKLM, values naming the Java home). The keys below each one differ by vendor
+# (`<version>`, `<version>\hotspot\MSI`, `zulu-<n>`), so each subtree is searched a few levels deep.
+REGISTRY_KEYS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Oracle", r"SOFTWARE\JavaSoft\JDK", ("JavaHome",)),
+    ("Oracle", r"SOFTWARE\JavaSoft\JRE", ("JavaHome",)),
+    ("Oracle", r"SOFTWARE\JavaSoft\Java Development Kit", ("JavaHome",)),
+    ("Oracle", r"SOFTWARE\JavaSoft\Java Runtime Environment", ("JavaHome",)),
+    ("Eclipse Adoptium", r"SOFTWARE\Eclipse Adoptium\JDK", ("Path",)),
+    ("Eclipse Adoptium", r"SOFTWARE\Eclipse Adoptium\JRE", ("Path",)),
+    ("Eclipse Adoptium", r"SOFTWARE\Eclipse Foundation\JDK", ("Path",)),
+    ("AdoptOpenJDK", r"SOFTWARE\AdoptOpenJDK\JDK", ("Path",)),
+    ("AdoptOpenJDK", r"SOFTWARE\AdoptOpenJDK\JRE", ("Path",)),
+    ("Microsoft", r"SOFTWARE\Microsoft\JDK", ("Path",)),
+    ("Azul Zulu", r"SOFTWARE\Azul Systems\Zulu", ("InstallationPath",)),
+    # Corretto documents no registry layout: either name is taken.
+    ("Amazon Corretto", r"SOFTWARE\Amazon Corretto", ("JavaHome", "Path")),
+)
+_REGISTRY_DEPTH = 3
+
+_VERSION_LINE = re.compile(r'version "([^"]+)"')
+
+
+@dataclass(frozen=True)
+class JavaInstall:
+    path: Path  # absolute path of the java executable, as found (not resolved: a stable place for the XML)
+    major: int
+    version: str  # as Java prints it: "1.8.0_202", "17.0.8", "21", "25-ea"
+    bits: int | None  # 64 or 32 when the VM says so
+    is_jdk: bool
+    origin: str  # where it was found: "/java", "JAVA_HOME", "registry ...", "PATH", "/usr/lib/jvm"
+
+    def describe(self) -> str:
+        kind = "JDK" if self.is_jdk else "JRE"
+        bits = f"{self.bits}-bit " if self.bits else ""
+        return t("prereqs.java_install", version=self.version, bits=bits, kind=kind, path=self.path)
+
+
+@dataclass(frozen=True)
+class BrokenJava:
+    path: Path
+    origin: str
+    reason: str  # one line for the admin
+
+
+@dataclass
+class JavaSurvey:
+    installs: list[JavaInstall] = field(default_factory=list)
+    broken: list[BrokenJava] = field(default_factory=list)
+
+
+# --- reading `java -version` ------------------------------------------------------------------------------
+
+
+def parse_version(stderr: str) -> tuple[int, str, int | None]:
+    """(major, version, bits) from `java -version`'s output. Raises ValueError when it names no version."""
+    match = _VERSION_LINE.search(stderr)
+    if not match:
+        raise ValueError("no version in the output")
+    version = match.group(1)
+    numbers = re.match(r"(\d+)(?:\.(\d+))?", version)
+    if not numbers:
+        raise ValueError(f"unreadable version {version!r}")
+    first = int(numbers.group(1))
+    # Before Java 9 the version was 1.x ("1.8.0_202" is Java 8).
+    major = int(numbers.group(2)) if first == 1 and numbers.group(2) else first
+    bits: int | None = None
+    if "64-Bit" in stderr:
+        bits = 64
+    elif "32-Bit" in stderr or re.search(r"\b(Client|Server) VM\b", stderr):
+        # A 32-bit HotSpot names no width ("Java HotSpot(TM) Client VM"); OpenJ9 says "x86-32-Bit".
+        bits = 32
+    return major, version, bits
+
+
+def version_key(version: str) -> tuple[tuple[int, ...], bool]:
+    """Orders versions of one major: numbers of "1.8.0_202" / "17.0.8.1", and a release after its "-ea"."""
+    number, _, suffix = version.partition("-")
+    parts = tuple(int(n) for n in re.findall(r"\d+", number))
+    return parts, not suffix.lower().startswith("ea")
+
+
+def _exe_name() -> str:
+    return "java.exe" if os.name == "nt" else "java"
+
+
+def _probe(path: Path, origin: str, timeout: float) -> JavaInstall | BrokenJava:
+    if not path.is_file():
+        return BrokenJava(path, origin, t("prereqs.java_not_there"))
+    command = [str(path), "-version"]
+    try:
+        # No console window flashes up when setup runs without one.
+        done = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                              creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    except subprocess.TimeoutExpired:
+        log.warning("%s: no answer within %.0f s", " ".join(command), timeout)
+        return BrokenJava(path, origin, t("prereqs.java_timeout", seconds=f"{timeout:.0f}"))
+    except OSError as exc:
+        log.warning("%s: %s", " ".join(command), exc)
+        return BrokenJava(path, origin, t("prereqs.java_cannot_run", reason=exc.strerror or exc))
+    output = done.stderr.decode("utf-8", "replace") + done.stdout.decode("utf-8", "replace")
+    log.info("%s (%s) exit %d: %s", " ".join(command), origin, done.returncode, output.strip())
+    if done.returncode != 0:
+        first = next((line.strip() for line in output.splitlines() if line.strip()), "")
+        return BrokenJava(path, origin, t("prereqs.java_failed", code=done.returncode, output=first))
+    try:
+        major, version, bits = parse_version(output)
+    except ValueError:
+        return BrokenJava(path, origin, t("prereqs.java_no_version"))
+    is_jdk = (path.parent / ("javac.exe" if os.name == "nt" else "javac")).is_file()
+    return JavaInstall(path=path, major=major, version=version, bits=bits, is_jdk=is_jdk, origin=origin)
+
+
+# --- where to look ----------------------------------------------------------------------------------------
+
+
+def _configured(configured: str) -> Path:
+    path = Path(configured).expanduser()
+    if path.is_dir():
+        # A Java home instead of its executable: take its bin/java.
+        for candidate in (path / "bin" / _exe_name(), path / _exe_name()):
+            if candidate.is_file():
+                return candidate.absolute()
+    return path.absolute()
+
+
+def _registry_homes() -> Iterator[tuple[Path, str]]:
+    for view in winapi.VIEWS:
+        for vendor, root, value_names in REGISTRY_KEYS:
+            pending = [(root, 0)]
+            while pending:
+                key, depth = pending.pop(0)
+                for value_name in value_names:
+                    home = winapi.read_value(key, value_name, view)
+                    if isinstance(home, str) and home.strip():
+                        where = t("prereqs.java_origin_registry", vendor=vendor, regkey=key, view=view)
+                        yield Path(home.strip()), where
+                if depth < _REGISTRY_DEPTH:
+                    pending.extend((f"{key}\\{name}", depth + 1) for name in winapi.subkeys(key, view))
+
+
+def candidates(configured: str | None, environ: Mapping[str, str] | None = None) -> list[tuple[Path, str]]:
+    """(java executable, origin) in the order of FACTS.md section 3, before de-duplication."""
+    environ = os.environ if environ is None else environ
+    found: list[tuple[Path, str]] = []
+    if configured:
+        found.append((_configured(configured), "/java"))
+    java_home = environ.get("JAVA_HOME", "").strip().strip('"')
+    if java_home:
+        found.append((Path(java_home) / "bin" / _exe_name(), "JAVA_HOME"))
+    if winapi.registry_available():
+        found.extend((home / "bin" / _exe_name(), origin) for home, origin in _registry_homes())
+    on_path = shutil.which(_exe_name(), path=environ.get("PATH"))
+    if on_path:
+        found.append((Path(on_path).absolute(), "PATH"))
+    if os.name != "nt":
+        for folder in LINUX_JVM_DIRS:
+            for java in sorted(folder.glob("*/bin/java")):
+                found.append((java, str(folder)))
+    return found
+
+
+def _identity(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def find_all(configured: str | None, *, environ: Mapping[str, str] | None = None,
+             timeout: float = VERSION_TIMEOUT) -> JavaSurvey:
+    """Every Java found, run once each (in parallel), de-duplicated by real path; the first origin wins."""
+    unique: dict[str, tuple[Path, str]] = {}
+    for path, origin in candidates(configured, environ):
+        unique.setdefault(_identity(path), (path, origin))
+    survey = JavaSurvey()
+    if not unique:
+        return survey
+    with ThreadPoolExecutor(max_workers=min(8, len(unique))) as pool:
+        results = list(pool.map(lambda item: _probe(item[0], item[1], timeout), unique.values()))
+    for result in results:
+        if isinstance(result, JavaInstall):
+            survey.installs.append(result)
+        else:
+            log.warning("Java at %s (%s) is not usable: %s", result.path, result.origin, result.reason)
+            survey.broken.append(result)
+    return survey
+
+
+def discover(configured: str | None) -> list[JavaInstall]:
+    """The Java installations that run, in discovery order."""
+    return find_all(configured).installs
+
+
+def choose(installs: list[JavaInstall], minimum: int, preferred: int) -> JavaInstall | None:
+    """The Java for a release line: major `preferred` when there is one, else the lowest major above it
+    (else the highest acceptable below it); never below `minimum`. Within a major, 64-bit before 32-bit
+    (a 32-bit JVM cannot take a heap like Digdir's -Xmx2048m), then the newest update."""
+    acceptable = [i for i in installs if i.major >= minimum]
+    if not acceptable:
+        return None
+    majors = {i.major for i in acceptable}
+    above = sorted(m for m in majors if m >= preferred)
+    major = above[0] if above else max(majors)
+    same = [i for i in acceptable if i.major == major]
+    return max(same, key=lambda i: (i.bits != 32, version_key(i.version)))

@@ -1,0 +1,167 @@
+"""Every Windows-only call: registry reads, admin rights, the Windows version and UI language.
+
+`winreg` is imported inside each function, so that the rest of the program runs anywhere and tests can put a
+module with the same API in `sys.modules["winreg"]`. Registry paths are under HKEY_LOCAL_MACHINE.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+VIEW_64 = "64"
+VIEW_32 = "32"
+# On 64-bit Windows a 32-bit program's registry writes land in WOW6432Node; the 64-bit view is the native one.
+VIEWS = (VIEW_64, VIEW_32)
+
+_CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+_ENVIRONMENT = r"SYSTEM\CurrentControlSet\Control\Session Manager\Environment"
+_ARCHITECTURES = {"amd64": "x64", "x86_64": "x64", "x86": "x86", "i386": "x86", "i686": "x86",
+                  "arm64": "arm64", "aarch64": "arm64"}
+# Primary language id of Norwegian (LANGID 0x0414 bokmål, 0x0814 nynorsk) in Windows' LANGID scheme.
+_LANG_NORWEGIAN = 0x14
+
+
+def registry_available() -> bool:
+    try:
+        import winreg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _access(winreg: Any, view: str | None) -> int:
+    access = int(winreg.KEY_READ)
+    if view == VIEW_64:
+        access |= winreg.KEY_WOW64_64KEY
+    elif view == VIEW_32:
+        access |= winreg.KEY_WOW64_32KEY
+    return access
+
+
+def read_value(path: str, name: str, view: str | None = VIEW_64) -> Any | None:
+    """The value `name` of HKLM\\`path` (REG_EXPAND_SZ expanded), or None when the key or value is missing."""
+    try:
+        import winreg
+    except ImportError:
+        return None
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path, 0, _access(winreg, view)) as key:
+            value, kind = winreg.QueryValueEx(key, name)
+    except OSError:
+        return None
+    if kind == winreg.REG_EXPAND_SZ and isinstance(value, str):
+        value = winreg.ExpandEnvironmentStrings(value)
+    return value
+
+
+def subkeys(path: str, view: str | None = VIEW_64) -> list[str]:
+    """The names of HKLM\\`path`'s subkeys; [] when the key is missing."""
+    try:
+        import winreg
+    except ImportError:
+        return []
+    names: list[str] = []
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path, 0, _access(winreg, view)) as key:
+            index = 0
+            while True:
+                try:
+                    names.append(winreg.EnumKey(key, index))
+                except OSError:  # ERROR_NO_MORE_ITEMS ends the enumeration
+                    break
+                index += 1
+    except OSError:
+        return []
+    return names
+
+
+def is_admin() -> bool | None:
+    """True when this process runs elevated on Windows; None elsewhere (the check does not apply)."""
+    if os.name != "nt":
+        return None
+    import ctypes
+
+    try:
+        return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        log.warning("IsUserAnAdmin is not available", exc_info=True)
+        return None
+
+
+@dataclass(frozen=True)
+class WindowsVersion:
+    version: str  # "10.0.14393", "6.3.9600"
+    name: str  # "Windows Server 2016 Standard"
+
+
+def windows_version() -> WindowsVersion | None:
+    """The Windows version from the registry (the true one: GetVersionEx lies to programs without a manifest)."""
+    if not registry_available():
+        return None
+    name = read_value(_CURRENT_VERSION, "ProductName") or "Windows"
+    build = read_value(_CURRENT_VERSION, "CurrentBuildNumber")
+    major = read_value(_CURRENT_VERSION, "CurrentMajorVersionNumber")
+    minor = read_value(_CURRENT_VERSION, "CurrentMinorVersionNumber")
+    if isinstance(major, int) and isinstance(minor, int):
+        base = f"{major}.{minor}"
+    else:
+        # Before Windows 10 only the "6.3"-style CurrentVersion exists.
+        base = str(read_value(_CURRENT_VERSION, "CurrentVersion") or "")
+    if not base:
+        return None
+    return WindowsVersion(f"{base}.{build}" if build else base, str(name))
+
+
+def machine_arch() -> str:
+    """`x64`, `x86` or `arm64` (Windows names); another platform's machine name when unknown."""
+    raw = None
+    if registry_available():
+        raw = read_value(_ENVIRONMENT, "PROCESSOR_ARCHITECTURE")
+    if not raw and os.name == "nt":
+        # A 32-bit process on 64-bit Windows sees x86 here and the truth in PROCESSOR_ARCHITEW6432.
+        raw = os.environ.get("PROCESSOR_ARCHITEW6432") or os.environ.get("PROCESSOR_ARCHITECTURE")
+    if not raw:
+        raw = platform.machine()
+    return _ARCHITECTURES.get(str(raw).lower(), str(raw).lower())
+
+
+def language_for_langid(langid: int) -> str:
+    """`nb` for a Norwegian LANGID (bokmål or nynorsk), else `en`."""
+    return "nb" if langid & 0x3FF == _LANG_NORWEGIAN else "en"
+
+
+def language_for_locale(name: str) -> str:
+    """`nb` for a POSIX locale name such as `nb_NO.UTF-8` (or `no`, `nn`), else `en`."""
+    return "nb" if name.split("_")[0].split(".")[0].lower() in ("nb", "no", "nn") else "en"
+
+
+def ui_language() -> str:
+    """The language for messages when /lang is not given: the Windows UI language, else the locale."""
+    if os.name == "nt":
+        import ctypes
+
+        try:
+            return language_for_langid(int(ctypes.windll.kernel32.GetUserDefaultUILanguage()))  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return "en"
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return language_for_locale(value)
+    return "en"
+
+
+def free_bytes(path: Path) -> tuple[int, Path]:
+    """Free space for `path` and the folder measured: the nearest one that exists (the install folder may not)."""
+    probe = Path(os.path.abspath(path))
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free, probe
