@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = resolve(inv, load_state=_load_state)
     except SetupError as exc:
         return _fail_early(exc, json_wanted, inv.verb)
+    if settings.origins.get("lang") == "default":
+        from installer import winapi
+
+        settings.lang = winapi.ui_language()  # the Windows UI language; English elsewhere
     set_language(settings.lang)
     logsetup.register_secret(settings.service_password)
     logsetup.register_secret(settings.keystore_password)

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.harness.fixtures_standin",
     "tests.harness.fixtures_winsw",
     "tests.harness.fixtures_winreg",
+    "tests.harness.fixtures_world",
 ]

@@ -71,6 +71,6 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
 
 
 def _line_of(tag: str) -> object:
-    from installer.releases import line_for, normalise
+    from installer.releases import line_for
 
-    return line_for(normalise(tag))
+    return line_for(tag)

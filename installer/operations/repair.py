@@ -8,7 +8,7 @@ from installer.errors import ExitCode
 from installer.messages import t
 from installer.operations import preflight, switch, upgrade
 from installer.operations.session import changing
-from installer.releases import Release, line_for, normalise
+from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
@@ -25,7 +25,7 @@ def run(settings: Settings, ui: UI) -> Result:
                           message=t("upgrade.nothing_installed", folder=session.layout.root))
         tag = installed.version
         ui.info(t("repair.target", version=tag, folder=session.layout.root))
-        release = Release(tag=tag, version=normalise(tag), line=line_for(normalise(tag)))
+        release = release_for_tag(tag)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
         ctx = upgrade.context(session, prepared)
         ctx["operation"] = "repair"

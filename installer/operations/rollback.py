@@ -13,7 +13,7 @@ from installer.errors import ExitCode, SetupError
 from installer.messages import t
 from installer.operations import preflight, switch, upgrade
 from installer.operations.session import Session, changing
-from installer.releases import Release, line_for, normalise
+from installer.releases import release_for_tag, try_version
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
@@ -27,8 +27,8 @@ DATA_FORMAT_LINES = ("2.24.0",)
 
 def crosses_data_line(newer: str, older: str) -> str | None:
     for line in DATA_FORMAT_LINES:
-        boundary = normalise(line)
-        if normalise(newer) >= boundary > normalise(older):
+        boundary, new_v, old_v = try_version(line), try_version(newer), try_version(older)
+        if boundary and new_v and old_v and new_v >= boundary > old_v:
             return line
     return None
 
@@ -49,7 +49,7 @@ def run(settings: Settings, ui: UI) -> Result:
             raise SetupError(ExitCode.PREREQUISITES, t("rollback.data_line", new=installed.version, old=older,
                                                        line=line))
         ui.info(t("rollback.target", old=installed.version, new=older, folder=session.layout.root))
-        release = Release(tag=older, version=normalise(older), line=line_for(normalise(older)))
+        release = release_for_tag(older)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
         ctx = upgrade.context(session, prepared)
         ctx["operation"] = "rollback"

@@ -16,7 +16,7 @@ from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.lock import holder_if_locked
 from installer.messages import t
-from installer.releases import line_for, normalise
+from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
@@ -64,7 +64,7 @@ def run(settings: Settings, ui: UI) -> Result:
         service = WinSW(layout.exe, installed.service_id, quiet=True).status() if layout.exe.exists() \
             else ServiceState.NON_EXISTENT
         props = props_mod.read(layout.properties)
-        where = health.target_for(line_for(normalise(installed.version)).health, props, installed.version)
+        where = health.target_for(line_for(installed.version).health, props, installed.version)
         healthy = service is ServiceState.STARTED and health.probe(where).good
         doc.update({
             "version": installed.version,

@@ -16,7 +16,7 @@ from installer.messages import t
 from installer.operations import preflight, switch
 from installer.operations.outcome import failure_detail
 from installer.operations.session import Session, changing
-from installer.releases import line_for, normalise
+from installer.releases import line_for, release_for_tag
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
@@ -37,7 +37,7 @@ def run(settings: Settings, ui: UI) -> Result:
             release = preflight.resolve(settings, installed)
         except artifacts.NothingToDo as nothing:
             return Result(verb="upgrade", result="nothing-to-do", version=installed.version, message=str(nothing))
-        current = normalise(installed.version)
+        current = release_for_tag(installed.version).version
         if release.version == current:
             return Result(verb="upgrade", result="nothing-to-do", version=installed.version,
                           message=t("upgrade.already", version=installed.version))
@@ -91,7 +91,7 @@ def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
         "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
         "staged_xml": str(staged_xml),
         "health": prepared.release.line.health,
-        "health_old": line_for(normalise(installed.version)).health,
+        "health_old": line_for(installed.version).health,
         "health_timeout": settings.health_timeout,
         "health_stable": settings.health_stable,
         "backup_dir": str(layout.backups / f"{stamp}-before-{installed.version}"),
