@@ -38,7 +38,7 @@ def run(settings: Settings, ui: UI) -> Result:
             return _already_installed(session)
         if new_properties is None and not session.layout.properties.exists():
             raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
-        release = preflight.resolve(settings, None)
+        release = preflight.resolve(settings, None, ui)
         ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
         prepared = preflight.prepare(settings, session.layout, ui, release, None)
         ctx = context(session, prepared)

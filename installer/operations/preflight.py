@@ -31,13 +31,16 @@ class Prepared:
     winsw_exe: Path | None  # verified, in the cache; None when the installed build stays
 
 
-def resolve(settings: Settings, installed: State | None) -> Release:
-    return artifacts.resolve_target(
+def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
+    release = artifacts.resolve_target(
         settings,
         settings.spec,
         installed=installed.version if installed else None,
         failed=installed.failed_versions if installed else [],
     )
+    if release.note:
+        ui.warn(release.note)  # e.g. Digdir's approved version is on another major line
+    return release
 
 
 def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, installed: State | None,

@@ -34,7 +34,7 @@ def run(settings: Settings, ui: UI) -> Result:
             return Result(verb="upgrade", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
                           message=t("upgrade.nothing_installed", folder=session.layout.root))
         try:
-            release = preflight.resolve(settings, installed)
+            release = preflight.resolve(settings, installed, ui)
         except artifacts.NothingToDo as nothing:
             return Result(verb="upgrade", result="nothing-to-do", version=installed.version, message=str(nothing))
         current = release_for_tag(installed.version).version

@@ -1,5 +1,74 @@
-"""Messages of the artifacts area (see installer/messages.py)."""
+"""Messages of the artifacts area: versions, downloads, verification, /download (see installer/messages.py)."""
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    # versions
+    "artifacts.bad_spec": "'{spec}' is not a version spec. Use one of: 2.x, 2.28, 2.28.1, v4.0.8, 4.x, latest, "
+    "earlybird.",
+    "artifacts.bad_tag": "'{tag}' is not a plain version; setup will not use it in a URL or a file name.",
+    "artifacts.unknown_line": "Version {version} is on a release line this setup does not know (it knows {known}); "
+    "a newer setup is needed.",
+    "artifacts.range_other_line": "{spec} is on another major line than the installed {installed}; a new major line "
+    "changes Java, profile rules and configuration. Add /allow-major to go there, or name the version exactly.",
+    "artifacts.all_failed": "Every version in {spec} failed here before ({failed}). Name one exactly to try it again.",
+    "artifacts.no_match": "No version matches {spec} in {where}. Nearest: {nearest}.",
+    "artifacts.no_versions": "No version matches {spec}: {where} lists no versions of that line.",
+    "artifacts.only_named": "the versions named in {where} (the full list was not available: {problem})",
+    "artifacts.no_channel": "latest-versions.yml names no '{channel}' version for the environment {env}.",
+    "artifacts.channel_other_line": "Digdir's {channel} version for {env} is {tag}, on another major line; staying "
+    "on {major}.x. Use /allow-major to move to {tag}.",
+    "artifacts.channel_failed": "The {channel} version for {env}, {tag}, failed here before; nothing done. To try "
+    "it again, name it: /upgrade {tag}.",
+    "artifacts.list_fallback": "The release list is not available ({problem}); using the versions named in "
+    "latest-versions.yml.",
+    "artifacts.no_list": "No version list: {problem}; and {fallback}",
+    "artifacts.list_unreadable": "Cannot read the version list at {url}: {reason}",
+    # sources
+    "artifacts.url_refused": "/{option} {url}: only HTTPS is allowed (plain HTTP only on this machine, or with "
+    "/allow-http).",
+    "artifacts.redirect_refused": "{url} sent setup to {target}, which is not HTTPS; refused (plain HTTP only on "
+    "this machine, or with /allow-http).",
+    "artifacts.offline_no_folder": "/offline {path}: no such folder.",
+    "artifacts.offline_missing": "{name} is not in the offline folder {path} (it holds: {held}). Fill it with "
+    "/download on a machine with internet.",
+    "artifacts.offline_winsw_missing": "WinSW {spec} is not in the offline folder ({path} is missing).",
+    "artifacts.offline_no_channels": "The offline folder {path} does not record Digdir's latest versions; name a "
+    "version (e.g. 2.x or v4.0.8).",
+    "artifacts.index_unreadable": "Cannot read {path}: {reason}",
+    "artifacts.nothing": "nothing",
+    # downloads
+    "artifacts.unreachable": "Cannot reach {url}: {reason}",
+    "artifacts.http_status": "{url} answered HTTP {status}.",
+    "artifacts.too_large": "{url} is larger than {limit} bytes; refused.",
+    "artifacts.gave_up": "Download of {url} failed after {attempts} tries: {reason}. Run setup again to resume it.",
+    "artifacts.bad_range": "the server did not resume at the right place",
+    "artifacts.short_body": "the connection ended after {got} of {expected} bytes",
+    "artifacts.write_failed": "Cannot write {path}: {reason}",
+    "artifacts.copy_failed": "Cannot copy {source} to {path}: {reason}",
+    "artifacts.folder_failed": "Cannot create the folder {path}: {reason}",
+    # verification
+    "artifacts.checksum_unreadable": "The published {algorithm} checksum of {name} is not a checksum.",
+    "artifacts.checksum_mismatch": "{name}: the {algorithm} checksum does not match (published {expected}, "
+    "downloaded {actual}); the file was discarded.",
+    "artifacts.no_sha1": "No SHA-1 checksum is published for {name} ({where}); is that version published?",
+    "artifacts.no_signature": "No signature (.asc) is published for {name}.",
+    "artifacts.signature_unreadable": "The signature of {name} cannot be read: {reason}",
+    "artifacts.signature_bad": "The signature of {name} is not good: {reason}",
+    "artifacts.signature_required": "{problem} The file was discarded. (/allow-unsigned accepts it anyway.)",
+    "artifacts.unsigned_accepted": "WARNING: {problem} Going ahead because of /allow-unsigned: the file's origin is "
+    "NOT proven.",
+    "artifacts.sig_before_key": "it was made on {made}, before the key {fingerprint} existed ({created})",
+    "artifacts.sig_after_expiry": "it was made on {made}, after the key {fingerprint} expired ({expired})",
+    "artifacts.sig_does_not_match": "it does not match the file (key {fingerprint})",
+    "artifacts.sig_unknown_key": "it was made by {issuer}, which is not a trusted key (trusted: {keys}); add a key "
+    "with /trusted-key",
+    "artifacts.pinned_key_unreadable": "The built-in signing key {path} cannot be used: {reason}",
+    "artifacts.pinned_key_wrong": "it is not the key {fingerprint}",
+    "artifacts.trusted_key_bad": "/trusted-key {path}: {reason}",
+    "artifacts.no_key_in_file": "no OpenPGP public key in the file",
+    # /download
+    "artifacts.winsw_not_in_catalog": "/winsw {requested} is not in the WinSW catalog (it has: {specs}).",
+    "artifacts.download_start": "Downloading {tag} to {to}",
+    "artifacts.download_done": "{to} holds {tag} and WinSW {winsw}, verified. Install from it with /offline {to}.",
+}
 
 NB: dict[str, str] = {}
