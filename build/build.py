@@ -1,0 +1,403 @@
+"""Build the one-file setup with PyInstaller, then smoke-test the frozen file.
+
+    python build/build.py                # clean build (build/work, dist/), then the smoke test
+    python build/build.py --no-smoke     # build only
+    python build/build.py --smoke-only   # smoke-test dist/setup[.exe] as it is
+
+The smoke test runs the frozen file, never the source: `--version`, `--help`, a bad command line, the
+median wall time of `--help` and `--version`, and install 2.28.0 → upgrade 2.28.1 → upgrade 2.28.2 (never
+healthy: exit 13, rolled back) → rollback to 2.28.0 → uninstall against the test harness (artifact server,
+stand-in jars). On POSIX the service runs under the WinSW and sc.exe stand-ins; on Windows under the real
+WinSW 2.12.0, which setup.exe downloads from its GitHub release and checks against the pinned SHA-256. It
+checks that the file is within its size budget, that the service does not inherit the bundle's library path
+(Linux) and that no unpacked folder is left behind. Exit status 0 only when every check passed.
+
+    python build/build.py --smoke-only --java "C:\\...\\jdk8\\bin\\java.exe"   # the Windows end-to-end job
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+ROOT = Path(__file__).resolve().parent.parent
+# The harness and the package are imported from this tree, never from an installed copy.
+sys.path.insert(0, str(ROOT))
+
+from installer import __version__  # noqa: E402
+from installer.errors import ExitCode, same_exit_code  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.harness.sandbox import Sandbox
+
+WORK = ROOT / "build" / "work"
+DIST = ROOT / "dist"
+FROZEN = DIST / ("setup.exe" if os.name == "nt" else "setup")
+SIZE_LIMIT = 25_000_000
+HELP_TARGET = 0.5
+RUN_TIMEOUT = 300
+# Silent runs with a short health check; a version that never becomes healthy fails sooner.
+QUICK = ["/quiet", "/health-stable", "2", "/health-timeout"]
+GOOD, NEVER_HEALTHY = [*QUICK, "40"], [*QUICK, "15"]
+
+
+@dataclass
+class Report:
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, ok: bool, what: str, detail: str = "") -> bool:
+        print(
+            f"  {'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail and not ok else ""), flush=True
+        )
+        if not ok:
+            self.failures.append(what)
+        return ok
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+    def tail(self, lines: int = 15) -> str:
+        text = (self.out + self.err).strip().splitlines()
+        return "\n      ".join(["", *text[-lines:]])
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = RUN_TIMEOUT) -> Run:
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [str(FROZEN), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        return Run(-1, str(exc.stdout or ""), f"timed out after {timeout} s", time.perf_counter() - start)
+    return Run(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+
+
+# --- build -----------------------------------------------------------------------------------------
+
+
+def _describe_tree() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return done.stdout.strip()
+
+
+def build() -> None:
+    print(f"Building {FROZEN.relative_to(ROOT)} {__version__} from {_describe_tree()}", flush=True)
+    # A clean build: nothing of an earlier run is reused.
+    shutil.rmtree(WORK, ignore_errors=True)
+    FROZEN.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--workpath",
+        str(WORK),
+        "--distpath",
+        str(DIST),
+        str(ROOT / "release.spec"),
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True)
+    print(f"Built in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+# --- smoke test ------------------------------------------------------------------------------------
+
+
+def check_size(report: Report) -> None:
+    size = FROZEN.stat().st_size
+    print(f"Size: {size:,} bytes ({size / 1e6:.1f} MB)")
+    report.check(size <= SIZE_LIMIT, f"size at most {SIZE_LIMIT / 1e6:.0f} MB", f"{size:,} bytes")
+
+
+def check_basics(report: Report, env: dict[str, str]) -> None:
+    version = run(["--version"], env)
+    report.check(
+        version.code == 0 and version.out.strip() == f"setup {__version__}",
+        "--version prints the package version",
+        version.tail(),
+    )
+    usage = run(["--help"], env)
+    report.check(usage.code == 0 and "/upgrade" in usage.out, "--help prints the usage", usage.tail())
+    slash = run(["/?"], env)
+    report.check(slash.code == 0 and slash.out == usage.out, "/? prints the same usage", slash.tail())
+    bad = run(["/frobnicate"], env)
+    report.check(
+        same_exit_code(bad.code, ExitCode.BAD_COMMAND_LINE) and "Traceback" not in bad.err,
+        "a bad command line exits 1639 without a traceback",
+        f"exit {bad.code}{bad.tail()}",
+    )
+
+
+def median_seconds(args: list[str], env: dict[str, str], runs: int) -> float:
+    run(args, env)  # warm the file cache first: the target is a warm start
+    return statistics.median(run(args, env).seconds for _ in range(runs))
+
+
+def check_timing(report: Report, env: dict[str, str], runs: int) -> None:
+    for option in ("--help", "--version"):
+        seconds = median_seconds([option], env, runs)
+        print(f"  {option}: median {seconds:.3f} s over {runs} runs")
+        # Wall time depends on the machine's load: over the target is reported, not failed.
+        if seconds > HELP_TARGET:
+            print(f"  note: {option} is over the {HELP_TARGET} s target")
+
+
+# --- install, upgrade, failed upgrade, rollback, uninstall against the harness ----------------------
+
+
+def _service_environments(folder: Path) -> list[dict[str, str]]:
+    """The environments of the processes that run a jar of this folder."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if any(str(folder) in part and part.endswith(".jar") for part in proc.info["cmdline"] or []):
+                found.append(proc.environ())
+        except psutil.Error:
+            continue
+    return found
+
+
+def _show_logs(folder: Path, lines: int = 30) -> None:
+    """The ends of setup's and the service's logs, printed before the temporary install folder goes away."""
+    for log_file in sorted(
+        [*folder.glob("installer-logs/*.log"), *folder.glob("integrasjonspunkt-logs/*.log")]
+    ):
+        text = log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        print(f"  --- {log_file.relative_to(folder)} (last {len(text)} lines)")
+        print("\n".join(f"      {line}" for line in text))
+
+
+def _without_option(args: list[str], name: str) -> list[str]:
+    at = args.index(name)
+    return args[:at] + args[at + 2 :]
+
+
+@contextmanager
+def posix_harness(root: Path) -> Iterator[tuple[Sandbox, list[str], dict[str, str]]]:
+    """The sandbox's releases on a started artifact server, the WinSW stand-in among them; sc.exe on PATH."""
+    import stat
+
+    from tests.harness import sandbox
+    from tests.harness.artifact_server import ArtifactServer
+    from tests.harness.fixtures_winsw import kill_registry_processes
+    from tests.harness.sc_standin import sc_bytes
+
+    with ArtifactServer() as server:
+        box = sandbox.create(root, server)
+        bin_dir = root / "bin"
+        bin_dir.mkdir()
+        sc_exe = bin_dir / "sc.exe"
+        sc_exe.write_bytes(sc_bytes())
+        sc_exe.chmod(sc_exe.stat().st_mode | stat.S_IXUSR)
+        env = {**os.environ, **box.environment, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+        try:
+            yield box, box.args(), env
+        finally:
+            kill_registry_processes(box.registry)
+            box.key.close()
+
+
+@contextmanager
+def windows_harness(root: Path) -> Iterator[tuple[Sandbox, list[str], dict[str, str]]]:
+    """The sandbox's releases on a started artifact server; WinSW comes from its real release."""
+    from tests.harness import sandbox
+    from tests.harness.artifact_server import ArtifactServer
+
+    with ArtifactServer() as server:
+        box = sandbox.create(root, server)
+        args = _without_option(
+            sandbox.sandbox_args(server, folder=box.folder, trusted_key=box.key.public_key_path),
+            "/winsw-releases",
+        )
+        try:
+            yield box, args, {**os.environ, "LANG": "C.UTF-8"}
+        finally:
+            # A failed step may leave the service registered: take it away so the runner is clean.
+            service = box.folder / "integrasjonspunkt-service.exe"
+            for verb in ("stop", "uninstall"):
+                if service.is_file():
+                    subprocess.run([str(service), verb], capture_output=True, timeout=120, check=False)
+            box.key.close()
+
+
+def check_lifecycle(report: Report, base_env: dict[str, str], java: Path | None) -> None:
+    real_winsw = os.name == "nt"
+    harness = windows_harness if real_winsw else posix_harness
+    with (
+        tempfile.TemporaryDirectory(prefix="ipsetup-smoke-", ignore_cleanup_errors=True) as tmp,
+        harness(Path(tmp)) as (box, args, env),
+    ):
+        env = {**env, **{k: base_env[k] for k in ("TMPDIR", "TMP", "TEMP") if k in base_env}}
+        java = java or box.java
+        if not report.check(box.catalog is not None and java is not None, "harness ready (releases, Java)"):
+            return
+        failed_before = len(report.failures)
+        try:
+            Cycle(report, env, args).run_through(box, java)
+        finally:
+            if len(report.failures) > failed_before:
+                _show_logs(box.folder)
+
+
+def _check_service_environment(report: Report, folder: Path) -> None:
+    environments = _service_environments(folder)
+    leaked = [e.get("LD_LIBRARY_PATH", "") for e in environments if "_MEI" in e.get("LD_LIBRARY_PATH", "")]
+    report.check(
+        bool(environments) and not leaked,
+        "the service does not inherit the bundle's library path",
+        f"{len(environments)} service processes, LD_LIBRARY_PATH {leaked}",
+    )
+
+
+@dataclass
+class Cycle:
+    """Runs verbs of the frozen file with the harness's options (`args`); checks /status after them."""
+
+    report: Report
+    env: dict[str, str]
+    args: list[str]
+
+    def status(self) -> dict[str, object]:
+        done = run(["/status", "/json", *self.args], self.env)
+        try:
+            document = json.loads(done.out)
+        except ValueError:
+            return {"exit_code": done.code, "unreadable": done.tail()}
+        return document if isinstance(document, dict) else {}
+
+    def step(self, what: str, argv: list[str], expected: int, version: str | None = None) -> bool:
+        """One verb; with `version`, /status must then show that version running and healthy."""
+        done = run(argv + self.args, self.env)
+        detail = f"exit {done.code}{done.tail()}"
+        ok = self.report.check(same_exit_code(done.code, expected), f"{what} exits {expected}", detail)
+        if ok and version is not None:
+            status = self.status()
+            healthy = status.get("version") == version and status.get("healthy") is True
+            ok = self.report.check(healthy, f"  then {version} runs and is healthy", json.dumps(status)[:600])
+        return ok
+
+    def run_through(self, box: Sandbox, java: Path) -> None:
+        """install → upgrade → failed upgrade → rollback → uninstall."""
+        install = ["/install", "2.28.0", *GOOD, "/java", str(java), "/properties", str(box.properties)]
+        if not self.step("install 2.28.0", install, ExitCode.OK, "2.28.0"):
+            return
+        winsw = str(self.status().get("winsw"))
+        self.report.check(winsw.startswith("2.12.0/"), "the service runs under WinSW 2.12.0", winsw)
+        # Not quiet: the person's output (rich) works in the frozen file too.
+        shown = run(["/status", *self.args], self.env)
+        self.report.check(
+            shown.code == 0 and "2.28.0" in shown.out,
+            "/status (not quiet) shows the installation",
+            shown.tail(),
+        )
+        if sys.platform.startswith("linux"):
+            _check_service_environment(self.report, box.folder)
+        if self.step("upgrade to 2.28.1", ["/upgrade", "2.28.1", *GOOD], ExitCode.OK, "2.28.1") and self.step(
+            "upgrade to 2.28.2 (never healthy)",
+            ["/upgrade", "2.28.2", *NEVER_HEALTHY],
+            ExitCode.UPGRADE_FAILED,
+            "2.28.1",
+        ):
+            self.step("rollback", ["/rollback", *GOOD], ExitCode.OK, "2.28.0")
+        self.step("uninstall", ["/uninstall", "/quiet"], ExitCode.OK)
+        self.report.check(not _service_environments(box.folder), "no service process left after uninstall")
+
+
+# --- main --------------------------------------------------------------------------------------------
+
+
+def smoke(runs: int, lifecycle: bool, java: Path | None) -> Report:
+    report = Report()
+    print(
+        f"Smoke test of {FROZEN} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs)", flush=True
+    )
+    check_size(report)
+    with tempfile.TemporaryDirectory(prefix="ipsetup-unpack-") as unpack:
+        # The bundle unpacks into this folder: empty again afterwards means nothing was left behind.
+        env = {**os.environ, "TMPDIR": unpack, "TMP": unpack, "TEMP": unpack}
+        check_basics(report, env)
+        check_timing(report, env, runs)
+        if lifecycle:
+            check_lifecycle(report, env, java)
+        left = sorted(p.name for p in Path(unpack).iterdir())
+        report.check(not left, "nothing left in the temporary folder", ", ".join(left))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python build/build.py", description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-smoke", action="store_true", help="build only")
+    mode.add_argument("--smoke-only", action="store_true", help="smoke-test the existing build")
+    parser.add_argument(
+        "--runs", type=int, default=9, help="runs of --help and --version to time (default 9)"
+    )
+    parser.add_argument(
+        "--no-lifecycle",
+        action="store_true",
+        help="skip install/upgrade/rollback (no Java or javac on this machine)",
+    )
+    parser.add_argument(
+        "--java", type=Path, help="the Java the service runs on (default: the harness's Java 17)"
+    )
+    args = parser.parse_args(argv)
+    if not args.smoke_only:
+        try:
+            build()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            print(f"Build failed: {exc}", file=sys.stderr)
+            return 1
+    if args.no_smoke:
+        return 0
+    if not FROZEN.is_file():
+        print(f"No {FROZEN}: build it first (python build/build.py --no-smoke)", file=sys.stderr)
+        return 1
+    report = smoke(args.runs, lifecycle=not args.no_lifecycle, java=args.java)
+    if report.failures:
+        print(
+            f"Smoke test FAILED: {len(report.failures)} check(s): {'; '.join(report.failures)}",
+            file=sys.stderr,
+        )
+        return 1
+    print("Smoke test passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
