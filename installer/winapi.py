@@ -10,6 +10,7 @@ import logging
 import os
 import platform
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,13 @@ def subkeys(path: str, view: str | None = VIEW_64) -> list[str]:
     except OSError:
         return []
     return names
+
+
+def machine_environment(name: str) -> str | None:
+    """A machine-wide environment variable (what a service sees, e.g. `Path`, `JAVA_HOME`), expanded; None when
+    it is not set or there is no registry."""
+    value = read_value(_ENVIRONMENT, name)
+    return value if isinstance(value, str) else None
 
 
 def is_admin() -> bool | None:
@@ -165,3 +173,89 @@ def free_bytes(path: Path) -> tuple[int, Path]:
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     return shutil.disk_usage(probe).free, probe
+
+
+# --- RunOnce: a command Windows runs once at the next start (boot-time recovery) --------------------------
+
+RUN_ONCE = r"SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce"
+
+
+def set_run_once(name: str, command: str) -> bool:
+    """Write HKLM RunOnce `name` = `command` (64-bit view); False where there is no registry."""
+    try:
+        import winreg
+    except ImportError:
+        return False
+    access = winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
+    with winreg.CreateKeyEx(winreg.HKEY_LOCAL_MACHINE, RUN_ONCE, 0, access) as key:
+        winreg.SetValueEx(key, name, 0, winreg.REG_SZ, command)
+    log.info("RunOnce %s = %s", name, command)
+    return True
+
+
+def delete_run_once(name: str) -> None:
+    try:
+        import winreg
+    except ImportError:
+        return
+    access = winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, RUN_ONCE, 0, access) as key:
+            winreg.DeleteValue(key, name)
+    except OSError:
+        return  # already gone (Windows removes a RunOnce value before it runs it)
+    log.info("RunOnce %s removed", name)
+
+
+# --- the console (the wizard keeps a double-clicked window open) ----------------------------------------------
+
+
+def console_process_ids() -> list[int] | None:
+    """The processes attached to this console (GetConsoleProcessList); None off Windows or without a console."""
+    if os.name != "nt":
+        return None
+    import ctypes
+
+    size = 16
+    while True:
+        buffer = (ctypes.c_uint32 * size)()
+        try:
+            count = int(ctypes.windll.kernel32.GetConsoleProcessList(buffer, size))  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return None
+        if count == 0:
+            return None
+        if count <= size:
+            return list(buffer[:count])
+        size = count
+
+
+def alone_in_console(console_pids: list[int], own_pid: int, launcher_pid: int | None) -> bool:
+    """True when no process but setup itself (and its one-file launcher) uses the console: Explorer made the
+    window for a double-click, and it closes when setup ends. From a command prompt the shell is there too."""
+    return all(pid in (own_pid, launcher_pid) for pid in console_pids)
+
+
+def _launcher_pid() -> int | None:
+    """PyInstaller's one-file launcher: the parent process running the same executable, sharing the console."""
+    if not getattr(sys, "frozen", False):
+        return None
+    import psutil
+
+    try:
+        parent = psutil.Process().parent()
+        if parent is not None and os.path.normcase(parent.exe()) == os.path.normcase(sys.executable):
+            return parent.pid
+    except psutil.Error:
+        return None
+    return None
+
+
+def started_by_double_click() -> bool:
+    """True on Windows when setup has its console to itself (see alone_in_console); False elsewhere."""
+    pids = console_process_ids()
+    if not pids:
+        return False
+    alone = alone_in_console(pids, os.getpid(), _launcher_pid())
+    log.info("console processes %s: %s", pids, "started by double-click" if alone else "started from a console")
+    return alone

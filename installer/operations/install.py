@@ -16,11 +16,10 @@ from installer import folder_acl, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
-from installer.journal import Journal
 from installer.messages import t
 from installer.operations import preflight, steps
 from installer.operations.outcome import failure_detail, record_operation
-from installer.operations.session import Session, changing
+from installer.operations.session import Session, changing, close_journal, open_journal
 from installer.result import Result
 from installer.settings import Settings
 from installer.state import State, save
@@ -43,14 +42,13 @@ def run(settings: Settings, ui: UI) -> Result:
         prepared = preflight.prepare(settings, session.layout, ui, release, None)
         ctx = context(session, prepared)
         plan_steps = plan(ctx, ui, properties_text=new_properties if not session.layout.properties.exists() else None)
-        journal = Journal(session.layout.journal_file, "install", ctx)
-        journal.save()
+        journal = open_journal(session.layout, "install", ctx)
         try:
             Engine(journal).run(plan_steps)
         except StepFailed as failed:
-            journal.close()
+            close_journal(session.layout, journal)
             return _failed(session, ctx, failed)
-        journal.close()
+        close_journal(session.layout, journal)
         ui.success(t("install.done", version=release.tag, url=ctx["health_url"]))
         return Result(verb="install", message=t("install.done", version=release.tag, url=ctx["health_url"]),
                       version=release.tag)
@@ -115,7 +113,7 @@ def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
         "health_url": where.url,
         "health_timeout": settings.health_timeout,
         "health_stable": settings.health_stable,
-        "new_folder": not layout.root.exists() or not any(p for p in layout.root.iterdir() if p.name != ".setup"),
+        "new_folder": session.new_folder,
     }
 
 

@@ -15,7 +15,7 @@ from installer.engine import Engine, Step
 from installer.errors import ExitCode, SetupError
 from installer.journal import Journal
 from installer.messages import t
-from installer.operations.session import Session, changing
+from installer.operations.session import Session, changing, close_journal
 from installer.result import Result
 from installer.settings import Settings
 from installer.state import utc_now
@@ -66,7 +66,7 @@ def finish_interrupted(session: Session, said_by: str) -> dict[str, Any] | None:
     record = {"operation": journal.operation, "from": ctx.get("from"), "to": ctx.get("to"), "action": action,
               "version": version, "at": utc_now(), "by": "/" + said_by}
     _remember(session, journal, record)
-    journal.close()
+    close_journal(session.layout, journal)
     ui.success(t(f"recover.{action}", operation=journal.operation, version=version or "-"))
     return record
 

@@ -15,7 +15,7 @@ from installer.journal import Journal
 from installer.messages import t
 from installer.operations import preflight, switch
 from installer.operations.outcome import failure_detail
-from installer.operations.session import Session, changing
+from installer.operations.session import Session, changing, close_journal, open_journal
 from installer.releases import line_for, release_for_tag
 from installer.result import Result
 from installer.settings import Settings
@@ -105,9 +105,8 @@ def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
 def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
     """Run the switch under the journal; after a failure check the old version and say what happened."""
     verb = ctx["operation"]
-    journal = Journal(session.layout.journal_file, verb, ctx)
     plan_steps: list[Step] = switch.plan(ctx, ui)
-    journal.save()
+    journal = open_journal(session.layout, verb, ctx)
     noted: dict[str, str] = {}
 
     def note_failure(step: str, exc: BaseException) -> None:
@@ -117,7 +116,7 @@ def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
         Engine(journal).run(plan_steps, on_failure=note_failure)
     except StepFailed as failed:
         return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
-    journal.close()
+    close_journal(session.layout, journal)
     message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
     ui.success(message)
     return Result(verb=verb, version=ctx["to"], message=message)
@@ -129,7 +128,7 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
     cause = failed.cause
     reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     if failed.undo_failures:
-        journal.close()
+        close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
         return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
                       detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
@@ -137,13 +136,13 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
     try:
         switch.after_undo(ctx, ui)
     except Exception as exc:  # the old version does not answer either
-        journal.close()
+        close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
         old_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
                       detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
                                                old=ctx["from"], old_reason=old_reason))
-    journal.close()
+    close_journal(session.layout, journal)
     if isinstance(cause, KeyboardInterrupt):
         switch.remember_failure(ctx, ExitCode.CANCELLED, "cancelled")
         return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
