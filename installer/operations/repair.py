@@ -27,7 +27,7 @@ def run(settings: Settings, ui: UI) -> Result:
         ui.info(t("repair.target", version=tag, folder=session.layout.root))
         release = release_for_tag(tag)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-        ctx = upgrade.context(session, prepared)
+        ctx = upgrade.context(session, prepared, repairing=True)
         ctx["operation"] = "repair"
         if not session.layout.exe.exists() and prepared.winsw_exe is None:
             ctx["winsw_cache"] = None

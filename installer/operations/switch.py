@@ -77,14 +77,18 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     def restore_before_undo() -> None:
         backup.restore(items, Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
 
+    write_xml = steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml)
+    # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
+    xml_first = bool(ctx.get("xml_first"))
     result = [
         steps.place_file(target, "place-jar", Path(ctx["jar_source"]), layout.jar(ctx["to"]))
         if ctx.get("jar_source") else None,
+        write_xml if xml_first else None,
         Step("precopy-data", precopy),
         steps.stop(target, "stop-old"),
         Step("backup-data", backup_changes),
         None if ctx["keep_registration"] else steps.unregister(target, "unregister-old"),
-        steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml),
+        None if xml_first else write_xml,
         steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True)
         if ctx.get("winsw_cache") else None,
         None if ctx["keep_registration"] else steps.register(target, "register-new"),

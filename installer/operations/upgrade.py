@@ -50,23 +50,15 @@ def run(settings: Settings, ui: UI) -> Result:
         return execute(session, ctx, ui)
 
 
-def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
+def context(session: Session, prepared: preflight.Prepared, *, repairing: bool = False) -> dict[str, Any]:
     installed, layout, settings = session.installed, session.layout, session.settings
     assert installed is not None
+    new_xml, notes, xml_account, fresh = _new_xml(session, prepared, repairing)
     account = winsw.service_account(layout.service_id)
-    existing = service_xml.read(layout.xml)
     keep_registration = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
-                         and existing.account is None and not settings.service_password)
+                         and xml_account is None and not settings.service_password)
     if keep_registration:
         session.ui.warn(t("upgrade.keeps_account", account=account))
-    new_xml, notes = service_xml.update(
-        layout.xml,
-        jar_name=layout.jar(prepared.release.tag).name,
-        java=str(prepared.java.path),
-        profile=settings.env,
-        jvm_options=service_xml.split_windows_args(settings.jvm_options)
-        if settings.named_on_command_line("jvm-options") and settings.jvm_options is not None else None,
-    )
     for note in notes:
         session.ui.info(note)
     staged_xml = layout.private / "staged" / layout.xml.name
@@ -98,8 +90,31 @@ def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
         "failed_dir": str(layout.backups / f"{stamp}-failed-{prepared.release.tag}"),
         "keystore": str(keystore) if keystore else None,
         "keep_registration": keep_registration,
+        "xml_first": fresh,
         "keep_jars": settings.keep_jars,
     }
+
+
+def _new_xml(session: Session, prepared: preflight.Prepared,
+             repairing: bool) -> tuple[bytes, list[str], object, bool]:
+    """The XML for the target: the admin's XML with only what must change (jar, Java, profile). A repair of
+    an XML that is missing or unreadable writes a fresh one (the broken file is kept in the backup)."""
+    layout, settings = session.layout, session.settings
+    jvm_named = settings.named_on_command_line("jvm-options") and settings.jvm_options is not None
+    jar_name = layout.jar(prepared.release.tag).name
+    try:
+        existing = service_xml.read(layout.xml)
+        new_xml, notes = service_xml.update(
+            layout.xml, jar_name=jar_name, java=str(prepared.java.path), profile=settings.env,
+            jvm_options=service_xml.split_windows_args(settings.jvm_options or "") if jvm_named else None)
+        return new_xml, notes, existing.account, False
+    except SetupError as exc:
+        if not repairing:
+            raise
+        spec = service_xml.ServiceSpec(service_id=layout.service_id, java=str(prepared.java.path),
+                                       jar_name=jar_name, profile=settings.env,
+                                       jvm_options=service_xml.split_windows_args(settings.jvm_options or ""))
+        return service_xml.render(spec), [t("repair.fresh_xml", reason=exc.message)], None, True
 
 
 def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:

@@ -82,8 +82,100 @@ EN: dict[str, str] = {
     "rollback.no_backup": "No backup taken before the upgrade from {version} was found in {folder}.",
     "rollback.target": "Rolling back integrasjonspunkt {old} -> {new} in {folder}.",
     "repair.target": "Repairing integrasjonspunkt {version} in {folder}: XML, registration, start, health check.",
+    "repair.fresh_xml": "The service XML is written anew ({reason}); the old file is kept in the backup.",
     "repair.done": "Repaired: integrasjonspunkt {new} runs and is healthy.",
     "rollback.done": "Rolled back: integrasjonspunkt {new} runs and is healthy (was {old}).",
 }
 
-NB: dict[str, str] = {}
+NB: dict[str, str] = {
+    # the lock
+    "operations.busy": "En annen kjøring av setup holder denne installasjonsmappen ({holder}). Prøv igjen når den "
+    "er ferdig.",
+    "operations.lock_holder": "prosess {pid}, {verb}, siden {since}",
+    "operations.lock_holder_unknown": "en prosess som ikke sa hva den gjør",
+    # health
+    "operations.health_no_answer": "ikke noe svar fra {url}: {error}",
+    "operations.health_no_answer_yet": "ikke noe svar ennå",
+    "operations.health_status": "{url} svarte HTTP {status}",
+    "operations.health_not_wsdl": "{url} svarte ikke med et WSDL-dokument",
+    "operations.health_not_up": "{url} melder status {status}",
+    "operations.health_wrong_version": "versjon {found} svarer, ikke {expected}",
+    "operations.health_deadline": "ikke frisk innen {seconds} s ({reason})",
+    "operations.health_process_exited": "tjenestens Java-prosess avsluttet (kode {code})",
+    "operations.health_process_gone": "tjenestens Java-prosess er borte",
+    "operations.health_restarted": "tjenestebehandleren startet prosessen på nytt (pid {old} -> {new})",
+    "operations.health_service_stopped": "tjenesten stoppet",
+    "operations.health_no_process": "tjenestens Java-prosess dukket ikke opp innen {seconds} s",
+    # install
+    "install.properties_needed": "{path} finnes ikke: oppgi /properties FIL, eller /orgnr, /keystore, "
+    "/keystore-alias og /keystore-password, så setup kan skrive den.",
+    "install.properties_unreadable": "Kan ikke lese properties-filen {path}: {error}",
+    "install.properties_missing": "For å skrive properties-filen trenger setup også {names}.",
+    "install.bad_orgnr": "'{value}' er ikke et gyldig organisasjonsnummer (9 sifre med et kontrollsiffer etter "
+    "modulus 11).",
+    "install.no_keystore": "Nøkkellageret {path} finnes ikke.",
+    "install.target": "Installerer integrasjonspunkt {version} ({env}) i {folder}.",
+    "install.done": "integrasjonspunkt {version} er installert, kjører og er frisk: {url}",
+    "install.nothing_to_do": "integrasjonspunkt {version} er allerede installert: ingenting å gjøre.",
+    "install.use_upgrade": "integrasjonspunkt {version} er installert her; bruk /upgrade {spec} for å bytte "
+    "versjon.",
+    "install.cancelled": "Installasjonen ble avbrutt; alt den hadde gjort, ble angret.",
+    "install.failed": "Installasjonen av {version} feilet i steget {step}: {reason}. Alt ble angret.",
+    "install.failed_undo_failed": "Installasjonen av {version} feilet i steget {step}: {reason}. Å angre {undo} "
+    "feilet også: se loggen.",
+    # status
+    "status.not_installed": "Ingenting er installert i {folder}.",
+    "status.interrupted": "En avbrutt {operation} venter: kjør setup /recover /dir \"{folder}\".",
+    "status.healthy": "integrasjonspunkt {version} kjører og er frisk: {url}",
+    "status.unhealthy": "integrasjonspunkt {version} trenger tilsyn: tjenesten er {service}, {url} svarer ikke "
+    "som den skal.",
+    "status.title": "integrasjonspunkt i {folder}",
+    "status.what": "hva",
+    "status.value": "verdi",
+    "status.yes": "ja",
+    "status.no": "nei",
+    # uninstall
+    "uninstall.nothing": "Ingenting er installert i {folder}.",
+    "uninstall.confirm_purge": "Også slette dataene, properties-filen og nøkkellageret i {folder}? Det kan ikke "
+    "angres.",
+    "uninstall.purge_declined": "Avinstallasjonen ble avbrutt: ingenting ble endret.",
+    "uninstall.done": "integrasjonspunkt {version} er avinstallert; data, properties-fil og nøkkellager ble "
+    "beholdt i {folder}.",
+    "uninstall.done_purged": "integrasjonspunkt {version} er avinstallert og dataene slettet fra {folder}.",
+    # recovery
+    "recover.found": "Fant en avbrutt {operation} ({old} -> {new}); fullfører den før {verb}.",
+    "recover.unknown_operation": "Journalen nevner en operasjon denne setup ikke kjenner: {operation}.",
+    "recover.undo_failed": "Gjenopprettingen av den avbrutte {operation} fikk ikke angret {steps}: se loggen; "
+    "journalen blir liggende til neste /recover.",
+    "recover.failed": "Gjenopprettingen feilet: {error}. Journalen blir liggende til neste /recover.",
+    "recover.completed": "Den avbrutte {operation} ble fullført: {version} kjører.",
+    "recover.undone": "Den avbrutte {operation} ble angret: tilbake til {version}.",
+    "recover.nothing": "Ingenting å gjenopprette.",
+    # upgrade and rollback
+    "upgrade.nothing_installed": "Ingenting er installert i {folder}: bruk /install.",
+    "upgrade.already": "integrasjonspunkt {version} er allerede installert: ingenting å gjøre.",
+    "upgrade.downgrade": "{version} er lavere enn installerte {installed}: oppgi /allow-downgrade for å gå ned.",
+    "upgrade.target": "Oppgraderer integrasjonspunkt {old} -> {new} i {folder}.",
+    "upgrade.keeps_account": "Tjenesten logger på som {account}: setup beholder registreringen (stopp, skriv på "
+    "nytt, start) så kontoen ikke blir satt tilbake til LocalSystem. Oppgi /service-password for å registrere "
+    "den på nytt i stedet.",
+    "upgrade.checking_old": "Sjekker at {version} svarer igjen på {url}.",
+    "upgrade.done": "integrasjonspunkt {new} kjører og er frisk (var {old}).",
+    "upgrade.rolled_back": "Oppgraderingen til {new} feilet i {step}: {reason}. Rullet tilbake: {old} kjører og "
+    "er frisk.",
+    "upgrade.old_unhealthy": "Oppgraderingen til {new} feilet ({reason}), og {old} ble ikke frisk igjen heller "
+    "({old_reason}). Filene og registreringen er satt tilbake; tjenesten trenger tilsyn.",
+    "upgrade.undo_failed": "Oppgraderingen til {new} feilet ({reason}), og å angre {steps} feilet: se loggen. "
+    "Tjenesten trenger tilsyn.",
+    "upgrade.cancelled": "Oppgraderingen ble avbrutt; {old} kjører igjen.",
+    "rollback.nothing": "Det finnes ingen tidligere versjon å rulle tilbake til ({version} er den eneste som er "
+    "installert her).",
+    "rollback.data_line": "{old} kan ikke lese dataene {new} har skrevet (dataformatet endret seg i {line}): oppgi "
+    "/restore-data for å rulle tilbake med dataene slik de var før oppgraderingen.",
+    "rollback.no_backup": "Fant ingen sikkerhetskopi fra før oppgraderingen fra {version} i {folder}.",
+    "rollback.target": "Ruller tilbake integrasjonspunkt {old} -> {new} i {folder}.",
+    "repair.target": "Reparerer integrasjonspunkt {version} i {folder}: XML, registrering, start, helsesjekk.",
+    "repair.fresh_xml": "The service XML is written anew ({reason}); the old file is kept in the backup.",
+    "repair.done": "Reparert: integrasjonspunkt {new} kjører og er frisk.",
+    "rollback.done": "Rullet tilbake: integrasjonspunkt {new} kjører og er frisk (var {old}).",
+}
