@@ -124,16 +124,18 @@ def main(argv: list[str] | None = None) -> int:
         result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
                         message=t("cli.internal_error", error=str(exc).splitlines()[0] if str(exc) else
                                   type(exc).__name__, log=where))
-    _report(result, ui, settings.json)
+    _report(result, ui, settings.json, wizard=interactive and not quiet)
     logsetup.stop()
     return int(result.exit_code)
 
 
-def _report(result: Any, ui: Any, json_output: bool) -> None:
+def _report(result: Any, ui: Any, json_output: bool, wizard: bool) -> None:
     log.info("exit %d: %s", int(result.exit_code), result.message)
     if json_output:
         _print_json(result.document())
         return
+    if wizard:
+        return  # the wizard has shown its own result panel
     if result.exit_code == ExitCode.OK:
         if result.message and not ui.quiet:
             ui.success(result.message)

@@ -66,9 +66,10 @@ class Engine:
             if self.journal.state_of(step.name) == DONE:
                 healthy = healthy or step.marks_healthy
                 continue
-            self.journal.mark(step.name, STARTED)
-            log.info("step %s", step.name)
             try:
+                # Inside the try: a Ctrl+C while the journal is written still undoes what began.
+                self.journal.mark(step.name, STARTED)
+                log.info("step %s", step.name)
                 step.do()
             except BaseException as exc:
                 if healthy:

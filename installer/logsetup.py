@@ -47,6 +47,8 @@ def start(extra_log: Path | None, stderr_level: int | None) -> logging.Logger:
         old.close()
     _attached.clear()
     logger.propagate = False
+    # Without a handler Python would print warnings raw to the terminal of an interactive run.
+    logger.addHandler(logging.NullHandler())
     if stderr_level is not None:
         stream = _handler(logging.StreamHandler())
         stream.setLevel(stderr_level)

@@ -6,10 +6,10 @@ wording; this module merges them into one catalogue and formats them.
 
 from __future__ import annotations
 
-from installer.text import artifacts, cli, operations, prereqs, service, wizard
+from installer.text import adopt, artifacts, cli, operations, prereqs, service, wizard
 
 LANGUAGES = ("en", "nb")
-_AREAS = (cli, artifacts, prereqs, service, operations, wizard)
+_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt)
 
 
 def _merge(lang: str) -> dict[str, str]:

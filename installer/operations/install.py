@@ -18,7 +18,7 @@ from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
 from installer.operations import preflight, steps
-from installer.operations.outcome import failure_detail, record_operation
+from installer.operations.outcome import record_operation
 from installer.operations.session import Session, changing, close_journal, open_journal
 from installer.result import Result
 from installer.settings import Settings
@@ -39,9 +39,11 @@ def run(settings: Settings, ui: UI) -> Result:
             raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
         release = preflight.resolve(settings, None, ui)
         ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
-        prepared = preflight.prepare(settings, session.layout, ui, release, None)
-        ctx = context(session, prepared)
-        plan_steps = plan(ctx, ui, properties_text=new_properties if not session.layout.properties.exists() else None)
+        to_write = new_properties if not session.layout.properties.exists() else None
+        props = props_mod.parse(to_write) if to_write is not None else props_mod.read(session.layout.properties)
+        prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props)
+        ctx = context(session, prepared, props)
+        plan_steps = plan(ctx, ui, properties_text=to_write)
         journal = open_journal(session.layout, "install", ctx)
         try:
             Engine(journal).run(plan_steps)
@@ -80,7 +82,7 @@ def properties_to_write(settings: Settings) -> str | None:
                                   kind)
 
 
-def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
+def context(session: Session, prepared: preflight.Prepared, props: dict[str, str]) -> dict[str, Any]:
     """Everything the steps need, JSON-safe and secret-free: the journal keeps it for /recover."""
     layout, settings = session.layout, session.settings
     staged_xml = layout.private / "staged" / layout.xml.name
@@ -93,7 +95,6 @@ def context(session: Session, prepared: preflight.Prepared) -> dict[str, Any]:
         jvm_options=service_xml.split_windows_args(settings.jvm_options or ""),
     )
     staged_xml.write_bytes(service_xml.render(spec))
-    props = props_mod.read(layout.properties)
     from installer import health
 
     where = health.target_for(prepared.release.line.health, props, prepared.release.tag)
@@ -172,4 +173,4 @@ def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result
     return Result(verb="install", exit_code=code, result="failed", version=ctx["to"],
                   message=t(key, version=ctx["to"], step=failed.step, reason=reason,
                             undo=", ".join(n for n, _ in failed.undo_failures)),
-                  detail=failure_detail(steps.Target(ctx).layout))
+                  detail=steps.Target(ctx).winsw.log_tail())

@@ -44,12 +44,13 @@ def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
 
 
 def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, installed: State | None,
-            *, reuse_jar: bool = False) -> Prepared:
-    """`reuse_jar`: a rollback takes the jar the folder kept, when it is there."""
+            *, reuse_jar: bool = False, properties: dict[str, str] | None = None) -> Prepared:
+    """`reuse_jar`: a rollback takes the jar the folder kept, when it is there. `properties`: the settings of a
+    properties file about to be written (an install), else the folder's file is read."""
     kept = layout.jar(release.tag)
     jar = None if reuse_jar and kept.is_file() else artifacts.acquire_jar(release, settings, layout, ui)
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
-    props = props_mod.read(layout.properties)
+    props = properties if properties is not None else props_mod.read(layout.properties)
     configured_java = settings.java
     if installed and configured_java and not settings.named_on_command_line("java"):
         # The recorded Java serves the recorded line; another line may need another Java (found by discovery).

@@ -67,7 +67,7 @@ def finish_interrupted(session: Session, said_by: str) -> dict[str, Any] | None:
               "version": version, "at": utc_now(), "by": "/" + said_by}
     _remember(session, journal, record)
     close_journal(session.layout, journal)
-    ui.success(t(f"recover.{action}", operation=journal.operation, version=version or "-"))
+    ui.success(_said(record))
     return record
 
 
@@ -85,5 +85,10 @@ def run(settings: Settings, ui: UI) -> Result:
     if record is None:
         return Result(verb="recover", result="nothing-to-do", message=t("recover.nothing"))
     return Result(verb="recover", version=record["version"], result=record["action"], extra={"recovered": record},
-                  message=t(f"recover.{record['action']}", operation=record["operation"],
-                            version=record["version"] or "-"))
+                  message=_said(record))
+
+
+def _said(record: dict[str, Any]) -> str:
+    if record["action"] == "undone" and not record["version"]:
+        return t("recover.undone_install")
+    return t(f"recover.{record['action']}", operation=record["operation"], version=record["version"] or "-")

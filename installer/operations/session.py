@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from installer import boot_recovery, logsetup, state
 from installer import journal as journal_mod
-from installer import logsetup, state
 from installer.errors import ExitCode, SetupError
+from installer.journal import Journal
 from installer.layout import Layout
 from installer.lock import FolderLock
 from installer.messages import t
@@ -30,6 +31,8 @@ class Session:
     installed: State | None
     # What the recovery at the start of this run did, if anything (see recover.finish_interrupted).
     recovered: dict[str, Any] | None = None
+    # The folder did not exist before this run (an install makes it, and secures it on Windows).
+    new_folder: bool = False
 
     def reload(self) -> None:
         self.installed = state.load(self.layout.state_file)
@@ -42,6 +45,19 @@ def layout_for(settings: Settings, installed: State | None) -> Layout:
     if installed:
         return Layout(folder, installed.service_id, installed.service_base)
     return Layout(folder, settings.service_id)
+
+
+def open_journal(layout: Layout, operation: str, ctx: dict[str, Any]) -> Journal:
+    """Start the record of an operation; Windows will run /recover at its next start until it closes."""
+    journal = Journal(layout.journal_file, operation, ctx)
+    journal.save()
+    boot_recovery.arm(layout)
+    return journal
+
+
+def close_journal(layout: Layout, journal: Journal) -> None:
+    journal.close()
+    boot_recovery.disarm(layout)
 
 
 def attach_log(layout: Layout) -> None:
@@ -58,9 +74,10 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
     if not folder.is_dir() and not create:
         yield Session(settings, ui, layout, None)
         return
+    new_folder = not folder.exists()
     with FolderLock(layout.lock_file, verb):
         attach_log(layout)
-        session = Session(settings, ui, layout, installed)
+        session = Session(settings, ui, layout, installed, new_folder=new_folder)
         if journal_mod.load(layout.journal_file) is not None:
             from installer.operations import recover
 
@@ -72,4 +89,8 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
                 raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=str(exc).splitlines()[0]
                                                        if str(exc) else type(exc).__name__)) from exc
             session.reload()
+        from installer.operations import adopt
+
+        if verb in adopt.ADOPTED_FIRST:
+            adopt.adopt_first(session, verb)  # a hand-made installation here: take it over first
         yield session

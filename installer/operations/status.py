@@ -7,6 +7,7 @@ else 0 (installed, running, healthy), 14 (needs attention) or 15 (nothing instal
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from installer import health, state
@@ -57,6 +58,10 @@ def run(settings: Settings, ui: UI) -> Result:
         "folder": str(folder),
     }
     if installed is None and open_journal is None:
+        hand_made = _hand_made(settings, folder)
+        if hand_made:
+            return Result(verb="status", exit_code=ExitCode.ATTENTION, result="adoptable", extra=doc,
+                          message=t("status.adoptable", folder=folder, what=hand_made))
         return Result(verb="status", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
                       message=t("status.not_installed", folder=folder), extra=doc)
     if installed is not None:
@@ -91,8 +96,19 @@ def run(settings: Settings, ui: UI) -> Result:
                   message=t("status.unhealthy", version=doc["version"], service=doc["service"], url=doc["health_url"]))
 
 
+def _hand_made(settings: Settings, folder: Path) -> str | None:
+    """A description of a hand-made installation /adopt would take over here, or None."""
+    if not folder.is_dir():
+        return None
+    from installer import adoption, winsw_catalog
+
+    found = adoption.discover(folder, winsw_catalog.load_catalog(settings.winsw_catalog))
+    adoptable = [c for c in found.candidates if c.adoptable]
+    return "; ".join(c.describe() for c in adoptable) or None
+
+
 def _show(doc: dict[str, Any], ui: UI) -> None:
-    rows = [[key, _text(doc[key])] for key in (
+    rows = [[t(f"status.row_{key}"), _text(doc[key])] for key in (
         "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)

@@ -13,8 +13,7 @@ from installer.errors import ExitCode, SetupError
 from installer.folder_acl import LOCAL_SYSTEM_NAMES
 from installer.journal import Journal
 from installer.messages import t
-from installer.operations import preflight, switch
-from installer.operations.outcome import failure_detail
+from installer.operations import preflight, steps, switch
 from installer.operations.session import Session, changing, close_journal, open_journal
 from installer.releases import line_for, release_for_tag
 from installer.result import Result
@@ -125,7 +124,7 @@ def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
     noted: dict[str, str] = {}
 
     def note_failure(step: str, exc: BaseException) -> None:
-        noted["detail"] = failure_detail(session.layout)
+        noted["detail"] = steps.Target(ctx).winsw.log_tail()
 
     try:
         Engine(journal).run(plan_steps, on_failure=note_failure)

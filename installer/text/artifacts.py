@@ -71,4 +71,76 @@ EN: dict[str, str] = {
     "artifacts.download_done": "{to} holds {tag} and WinSW {winsw}, verified. Install from it with /offline {to}.",
 }
 
-NB: dict[str, str] = {}
+NB: dict[str, str] = {
+    # versions
+    "artifacts.bad_spec": "'{spec}' er ikke en versjonsangivelse. Bruk en av: 2.x, 2.28, 2.28.1, v4.0.8, 4.x, "
+    "latest, earlybird.",
+    "artifacts.bad_tag": "'{tag}' er ikke en vanlig versjon; setup bruker den ikke i en URL eller et filnavn.",
+    "artifacts.unknown_line": "Versjon {version} hører til en versjonsserie denne setup ikke kjenner (den kjenner "
+    "{known}); det trengs en nyere setup.",
+    "artifacts.range_other_line": "{spec} er på en annen hovedversjon enn installerte {installed}; en ny "
+    "hovedversjon endrer Java, profilregler og konfigurasjon. Legg til /allow-major for å gå dit, eller oppgi "
+    "versjonen nøyaktig.",
+    "artifacts.all_failed": "Alle versjonene i {spec} har feilet her før ({failed}). Oppgi en av dem nøyaktig for å "
+    "prøve den igjen.",
+    "artifacts.no_match": "Ingen versjon passer med {spec} i {where}. Nærmeste: {nearest}.",
+    "artifacts.no_versions": "Ingen versjon passer med {spec}: {where} har ingen versjoner i den serien.",
+    "artifacts.only_named": "versjonene som er nevnt i {where} (hele listen var ikke tilgjengelig: {problem})",
+    "artifacts.no_channel": "latest-versions.yml nevner ingen '{channel}'-versjon for miljøet {env}.",
+    "artifacts.channel_other_line": "Digdirs {channel}-versjon for {env} er {tag}, på en annen hovedversjon; blir "
+    "på {major}.x. Bruk /allow-major for å gå over til {tag}.",
+    "artifacts.channel_failed": "{channel}-versjonen for {env}, {tag}, har feilet her før; ingenting ble gjort. "
+    "For å prøve den igjen, oppgi den: /upgrade {tag}.",
+    "artifacts.list_fallback": "Versjonslisten er ikke tilgjengelig ({problem}); bruker versjonene som er nevnt i "
+    "latest-versions.yml.",
+    "artifacts.no_list": "Ingen versjonsliste: {problem}; og {fallback}",
+    "artifacts.list_unreadable": "Kan ikke lese versjonslisten på {url}: {reason}",
+    # sources
+    "artifacts.url_refused": "/{option} {url}: bare HTTPS er tillatt (vanlig HTTP bare på denne maskinen, eller "
+    "med /allow-http).",
+    "artifacts.redirect_refused": "{url} sendte setup videre til {target}, som ikke er HTTPS; avvist (vanlig HTTP "
+    "bare på denne maskinen, eller med /allow-http).",
+    "artifacts.offline_no_folder": "/offline {path}: mappen finnes ikke.",
+    "artifacts.offline_missing": "{name} finnes ikke i offline-mappen {path} (den har: {held}). Fyll den med "
+    "/download på en maskin med internett.",
+    "artifacts.offline_winsw_missing": "WinSW {spec} finnes ikke i offline-mappen ({path} mangler).",
+    "artifacts.offline_no_channels": "Offline-mappen {path} har ikke Digdirs nyeste versjoner registrert; oppgi en "
+    "versjon (f.eks. 2.x eller v4.0.8).",
+    "artifacts.index_unreadable": "Kan ikke lese {path}: {reason}",
+    "artifacts.nothing": "ingenting",
+    # downloads
+    "artifacts.unreachable": "Får ikke kontakt med {url}: {reason}",
+    "artifacts.http_status": "{url} svarte HTTP {status}.",
+    "artifacts.too_large": "{url} er større enn {limit} byte; avvist.",
+    "artifacts.gave_up": "Nedlastingen av {url} feilet etter {attempts} forsøk: {reason}. Kjør setup igjen for å "
+    "fortsette den.",
+    "artifacts.bad_range": "serveren fortsatte ikke på riktig sted",
+    "artifacts.short_body": "forbindelsen ble brutt etter {got} av {expected} byte",
+    "artifacts.write_failed": "Kan ikke skrive {path}: {reason}",
+    "artifacts.copy_failed": "Kan ikke kopiere {source} til {path}: {reason}",
+    "artifacts.folder_failed": "Kan ikke opprette mappen {path}: {reason}",
+    # verification
+    "artifacts.checksum_unreadable": "Den publiserte {algorithm}-sjekksummen for {name} er ikke en sjekksum.",
+    "artifacts.checksum_mismatch": "{name}: {algorithm}-sjekksummen stemmer ikke (publisert {expected}, "
+    "nedlastet {actual}); filen ble forkastet.",
+    "artifacts.no_sha1": "Ingen SHA-1-sjekksum er publisert for {name} ({where}); er den versjonen publisert?",
+    "artifacts.no_signature": "Ingen signatur (.asc) er publisert for {name}.",
+    "artifacts.signature_unreadable": "Signaturen til {name} kan ikke leses: {reason}",
+    "artifacts.signature_bad": "Signaturen til {name} er ikke gyldig: {reason}",
+    "artifacts.signature_required": "{problem} Filen ble forkastet. (/allow-unsigned godtar den likevel.)",
+    "artifacts.unsigned_accepted": "ADVARSEL: {problem} Fortsetter på grunn av /allow-unsigned: filens opphav er "
+    "IKKE bevist.",
+    "artifacts.sig_before_key": "den ble laget {made}, før nøkkelen {fingerprint} fantes ({created})",
+    "artifacts.sig_after_expiry": "den ble laget {made}, etter at nøkkelen {fingerprint} gikk ut ({expired})",
+    "artifacts.sig_does_not_match": "den passer ikke med filen (nøkkel {fingerprint})",
+    "artifacts.sig_unknown_key": "den ble laget av {issuer}, som ikke er en betrodd nøkkel (betrodde: {keys}); legg "
+    "til en nøkkel med /trusted-key",
+    "artifacts.pinned_key_unreadable": "Den innebygde signeringsnøkkelen {path} kan ikke brukes: {reason}",
+    "artifacts.pinned_key_wrong": "det er ikke nøkkelen {fingerprint}",
+    "artifacts.trusted_key_bad": "/trusted-key {path}: {reason}",
+    "artifacts.no_key_in_file": "ingen offentlig OpenPGP-nøkkel i filen",
+    # /download
+    "artifacts.winsw_not_in_catalog": "/winsw {requested} finnes ikke i WinSW-katalogen (den har: {specs}).",
+    "artifacts.download_start": "Laster ned {tag} til {to}",
+    "artifacts.download_done": "{to} har {tag} og WinSW {winsw}, verifisert. Installer derfra med /offline {to}.",
+}

@@ -79,4 +79,81 @@ Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install
 1618 another run holds the folder, 1639 invalid command line.""",
 }
 
-NB: dict[str, str] = {}
+NB: dict[str, str] = {
+    "cli.unexpected": "Uventet argument '{token}'. Kjør 'setup /?' for å se kommandolinjen.",
+    "cli.two_verbs": "To handlinger er oppgitt (/{first} og /{second}); oppgi én.",
+    "cli.verb_takes_no_value": "/{verb} tar ingen verdi.",
+    "cli.flag_takes_no_value": "/{name} tar ingen verdi.",
+    "cli.missing_value": "/{name} trenger en verdi.",
+    "cli.unknown_option": "Ukjent valg '{token}'. Kjør 'setup /?' for å se kommandolinjen.",
+    "cli.option_needs_verb": "/{name} hører til {verbs}.",
+    "cli.download_needs_to": "/download trenger /to MAPPE, mappen som skal fylles.",
+    "cli.not_built": "/{verb} finnes ikke i denne versjonen av setup.",
+    "cli.bad_value": "/{name}: {reason}",
+    "cli.bad_number": "må være et antall sekunder, ikke '{value}'",
+    "cli.bad_positive_int": "må være et heltall fra og med 1, ikke '{value}'",
+    "cli.bad_choice": "må være en av {choices}, ikke '{value}'",
+    "cli.bad_service_id": "'{value}' er ikke en gyldig tjeneste-id (bokstaver, sifre, '.', '-' og '_', høyst 80)",
+    "cli.bad_bool": "må være true eller false, ikke '{value}'",
+    "cli.dir_required": "Oppgi installasjonsmappen med /dir STI (på dette systemet finnes ingen standard).",
+    "cli.bad_settings_file": "Kan ikke lese {path}: {reason}",
+    "cli.unknown_setting": "{path}: ukjent innstilling '{name}'",
+    "cli.setting_not_here": "{name} ignoreres i {origin}: den tas bare fra kommandolinjen eller fra "
+    "installasjonsmappens setup.toml.",
+    "cli.password_on_command_line": "Et passord ble gitt på kommandolinjen, der andre brukere av maskinen kan se "
+    "det; bruk heller '-' (standard inn) eller variabelen {var}.",
+    "cli.password_stdin_empty": "/{name} -: ikke noe passord på standard inn.",
+    "cli.state_overrides": "Bruker {name} {value} som er registrert for denne installasjonen.",
+    "cli.changed_from_state": "{name} endres fra {old} til {new} (oppgitt på kommandolinjen).",
+    "cli.interrupted": "Avbrutt.",
+    "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
+    "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
+Uten handling åpner setup den veiledede installasjonen.
+
+Handlinger:
+  /install [SPEC]      installer integrasjonspunkt (standard: latest for miljøet)
+  /upgrade SPEC        oppgrader; ruller tilbake av seg selv når den nye versjonen ikke er frisk
+  /rollback            gå tilbake til forrige versjon (/restore-data: også dataene fra den gang)
+  /recover             fullfør eller angre en avbrutt operasjon
+  /status              vis hva som er installert og om det er friskt (bare lesing)
+  /uninstall           fjern tjenesten (/purge: også data, properties-fil og nøkkellager)
+  /check [SPEC]        sjekk bare forutsetningene (bare lesing)
+  /download SPEC /to MAPPE   fyll en mappe for installasjon uten nett
+  /repair              skriv XML og tjenesteregistrering på nytt, og helsesjekk
+  /adopt               overta en installasjon som er gjort for hånd
+
+SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.x, latest, earlybird
+
+Valg:
+  /dir STI             installasjonsmappe (Windows: C:\\integrasjonspunkt)
+  /env staging|production
+  /service-id ID       WinSW-id (standard integrasjonspunkt)
+  /java STI            java-programmet tjenesten skal bruke
+  /winsw BUILD         f.eks. 2.12.0/WinSW-x64.exe
+  /health-timeout S    frist for sjekken etter start (standard 180)
+  /health-stable S     hvor lenge den nye versjonen må svare riktig (standard 5)
+  /jvm-options "..."   JVM-valg for tjenesten, f.eks. "-Xmx2048m"
+  /keep-jars N         antall jar-filer som beholdes (standard 3)
+  /allow-major         la et område eller latest gå over til en annen hovedversjon
+  /allow-downgrade     la /upgrade gå til en lavere versjon
+  /allow-http          vanlig HTTP til et speil som ikke er på loopback
+  /allow-unsigned      godta en jar uten gyldig signatur
+  /trusted-key FIL     én OpenPGP-nøkkel til som godtas
+  /offline MAPPE       hent alle filer fra denne mappen
+  /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
+  /winsw-releases URL, /winsw-catalog FIL   kilder for et internt speil
+  /service-password P  passordet til tjenestekontoen ('-': standard inn)
+  /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
+  /norestart           godtas; setup starter aldri maskinen på nytt
+  /lang en|nb          språk
+  /quiet (/q, /qn)     ingen spørsmål eller fremdriftsindikatorer; bare logglinjer
+  /yes                 svar ja på bekreftelser
+  /log FIL             skriv loggen også hit
+  /json                skriv ut ett JSON-dokument med resultatet
+  /properties FIL, /orgnr N, /keystore STI, /keystore-alias A,
+  /keystore-password P, /keystore-type JKS|PKCS12   (/install) properties-filen
+
+Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 12 installasjonen feilet (angret),
+13 oppgraderingen feilet (rullet tilbake), 14 trenger tilsyn, 15 ingenting installert, 1602 avbrutt,
+1618 en annen kjøring holder mappen, 1639 ugyldig kommandolinje.""",
+}

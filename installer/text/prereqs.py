@@ -112,4 +112,115 @@ EN: dict[str, str] = {
     "{builds}. Install .NET Framework 4.6.1 or newer, or add a build for this machine with /winsw-catalog.",
 }
 
-NB: dict[str, str] = {}
+NB: dict[str, str] = {
+    # names of the checks (table rows)
+    "prereqs.check_java": "Java",
+    "prereqs.check_winsw": "WinSW-bygg",
+    "prereqs.check_dotnet": ".NET Framework",
+    "prereqs.check_windows": "Operativsystem",
+    "prereqs.check_admin": "Administratorrettigheter",
+    "prereqs.check_disk": "Ledig disk",
+    "prereqs.check_port": "Port",
+    "prereqs.not_applicable": "gjelder ikke",
+    "prereqs.unknown": "ukjent",
+    "prereqs.detail_line": "{check}: fant {found}; trengs {needed}",
+    # Java
+    "prereqs.java_install": "Java {version} ({bits}{kind}) i {path}",
+    "prereqs.java_origin_registry": "{vendor}, registeret HKLM\\{regkey}, {view}-biters visning",
+    "prereqs.java_not_there": "ikke noe java-program der",
+    "prereqs.java_timeout": "svarte ikke på 'java -version' innen {seconds} s",
+    "prereqs.java_cannot_run": "kan ikke kjøres: {reason}",
+    "prereqs.java_failed": "'java -version' feilet (avslutningskode {code}): {output}",
+    "prereqs.java_no_version": "'java -version' oppga ingen versjon",
+    "prereqs.java_needed_exact": "Java {major} (en nyere kjører med en advarsel)",
+    "prereqs.java_needed_min": "Java {major} eller nyere",
+    "prereqs.java_none_found": "ingen brukbar Java",
+    "prereqs.java_seen": "Java {version} i {path} ({origin})",
+    "prereqs.java_seen_broken": "{path} ({origin}): {reason}",
+    "prereqs.java_seen_none": "ingen Java i det hele tatt",
+    "prereqs.java_none": "Ingen brukbar Java for denne versjonen: den trenger {needed}. Fant: {found}. {hint}",
+    "prereqs.java_install_hint": "Installer en 64-biters Java {major} (for eksempel Eclipse Temurin {major} JRE "
+    "fra https://adoptium.net) og kjør setup igjen, eller oppgi java.exe med /java STI.",
+    "prereqs.java_given_broken": "Java-en som er oppgitt med /java ({path}), kan ikke brukes: {reason}.",
+    "prereqs.java_given_too_old": "Java-en som er oppgitt med /java ({path}), er {version}; denne versjonen "
+    "trenger {needed}. {hint}",
+    "prereqs.java_not_exact": "Digdir støtter bare Java {major} for denne versjonen; den kommer til å kjøre på "
+    "Java {version} ({path}). Installer Java {major} og oppgi den med /java for å følge Digdirs råd.",
+    "prereqs.java_32bit": "{path} er en 32-biters Java: den kan ikke bruke mer enn omtrent 1,4 GB minne "
+    "(Digdirs tjenestefil ber om -Xmx2048m). Bruk helst en 64-biters Java.",
+    "prereqs.java_unusable": "Ikke brukbar: {listed}.",
+    "prereqs.java_recorded_too_old": "Java-en denne installasjonen brukte ({path}, {version}), er for gammel for "
+    "denne versjonen, som trenger {needed}; en annen ble funnet.",
+    "prereqs.java_recorded_broken": "Java-en denne installasjonen brukte ({path}), kan ikke brukes lenger "
+    "({reason}); en annen ble funnet.",
+    # .NET
+    "prereqs.dotnet_v4": ".NET Framework {version} (release {release})",
+    "prereqs.dotnet_v4_plain": ".NET Framework {version}",
+    "prereqs.dotnet_v35": ".NET Framework 3.5",
+    "prereqs.dotnet_none": "ingen .NET Framework",
+    "prereqs.dotnet_need": ".NET Framework {version} eller nyere",
+    "prereqs.dotnet_not_needed": "ingen (selvstendig WinSW)",
+    # WinSW build
+    "prereqs.winsw_self_contained": "ingenting (selvstendig)",
+    "prereqs.winsw_requested": "(/winsw)",
+    "prereqs.winsw_none": "ingen passer",
+    "prereqs.winsw_any": "et bygg fra katalogen som kjører her",
+    # Windows, admin
+    "prereqs.windows_found": "{name} ({version})",
+    "prereqs.windows_any": "hvilken som helst",
+    "prereqs.admin_needed": "ja",
+    "prereqs.admin_yes": "ja",
+    "prereqs.admin_no": "nei",
+    "prereqs.admin_missing": "setup trenger administratorrettigheter for å installere og styre tjenesten: "
+    "start den fra en administrator-ledetekst (høyreklikk, Kjør som administrator).",
+    "prereqs.admin_unknown": "Fikk ikke avgjort om setup kjører med administratorrettigheter.",
+    # disk
+    "prereqs.disk_found": "{size} ledig ({folder})",
+    "prereqs.disk_needed": "{size}",
+    "prereqs.disk_short": "Ikke nok ledig disk i {folder}: {needed} trengs (ny jar, sikkerhetskopi av data, "
+    "logger), {free} er ledig. Frigjør plass og kjør setup igjen.",
+    # port
+    "prereqs.port_needed": "port {port} ledig",
+    "prereqs.port_free": "ledig",
+    "prereqs.port_ours": "port {port} holdes av denne installasjonens tjeneste (pid {pid}), som stoppes først",
+    "prereqs.port_held": "port {port} brukes av {program} (pid {pid})",
+    "prereqs.port_held_unknown": "port {port} er i bruk",
+    "prereqs.port_busy": "Port {port} brukes av {program} (pid {pid}). Stopp det programmet, eller gi "
+    "integrasjonspunkt en annen port med server.port i integrasjonspunkt-local.properties.",
+    "prereqs.port_busy_unknown": "Port {port} brukes av et annet program. Stopp det, eller gi integrasjonspunkt "
+    "en annen port med server.port i integrasjonspunkt-local.properties.",
+    # /check
+    "prereqs.table_title": "Forutsetninger for integrasjonspunkt {version}",
+    "prereqs.table_title_plain": "Forutsetninger",
+    "prereqs.column_check": "Sjekk",
+    "prereqs.column_found": "Funnet",
+    "prereqs.column_needed": "Trengs",
+    "prereqs.column_verdict": "Vurdering",
+    "prereqs.verdict_ok": "ok",
+    "prereqs.verdict_warning": "advarsel",
+    "prereqs.verdict_fail": "FEIL",
+    "prereqs.all_met": "Alle forutsetninger for integrasjonspunkt {version} er oppfylt.",
+    "prereqs.all_met_warnings": "Forutsetningene for integrasjonspunkt {version} er oppfylt, med {count} "
+    "advarsel/advarsler.",
+    "prereqs.not_met": "Forutsetningene for integrasjonspunkt {version} er ikke oppfylt: {reasons}",
+    # the WinSW catalog
+    "catalog.bad": "WinSW-katalogen {path}: {reason}",
+    "catalog.not_json": "ikke gyldig JSON (linje {line}: {reason})",
+    "catalog.no_builds": "den trenger en ikke-tom liste \"builds\"",
+    "catalog.not_object": "{where} er ikke et objekt",
+    "catalog.unknown_key": "{where} har en ukjent nøkkel \"{field}\"",
+    "catalog.bad_field": "{where}: \"{field}\" mangler eller er ugyldig ({value})",
+    "catalog.bad_choice": "{where}: \"{field}\" må være en av {choices}, ikke {value}",
+    "catalog.duplicate": "{spec} står to ganger",
+    "catalog.unknown_build": "/winsw {requested}: WinSW-katalogen har ikke noe slikt bygg; den har {specs}.",
+    "catalog.prerelease_needs_version": "/winsw {asset}: bare forhåndsversjoner har denne filen; oppgi en av dem "
+    "med versjon: {specs}.",
+    "catalog.wrong_arch": "WinSW {spec} er bygget for {arch} og kjører ikke på denne {machine}-maskinen.",
+    "catalog.old_windows": "WinSW {spec} trenger Windows {needed} eller nyere; dette er {found}.",
+    "catalog.missing_dotnet": "WinSW {spec} trenger {needed}; denne serveren har {found}.",
+    "catalog.requested_unfit": "{reason} Bygg som kjører her (/winsw): {alternatives}.",
+    "catalog.no_alternatives": "ingen i katalogen",
+    "catalog.none_fits": "Ingen WinSW-bygg i katalogen kjører på denne maskinen ({arch}, {dotnet}); katalogen har "
+    "{builds}. Installer .NET Framework 4.6.1 eller nyere, eller legg til et bygg for denne maskinen med "
+    "/winsw-catalog.",
+}

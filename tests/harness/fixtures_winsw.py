@@ -1,1 +1,143 @@
-"""Fixtures of the winsw part of the test harness."""
+"""Fixtures of the WinSW part of the test harness: `winsw_env`, a fresh machine-wide service registry for the
+WinSW and sc.exe stand-ins, with `sc.exe` on PATH; its teardown ends every process of that registry."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.harness import winsw_standin
+from tests.harness.sc_standin import sc_bytes, set_service_account
+from tests.harness.service_registry import ENV_REGISTRY, Record, Registry
+
+
+def _write_executable(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def _registry_processes(registry: Path) -> list[psutil.Process]:
+    """Every process started for this registry: the stand-ins pass WINSW_STANDIN_REGISTRY on to the
+    supervisor and the service's own process, so even an orphan is found."""
+    found = []
+    for proc in psutil.process_iter():
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if proc.environ().get(ENV_REGISTRY) == str(registry):
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
+def kill_registry_processes(registry: Path) -> None:
+    # Supervisors first, so none restarts a service process it sees die.
+    for _ in range(5):
+        procs = _registry_processes(registry)
+        if not procs:
+            return
+        procs.sort(key=lambda p: winsw_standin.SERVICE_MODE not in " ".join(_cmdline(p)))
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        _wait_dead(procs, timeout=5.0)
+
+
+def _dead(proc: psutil.Process) -> bool:
+    # A zombie is dead enough: init reaps an orphan only now and then.
+    try:
+        return proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def _wait_dead(procs: list[psutil.Process], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(_dead(p) for p in procs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _cmdline(proc: psutil.Process) -> list[str]:
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
+
+
+@dataclass
+class WinswEnv:
+    registry: Path
+    bin: Path
+
+    @property
+    def asset_bytes(self) -> bytes:
+        return winsw_standin.standin_bytes(v3=False)
+
+    @property
+    def asset_bytes_v3(self) -> bytes:
+        return winsw_standin.standin_bytes(v3=True)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.asset_bytes).hexdigest()
+
+    @property
+    def sha256_v3(self) -> str:
+        return hashlib.sha256(self.asset_bytes_v3).hexdigest()
+
+    def write_catalog(self, path: Path, version: str = "2.12.0", asset: str = "WinSW-x64.exe",
+                      *, v3: bool | None = None) -> Path:
+        """A WinSW catalog file naming the stand-in (the v3 one for a 3.x version unless `v3` says)."""
+        use_v3 = version.startswith("3") if v3 is None else v3
+        build = {"version": version, "asset": asset, "sha256": self.sha256_v3 if use_v3 else self.sha256,
+                 "needs": "none", "arch": "any"}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"builds": [build]}, indent=2), encoding="utf-8")
+        return path
+
+    def install_exe(self, folder: Path, base: str = "integrasjonspunkt-service", *, v3: bool = False) -> Path:
+        """An executable copy of the stand-in at `folder/<base>.exe`, for tests that do not download it."""
+        return _write_executable(folder / f"{base}.exe", self.asset_bytes_v3 if v3 else self.asset_bytes)
+
+    def set_account(self, service_id: str, account: str) -> None:
+        set_service_account(self.registry, service_id, account)
+
+    def record(self, service_id: str) -> Record | None:
+        reg = Registry(self.registry)
+        with reg.locked(service_id):
+            return reg.current(service_id)
+
+    def kill_all(self) -> None:
+        kill_registry_processes(self.registry)
+
+
+@pytest.fixture
+def winsw_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[WinswEnv]:
+    if os.name == "nt":
+        pytest.skip("the WinSW stand-in is for POSIX; on Windows the real WinSW runs")
+    root = tmp_path_factory.mktemp("winsw")
+    env = WinswEnv(registry=root / "registry", bin=root / "bin")
+    env.registry.mkdir()
+    _write_executable(env.bin / "sc.exe", sc_bytes())
+    monkeypatch.setenv(ENV_REGISTRY, str(env.registry))
+    monkeypatch.setenv("PATH", f"{env.bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    for name in (winsw_standin.ENV_V3, winsw_standin.ENV_STOP_PENDING, winsw_standin.ENV_LINGER,
+                 winsw_standin.ENV_DELETE_DELAY):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        yield env
+    finally:
+        env.kill_all()

@@ -52,6 +52,11 @@ class World:
         self.server.publish_jar(tag, jar, asc=self.key.sign(jar))
         return jar
 
+    def set_latest(self, tag: str) -> None:
+        """Digdir's approved version (latest and earlybird) in every environment of latest-versions.yml."""
+        self.server.set_latest_versions({env: {"latest": tag, "earlybird": tag}
+                                         for env in ("dev", "itest", "staging", "production")})
+
     def args(self) -> list[str]:
         return sandbox_args(self.server, folder=self.folder, trusted_key=self.key.public_key_path,
                             winsw_catalog=self.catalog)

@@ -41,6 +41,16 @@ public final class Integrasjonspunkt {
     private static final List<HttpServer> servers = new ArrayList<HttpServer>();
     private static String version;
     private static String behaviour;
+
+    /** Behaviours combine with '+', e.g. never_healthy+slow_stop. */
+    private static boolean is(String name) {
+        for (String part : behaviour.split("\\+")) {
+            if (part.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
     private static String contextPath;
     private static int port;
 
@@ -96,10 +106,10 @@ public final class Integrasjonspunkt {
         contextPath = normaliseContextPath(setting("server.servlet.context-path", ""));
 
         appendDatabaseLine(new File(dir, DB_FILE));
-        if ("exit_at_start".equals(behaviour)) {
+        if (is("exit_at_start")) {
             fail("APPLICATION FAILED TO START (stand-in behaviour exit_at_start)");
         }
-        if ("slow_start".equals(behaviour)) {
+        if (is("slow_start")) {
             info("Initialising (slow_start: " + param("delay", "5") + " s)");
             sleepSeconds(param("delay", "5"));
         }
@@ -120,7 +130,7 @@ public final class Integrasjonspunkt {
         double seconds = (System.currentTimeMillis() - began) / 1000.0;
         info("Started " + APP + " in " + seconds + " seconds (process running for " + seconds + ")");
 
-        if ("crash_after".equals(behaviour)) {
+        if (is("crash_after")) {
             final String after = param("after", "3");
             Thread crash = new Thread(new Runnable() {
                 public void run() {
@@ -163,12 +173,12 @@ public final class Integrasjonspunkt {
         String path = exchange.getRequestURI().getPath();
         String query = exchange.getRequestURI().getRawQuery();
         String manage = (separateManagement ? "" : contextPath) + "/manage";
-        if ("http_500".equals(behaviour)) {
+        if (is("http_500")) {
             send(exchange, 500, "application/json",
                     "{\"status\":500,\"error\":\"Internal Server Error\",\"path\":\"" + path + "\"}");
             return;
         }
-        boolean unhealthy = "never_healthy".equals(behaviour);
+        boolean unhealthy = is("never_healthy");
         boolean serveManage = managementOnly || !separateManagement;
         if (!managementOnly && path.equals(contextPath + "/noarkExchange")
                 && Boolean.parseBoolean(build.getProperty("wsdl"))) {
@@ -187,7 +197,7 @@ public final class Integrasjonspunkt {
             }
         } else if (serveManage && path.equals(manage + "/info")) {
             String reported = plainVersion();
-            if ("wrong_version".equals(behaviour)) {
+            if (is("wrong_version")) {
                 reported = param("report_version", "0.0.1");
             }
             send(exchange, 200, "application/json", "{\"build\":{\"artifact\":\"integrasjonspunkt\","
@@ -297,7 +307,7 @@ public final class Integrasjonspunkt {
 
     private static void stop() {
         info("Commencing graceful shutdown. Waiting for active requests to complete");
-        if ("slow_stop".equals(behaviour)) {
+        if (is("slow_stop")) {
             sleepSeconds(param("delay", "5"));
         }
         for (HttpServer server : servers) {

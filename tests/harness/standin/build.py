@@ -123,7 +123,7 @@ def build_standin(
     becoming healthy, default 3), wrong_version `report_version` (default 0.0.1). Without `out_dir` the jar is
     cached in a per-process folder (one sub-folder per variant): treat it as read-only.
     """
-    if behaviour not in BEHAVIOURS:
+    if not set(behaviour.split("+")) <= BEHAVIOURS:
         raise ValueError(f"unknown stand-in behaviour {behaviour!r}; known: {sorted(BEHAVIOURS)}")
     release = 8 if _major_of(version_tag) < 3 else 17
     properties = _properties(version_tag, behaviour, params)

@@ -1,0 +1,182 @@
+"""The wizard on a folder that holds an installation: its status, then upgrade (to what, and why that version),
+repair, rollback, uninstall or quit – each one the verb's own `run`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from installer import adoption, artifacts, state, winsw_catalog
+from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
+from installer.messages import t
+from installer.operations import adopt, recover, repair, rollback, status, uninstall, upgrade
+from installer.releases import Release, release_for_tag
+from installer.result import Result
+from installer.settings import Settings, require_dir
+from installer.state import State
+from installer.wizard_display import Guided, WizardUI
+
+log = logging.getLogger(__name__)
+
+
+def has_installation(settings: Settings, folder: Path) -> bool:
+    """A state file, an interrupted operation, or an installation made by hand to take over."""
+    layout = Layout(folder)
+    return layout.state_file.is_file() or layout.journal_file.is_file() or _hand_made(settings, folder)
+
+
+def _hand_made(settings: Settings, folder: Path) -> bool:
+    if not folder.is_dir() or Layout(folder).state_file.exists():
+        return False
+    return not adoption.discover(folder, winsw_catalog.load_catalog(settings.winsw_catalog)).empty
+
+
+@dataclass
+class Offer:
+    release: Release | None  # None: nothing newer to offer
+    why: str
+
+
+def guide(run: Guided) -> Result:
+    """Called for a folder where `has_installation` is true."""
+    settings, ui = run.settings, run.ui
+    folder = require_dir(settings)
+    ui.heading(t("wizard.existing", folder=folder))
+    layout = Layout(folder)
+    if not layout.state_file.exists() and not layout.journal_file.exists():
+        # has_installation found one made by hand.
+        adopted = _adopt(run)
+        if adopted is not None:
+            return adopted
+    seen = status.run(settings, ui)
+    (ui.success if seen.exit_code == ExitCode.OK else ui.warn)(seen.message)
+    installed = state.load(layout.state_file)
+    if installed is not None:
+        settings = run.settings = recorded(settings, installed)
+    actions: list[tuple[str, str]] = []
+    default = "quit"
+    if seen.result == "interrupted":
+        actions.append(("recover", t("wizard.action_recover")))
+        default = "recover"
+    if installed is None:
+        actions.append(("quit", t("wizard.action_quit")))
+        return _act(run, ui.ask.choice(t("wizard.ask_action"), actions, default), None, None)
+    offer = upgrade_offer(settings, installed)
+    if offer.release is not None:
+        actions.append(("upgrade", t("wizard.action_upgrade", version=offer.release.tag, why=offer.why)))
+        default = "upgrade" if default == "quit" else default
+    else:
+        ui.info(offer.why)
+    actions.append(("repair", t("wizard.action_repair", version=installed.version)))
+    if default == "quit" and seen.exit_code != ExitCode.OK:
+        default = "repair"
+    if installed.previous_versions:
+        actions.append(("rollback", t("wizard.action_rollback", version=installed.previous_versions[0])))
+    actions.append(("uninstall", t("wizard.action_uninstall", version=installed.version)))
+    actions.append(("quit", t("wizard.action_quit")))
+    return _act(run, ui.ask.choice(t("wizard.ask_action"), actions, default), installed, offer)
+
+
+def recorded(settings: Settings, installed: State) -> Settings:
+    """Environment, service id and Java as the state file records them, unless the command line named them (as
+    settings.resolve does; the folder may have been chosen, or its state written by /adopt, after that ran)."""
+    changes: dict[str, Any] = {}
+    origins = dict(settings.origins)
+    for name, value in installed.recorded_settings().items():
+        if value is not None and not settings.named_on_command_line(name):
+            changes[name.replace("-", "_")] = value
+            origins[name] = "state"
+    return replace(settings, origins=origins, **changes)
+
+
+def upgrade_offer(settings: Settings, installed: State) -> Offer:
+    """Digdir's approved version for the environment (or the newest on the installed line, when the approved one
+    is on another line or cannot be read), if it is newer than the installed one."""
+    current = release_for_tag(installed.version)
+    try:
+        release = artifacts.resolve_target(settings, "latest", installed=installed.version,
+                                           failed=installed.failed_versions)
+        why = t("wizard.why_same_line", line=f"{current.version.major}.x") if release.note else \
+            t("wizard.why_approved", env=settings.env)
+    except artifacts.NothingToDo as nothing:
+        return Offer(None, nothing.message)
+    except SetupError as exc:
+        log.warning("Digdir's approved version: %s", exc.message)
+        line = f"{current.version.major}.x"
+        try:
+            release = artifacts.resolve_target(settings, line, installed=installed.version,
+                                               failed=installed.failed_versions)
+        except SetupError as again:
+            return Offer(None, t("wizard.no_offer", reason=again.message))
+        why = t("wizard.why_newest_line", line=line, reason=exc.message)
+    if release.version <= current.version:
+        return Offer(None, t("wizard.up_to_date", version=installed.version, why=why))
+    return Offer(release, why)
+
+
+def _act(run: Guided, action: str, installed: State | None, offer: Offer | None) -> Result:
+    settings, ui = run.settings, run.ui
+    if action == "quit":
+        return Result(verb="wizard", result="nothing-to-do", message=t("wizard.nothing_done"))
+    if action == "recover":
+        return run.perform(recover.run, replace(settings, verb="recover"))
+    assert installed is not None and offer is not None
+    if action == "upgrade":
+        target = _ask_upgrade_version(settings, ui, installed, offer)
+        if not ui.confirm(t("wizard.confirm_upgrade", old=installed.version, new=target.tag), default=True):
+            return _declined()
+        return run.perform(upgrade.run, replace(settings, verb="upgrade", spec=target.tag))
+    if action == "repair":
+        if not ui.confirm(t("wizard.confirm_repair", version=installed.version), default=True):
+            return _declined()
+        return run.perform(repair.run, replace(settings, verb="repair"))
+    if action == "rollback":
+        older = installed.previous_versions[0]
+        restore = False
+        line = rollback.crosses_data_line(installed.version, older)
+        if line:
+            ui.warn(t("wizard.rollback_data_line", new=installed.version, old=older, line=line))
+            restore = True
+        if not ui.confirm(t("wizard.confirm_rollback", old=installed.version, new=older), default=not restore):
+            return _declined()
+        return run.perform(rollback.run, replace(settings, verb="rollback", restore_data=restore))
+    if not ui.confirm(t("wizard.confirm_uninstall", version=installed.version, folder=settings.dir), default=False):
+        return _declined()
+    return run.perform(uninstall.run, replace(settings, verb="uninstall", purge=False))
+
+
+def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, offer: Offer) -> Release:
+    assert offer.release is not None
+    current = release_for_tag(installed.version)
+    chosen: list[Release] = []
+
+    def check(answer: str) -> str | None:
+        try:
+            release = artifacts.resolve_target(settings, answer, installed=installed.version,
+                                               failed=installed.failed_versions)
+        except (SetupError, artifacts.NothingToDo) as exc:
+            return exc.message
+        if release.version <= current.version:
+            return t("wizard.not_newer", version=release.tag, installed=installed.version)
+        chosen.append(release)
+        return None
+
+    ui.ask.text(t("wizard.ask_upgrade_version"), offer.release.tag, check)
+    return chosen[-1]
+
+
+def _adopt(run: Guided) -> Result | None:
+    """A hand-made installation: take it over first (/adopt); None when it was, the result when not."""
+    ui = run.ui
+    ui.info(t("wizard.hand_made", folder=run.settings.dir))
+    if not ui.confirm(t("wizard.confirm_adopt"), default=True):
+        return _declined()
+    result = run.perform(adopt.run, replace(run.settings, verb="adopt"))
+    return None if result.exit_code == ExitCode.OK else result
+
+
+def _declined() -> Result:
+    return Result(verb="wizard", exit_code=ExitCode.CANCELLED, result="cancelled", message=t("wizard.declined"))

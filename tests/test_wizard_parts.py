@@ -1,0 +1,81 @@
+"""Parts of the wizard that need no installation: the double-click test, the answer checks, the step display and
+the UI that shows a line once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from installer import winapi
+from installer.wizard_display import ENGINE_LOGGER, StepProgress, WizardUI
+from installer.wizard_install import folder_problem, orgnr_problem
+
+
+@pytest.mark.parametrize("pids, alone", [
+    ([100], True),  # Explorer made the console for setup alone
+    ([100, 99], True),  # with PyInstaller's one-file launcher
+    ([100, 7], False),  # cmd.exe or PowerShell shares it
+    ([100, 99, 7], False),
+])
+def test_alone_in_console(pids: list[int], alone: bool) -> None:
+    assert winapi.alone_in_console(pids, own_pid=100, launcher_pid=99) is alone
+
+
+def test_no_double_click_without_a_windows_console() -> None:
+    if os.name == "nt":
+        pytest.skip("POSIX only")
+    assert winapi.console_process_ids() is None
+    assert winapi.started_by_double_click() is False
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ("910076787", None),
+    ("910 076 787", None),
+    ("91007678", "it has 9 digits"),
+    ("9100767870", "it has 9 digits"),
+    ("91007678x", "it has 9 digits"),
+    ("910076788", "check digit"),
+])
+def test_organisation_number_checked_as_typed(answer: str, problem: str | None) -> None:
+    reason = orgnr_problem(answer)
+    assert (reason is None) if problem is None else (reason is not None and problem in reason)
+
+
+def test_folder_answer(tmp_path: Path) -> None:
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    assert folder_problem(str(tmp_path / "new folder")) is None
+    assert folder_problem(f'"{tmp_path}"') is None  # as Explorer's "Copy as path" gives it
+    assert "not a full path" in (folder_problem("relative/dir") or "")
+    assert "is a file" in (folder_problem(str(afile)) or "")
+
+
+def test_steps_shown_from_the_engine_log(capsys: pytest.CaptureFixture[str],
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=ENGINE_LOGGER)
+    ui = WizardUI()
+    engine = logging.getLogger(ENGINE_LOGGER)
+    with StepProgress(ui.console):
+        for record in ("step make-dirs", "step register", "step health", "undo health", "undo register"):
+            verb, name = record.split()
+            engine.info(verb + " %s", name)  # as installer/engine.py logs them
+        engine.info("unrelated %s", "line")
+    shown = capsys.readouterr().out
+    assert "✓ create the folders" in shown
+    assert "✗ wait until integrasjonspunkt answers – stopped" in shown
+    assert "✓ undoing: register the Windows service" in shown
+    assert "unrelated" not in shown
+    assert not any(isinstance(h, StepProgress) for h in engine.handlers)
+
+
+def test_a_line_or_table_is_shown_once(capsys: pytest.CaptureFixture[str]) -> None:
+    ui = WizardUI()
+    for _ in range(2):
+        ui.info("Installing integrasjonspunkt 2.28.1")
+        ui.table("Prerequisites", ["Check", "Verdict"], [["Java", "ok"]])
+    shown = capsys.readouterr().out
+    assert shown.count("Installing integrasjonspunkt 2.28.1") == 1
+    assert shown.count("Prerequisites") == 1
