@@ -560,3 +560,36 @@ def update(path: Path, *, jar_name: str, java: str | None = None, profile: str |
         element.text = _checked(java)
         notes.append(t("service.xml_note_java", old=current.executable or "-", new=java))
     return _serialize(root, crlf=b"\r\n" in data), notes
+
+
+# --- the account the service logs on as ---------------------------------------------------------------------
+
+
+def _parse_bytes(data: bytes) -> ET.Element:
+    parser = SafeET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    parser.feed(data)
+    return parser.close()
+
+
+def with_account(data: bytes, account: ServiceAccount) -> bytes:
+    """`data` (an XML this program wrote or updated) with `<serviceaccount>` for `account`, replacing one there.
+    WinSW reads the account when it registers the service; `without_password` takes the password out again."""
+    root = _parse_bytes(data)
+    for old in list(root.iter("serviceaccount")):
+        for parent in root.iter():
+            if old in list(parent):
+                parent.remove(old)
+    element = _account_element(account)
+    element.tail = "\n"
+    root.append(element)
+    return _serialize(root, crlf=b"\r\n" in data)
+
+
+def without_password(data: bytes) -> bytes:
+    """`data` without any `<password>` under `<serviceaccount>`: the service manager keeps the password once
+    the service is registered, so the file need not."""
+    root = _parse_bytes(data)
+    for account in root.iter("serviceaccount"):
+        for password in list(account.iter("password")):
+            account.remove(password)
+    return _serialize(root, crlf=b"\r\n" in data)

@@ -156,3 +156,22 @@ def test_old_version_failing_too_is_exit_14_and_status_says_so(world: World) -> 
     code, doc = world.status()
     assert same_exit_code(code, 14) and doc["version"] == "2.27.0" and not doc["healthy"]
     assert doc["last_operation"]["result"] == "rollback-unhealthy"
+
+
+def test_service_password_re_registers_with_the_account_and_keeps_no_password(world: World) -> None:
+    installed(world)
+    account = r".\integrasjonspunkt"
+    world.winsw.set_account("integrasjonspunkt", account)
+    world.publish("2.28.1")
+    secret = "Tj3neste-passord"
+    proc = world.setup("/upgrade", "2.28.1", *FAST, "/service-password", "-", stdin=secret + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.1"
+    record = world.winsw.record("integrasjonspunkt")
+    assert record is not None and record["account"] == account
+    xml = (world.folder / "integrasjonspunkt-service.xml").read_text(encoding="utf-8")
+    assert "<serviceaccount>" in xml and "integrasjonspunkt</user>" in xml and "<password>" not in xml
+    for path in world.folder.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    assert secret not in proc.stdout + proc.stderr

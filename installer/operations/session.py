@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,8 @@ def open_journal(layout: Layout, operation: str, ctx: dict[str, Any]) -> Journal
 def close_journal(layout: Layout, journal: Journal) -> None:
     journal.close()
     boot_recovery.disarm(layout)
+    # What was staged for the operation goes with it (a staged XML may hold a service account's password).
+    shutil.rmtree(layout.private / "staged", ignore_errors=True)
 
 
 def attach_log(layout: Layout) -> None:

@@ -13,12 +13,13 @@ health-checks the old version.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import backup, health
+from installer import backup, health, service_xml
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.layout import JAR_PREFIX
@@ -92,6 +93,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True)
         if ctx.get("winsw_cache") else None,
         None if ctx["keep_registration"] else steps.register(target, "register-new"),
+        Step("scrub-password", lambda: scrub_password(target, Path(ctx["staged_xml"])))
+        if ctx.get("scrub_password") else None,
         Step("restore-data", restore_before, restore_before_undo) if ctx.get("restore_from") else None,
         Step("data-guard", lambda: None, guard_undo),
         steps.start(target, "start-new"),
@@ -99,6 +102,15 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         Step("commit", lambda: commit(ctx)),
     ]
     return [s for s in result if s is not None]
+
+
+def scrub_password(target: steps.Target, staged: Path) -> None:
+    """The service is registered with its account: the password leaves the XML and the staged copy."""
+    xml = target.layout.xml
+    tmp = xml.with_name(xml.name + ".new")
+    tmp.write_bytes(service_xml.without_password(xml.read_bytes()))
+    os.replace(tmp, xml)
+    staged.unlink(missing_ok=True)
 
 
 def after_undo(ctx: dict[str, Any], ui: UI) -> None:

@@ -54,10 +54,15 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
     assert installed is not None
     new_xml, notes, xml_account, fresh = _new_xml(session, prepared, repairing)
     account = winsw.service_account(layout.service_id)
-    keep_registration = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
-                         and xml_account is None and not settings.service_password)
+    set_in_services_msc = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
+                           and xml_account is None)
+    keep_registration = set_in_services_msc and not settings.service_password
     if keep_registration:
         session.ui.warn(t("upgrade.keeps_account", account=account))
+    elif set_in_services_msc and account is not None and settings.service_password:
+        # Re-registered with the same account: written into the XML for WinSW to register, then taken out.
+        new_xml = service_xml.with_account(new_xml, service_xml.ServiceAccount(account, settings.service_password))
+        session.ui.info(t("upgrade.account_into_xml", account=account))
     for note in notes:
         session.ui.info(note)
     staged_xml = layout.private / "staged" / layout.xml.name
@@ -90,6 +95,7 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "keystore": str(keystore) if keystore else None,
         "keep_registration": keep_registration,
         "xml_first": fresh,
+        "scrub_password": bool(set_in_services_msc and settings.service_password),
         "keep_jars": settings.keep_jars,
     }
 

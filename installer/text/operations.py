@@ -84,6 +84,8 @@ EN: dict[str, str] = {
     "upgrade.target": "Upgrading integrasjonspunkt {old} -> {new} in {folder}.",
     "upgrade.keeps_account": "The service logs on as {account}: setup keeps its registration (stop, rewrite, "
     "start) so the account is not reset to LocalSystem. Give /service-password to re-register it instead.",
+    "upgrade.account_into_xml": "The service logs on as {account}: it is re-registered with that account "
+    "(/service-password); the password is taken out of the XML once the service is registered.",
     "upgrade.checking_old": "Checking that {version} answers again at {url}.",
     "upgrade.done": "integrasjonspunkt {new} runs and is healthy (was {old}).",
     "upgrade.rolled_back": "Upgrade to {new} failed at {step}: {reason}. Rolled back: {old} runs and is healthy.",
@@ -191,6 +193,8 @@ NB: dict[str, str] = {
     "upgrade.keeps_account": "Tjenesten logger på som {account}: setup beholder registreringen (stopp, skriv på "
     "nytt, start) så kontoen ikke blir satt tilbake til LocalSystem. Oppgi /service-password for å registrere "
     "den på nytt i stedet.",
+    "upgrade.account_into_xml": "Tjenesten logger på som {account}: den registreres på nytt med den kontoen "
+    "(/service-password); passordet tas ut av XML-filen når tjenesten er registrert.",
     "upgrade.checking_old": "Sjekker at {version} svarer igjen på {url}.",
     "upgrade.done": "integrasjonspunkt {new} kjører og er frisk (var {old}).",
     "upgrade.rolled_back": "Oppgraderingen til {new} feilet i {step}: {reason}. Rullet tilbake: {old} kjører og "
