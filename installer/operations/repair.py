@@ -4,7 +4,6 @@ what was there."""
 
 from __future__ import annotations
 
-from installer.errors import ExitCode
 from installer.messages import t
 from installer.operations import preflight, switch, upgrade
 from installer.operations.session import changing
@@ -21,8 +20,7 @@ def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "repair") as session:
         installed = session.installed
         if installed is None:
-            return Result(verb="repair", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
-                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+            return session.nothing_installed("repair")
         tag = installed.version
         ui.info(t("repair.target", version=tag, folder=session.layout.root))
         release = release_for_tag(tag)

@@ -37,8 +37,7 @@ def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "rollback") as session:
         installed = session.installed
         if installed is None:
-            return Result(verb="rollback", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
-                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+            return session.nothing_installed("rollback")
         if not installed.previous_versions:
             return Result(verb="rollback", exit_code=ExitCode.NOT_INSTALLED, result="nothing-to-roll-back",
                           version=installed.version, message=t("rollback.nothing", version=installed.version))

@@ -17,6 +17,7 @@ from installer.journal import Journal
 from installer.layout import Layout
 from installer.lock import FolderLock
 from installer.messages import t
+from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.state import State
 from installer.ui import UI
@@ -34,6 +35,11 @@ class Session:
     recovered: dict[str, Any] | None = None
     # The folder did not exist before this run (an install makes it, and secures it on Windows).
     new_folder: bool = False
+
+    def nothing_installed(self, verb: str) -> Result:
+        """The answer of a verb that needs an installation where there is none (and nothing to adopt)."""
+        return Result(verb=verb, exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
+                      message=t("upgrade.nothing_installed", folder=self.layout.root))
 
     def reload(self) -> None:
         self.installed = state.load(self.layout.state_file)

@@ -29,8 +29,7 @@ def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "uninstall") as session:
         installed = session.installed
         if installed is None:
-            return Result(verb="uninstall", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
-                          message=t("uninstall.nothing", folder=session.layout.root))
+            return session.nothing_installed("uninstall")
         layout = session.layout
         target = steps.Target({"folder": str(layout.root), "service_id": layout.service_id,
                                "base": installed.service_base}, quiet=ui.quiet)

@@ -30,8 +30,7 @@ def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "upgrade") as session:
         installed = session.installed
         if installed is None:
-            return Result(verb="upgrade", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
-                          message=t("upgrade.nothing_installed", folder=session.layout.root))
+            return session.nothing_installed("upgrade")
         try:
             release = preflight.resolve(settings, installed, ui)
         except artifacts.NothingToDo as nothing:

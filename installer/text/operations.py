@@ -61,7 +61,6 @@ EN: dict[str, str] = {
     "status.yes": "yes",
     "status.no": "no",
     # uninstall
-    "uninstall.nothing": "Nothing is installed in {folder}.",
     "uninstall.confirm_purge": "Also delete the data, the properties file and the keystore in {folder}? "
     "This cannot be undone.",
     "uninstall.purge_declined": "Uninstall cancelled: nothing was changed.",
@@ -169,7 +168,6 @@ NB: dict[str, str] = {
     "status.yes": "ja",
     "status.no": "nei",
     # uninstall
-    "uninstall.nothing": "Ingenting er installert i {folder}.",
     "uninstall.confirm_purge": "Også slette dataene, properties-filen og nøkkellageret i {folder}? Det kan ikke "
     "angres.",
     "uninstall.purge_declined": "Avinstallasjonen ble avbrutt: ingenting ble endret.",
