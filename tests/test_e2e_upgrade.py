@@ -53,12 +53,20 @@ def test_broken_new_version_rolls_back(world: World, behaviour: str, params: dic
     assert doc["last_operation"]["result"] == "rolled-back"
 
 
-def test_bad_download_never_touches_the_running_service(world: World) -> None:
+@pytest.mark.parametrize("fault", ["corrupt", "bad_signature", "server_down"])
+def test_bad_download_never_touches_the_running_service(world: World, fault: str) -> None:
     installed(world)
     world.publish("2.28.1")
-    world.server.fault(world.server.jar_path("2.28.1"), "corrupt")
+    jar = world.server.jar_path("2.28.1")
+    if fault == "corrupt":
+        world.server.fault(jar, "corrupt")
+    elif fault == "bad_signature":
+        world.server.fault(jar + ".asc", "bad_signature")
+    sources = world.args()
+    if fault == "server_down":
+        world.server.stop()
     with Poller(world.health_url) as poller:
-        proc = world.setup("/upgrade", "2.28.1", *FAST)
+        proc = world.setup("/upgrade", "2.28.1", *FAST, *sources, sources=False)
     assert same_exit_code(proc.returncode, 11), proc.stderr
     assert poller.samples and poller.gaps() == 0
     assert world.answers() == "2.27.0"
