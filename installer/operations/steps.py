@@ -37,6 +37,10 @@ class Target:
         self.layout = Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
         self.winsw = WinSW(self.layout.exe, ctx["service_id"], quiet=quiet)
 
+    def forget_winsw_version(self) -> None:
+        """The exe may have been swapped for another WinSW build: ask the new one its version (v2 or v3 CLI)."""
+        self.winsw = WinSW(self.layout.exe, self.ctx["service_id"], quiet=self.winsw.quiet)
+
     @property
     def aside(self) -> Path:
         """Where a file that a step replaces waits until the operation ends."""
@@ -67,6 +71,7 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             aside.parent.mkdir(parents=True, exist_ok=True)
             os.replace(dest, aside)
         _copy_into_place(src, dest, executable)
+        target.forget_winsw_version()
 
     def undo() -> None:
         dest.with_name(dest.name + ".new").unlink(missing_ok=True)
@@ -74,6 +79,7 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             _retry_on_lock(lambda: os.replace(aside, dest))
         else:
             _retry_on_lock(lambda: dest.unlink(missing_ok=True))
+        target.forget_winsw_version()
 
     return Step(name, do, undo)
 
@@ -126,7 +132,7 @@ def write_text_file(name: str, path: Path, content: str) -> Step:
 
 def register(target: Target, name: str = "register") -> Step:
     def do() -> None:
-        target.winsw.install(**_account_args(target))
+        target.winsw.install()
 
     def undo() -> None:
         if target.winsw.status() is not ServiceState.NON_EXISTENT:
@@ -142,13 +148,9 @@ def unregister(target: Target, name: str = "unregister") -> Step:
 
     def undo() -> None:
         if target.winsw.status() is ServiceState.NON_EXISTENT:
-            target.winsw.install(**_account_args(target))
+            target.winsw.install()
 
     return Step(name, do, undo)
-
-
-def _account_args(target: Target) -> dict[str, Any]:
-    return {}
 
 
 def start(target: Target, name: str = "start") -> Step:
