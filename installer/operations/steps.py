@@ -71,7 +71,8 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             aside.parent.mkdir(parents=True, exist_ok=True)
             os.replace(dest, aside)
         _copy_into_place(src, dest, executable)
-        target.forget_winsw_version()
+        if dest == target.layout.exe:
+            target.forget_winsw_version()
 
     def undo() -> None:
         dest.with_name(dest.name + ".new").unlink(missing_ok=True)
@@ -79,7 +80,8 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             _retry_on_lock(lambda: os.replace(aside, dest))
         else:
             _retry_on_lock(lambda: dest.unlink(missing_ok=True))
-        target.forget_winsw_version()
+        if dest == target.layout.exe:
+            target.forget_winsw_version()
 
     return Step(name, do, undo)
 
