@@ -7,7 +7,9 @@ import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from tests.harness import jdks
@@ -19,7 +21,7 @@ from tests.harness.service_registry import ENV_REGISTRY
 from tests.harness.signing import SigningKey
 from tests.harness.standin.build import build_standin
 
-FIRST_TAG = "2.27.0"
+FIRST_TAG = "2.25.0"
 
 
 def _executable(path: Path, data: bytes) -> None:
@@ -55,6 +57,18 @@ class BenchWorld:
     def publish(self, tag: str, behaviour: str = "healthy", **params: object) -> Path:
         return self.world.publish(tag, behaviour, **params)
 
+    def publish_padded(self, tag: str, extra: int) -> Path:
+        """A healthy stand-in made `extra` bytes bigger by a stored entry: setup downloads, hashes and verifies a
+        large file, as it does with the real jar."""
+        jar = self._build(tag)
+        with zipfile.ZipFile(jar, "a", compression=zipfile.ZIP_STORED) as archive, \
+                archive.open("BOOT-INF/lib/padding.bin", "w", force_zip64=True) as entry:
+            block = os.urandom(1024 * 1024)
+            for _ in range(extra // len(block)):
+                entry.write(block)
+        self.server.publish_jar(tag, jar, asc=self.key.sign(jar))
+        return jar
+
     @property
     def folder(self) -> Path:
         return self.world.folder
@@ -70,8 +84,6 @@ class BenchWorld:
 
     def command(self, *argv: str) -> list[str]:
         """The setup command line with the world's sources and folder."""
-        import sys
-
         return [sys.executable, "-m", "installer", *argv, *self.world.args()]
 
     def close(self) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+import psutil
+
 from installer import processes
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.messages import t
@@ -25,6 +27,7 @@ from installer.messages import t
 log = logging.getLogger(__name__)
 
 POLL = 0.03  # seconds between polls: the upgrade's downtime is measured
+PROCESS_POLL = 0.01  # seconds between looks at a process that is stopping (no program run, only a process query)
 ERROR_SERVICE_ALREADY_RUNNING = 1056
 ERROR_SERVICE_DOES_NOT_EXIST = 1060
 ERROR_SERVICE_CANNOT_ACCEPT_CONTROL = 1061
@@ -103,6 +106,13 @@ class Completed:
         return self.code != 0 and (self.is_code(code) or bool(text.search(self.output)))
 
 
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -120,6 +130,7 @@ def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) 
         return text
 
     shown = mask(subprocess.list2cmdline(argv))
+    began = time.monotonic()
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, creationflags=_NO_WINDOW,
                               cwd=Path(argv[0]).parent if os.path.isabs(argv[0]) else None)
@@ -131,7 +142,8 @@ def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) 
         log.warning("%s: %s", shown, exc)
         raise ServiceError(t("service.exe_failed", exe=argv[0], reason=exc)) from None
     done = Completed(proc.returncode, mask(_decode(proc.stdout)), mask(_decode(proc.stderr)))
-    log.info("%s -> exit %d%s", shown, done.code, "" if done.output == "-" else "\n" + done.output)
+    log.info("%s -> exit %d in %.2f s%s", shown, done.code, time.monotonic() - began,
+             "" if done.output == "-" else "\n" + done.output)
     return done
 
 
@@ -183,6 +195,7 @@ class WinSW:
     def status(self) -> ServiceState:
         # Polled many times a second while waiting: log a command once per distinct answer.
         argv = [str(self.exe), "status"]
+        began = time.monotonic()
         try:
             proc = subprocess.run(argv, capture_output=True, timeout=30.0, creationflags=_NO_WINDOW,
                                   cwd=self.exe.parent)
@@ -192,7 +205,8 @@ class WinSW:
         answer = (stdout.strip(), proc.returncode)
         if answer != self._last_status:
             self._last_status = answer
-            log.info("%s status -> exit %d: %s", self.exe, proc.returncode, stdout.strip() or "-")
+            log.info("%s status -> exit %d in %.2f s: %s", self.exe, proc.returncode, time.monotonic() - began,
+                     stdout.strip() or "-")
         state = parse_status(stdout, proc.returncode)
         if state is None:
             raise ServiceError(t("service.status_unreadable", service_id=self.service_id, exe=self.exe,
@@ -273,12 +287,32 @@ class WinSW:
         raise ServiceError(t("service.start_timeout", service_id=self.service_id, seconds=_seconds(timeout),
                              state=state.value), self.log_tail())
 
-    def stop(self, timeout: float, folder: Path, ports: list[int]) -> None:
+    def stop(self, timeout: float, folder: Path, ports: list[int], *, state: ServiceState | None = None) -> None:
         """Stop and wait until Stopped (or gone), then until no Java process runs a jar of `folder`, then
-        until the ports are free. A stop the service cannot accept yet (1061) is asked again."""
+        until the ports are free. A stop the service cannot accept yet (1061) is asked again. `state` is the
+        state the caller has just read: Stopped needs no stop command, only the waits."""
         deadline = time.monotonic() + timeout
-        self._ask_stop(timeout)
+        if state not in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
+            running = processes.java_processes(folder)
+            self._ask_stop(timeout)
+            self._wait_stopped(running, deadline, timeout)
+        self._wait_process_gone(folder, deadline, timeout)
+        self._wait_ports_free(ports, deadline, timeout)
+
+    def _wait_stopped(self, running: list[psutil.Process], deadline: float, timeout: float) -> None:
+        """Until the service says Stopped. While its Java process still runs, watch the process (cheap) and ask
+        the service only every STOP_RETRY, asking it to stop again if it could not accept the stop yet: each
+        `status` is a program run, and the stop is over the moment the process exits."""
         asked = time.monotonic()
+        while any(_alive(p) for p in running) and time.monotonic() < deadline:
+            if time.monotonic() - asked >= STOP_RETRY:
+                state = self.status()
+                if state in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
+                    return  # Stopped while the process lingers: _wait_process_gone waits for it
+                if state in (ServiceState.STARTED, ServiceState.STARTING):
+                    self._ask_stop(deadline - time.monotonic())
+                asked = time.monotonic()
+            time.sleep(PROCESS_POLL)
 
         def stopped(state: ServiceState) -> bool:
             nonlocal asked
@@ -293,8 +327,6 @@ class WinSW:
         if not ok:
             raise ServiceError(t("service.stop_timeout_state", service_id=self.service_id,
                                  seconds=_seconds(timeout), state=state.value))
-        self._wait_process_gone(folder, deadline, timeout)
-        self._wait_ports_free(ports, deadline, timeout)
 
     def _ask_stop(self, timeout: float) -> None:
         done = self._run(*self._changing("stop"), timeout=timeout)

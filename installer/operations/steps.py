@@ -6,20 +6,27 @@ very same steps and undo or finish them. Every undo is harmless when its `do` ne
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import stat
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
 from installer import health, processes
 from installer import properties as props_mod
 from installer.engine import Step
+from installer.fsutil import write_atomic
 from installer.layout import Layout
 from installer.messages import t
-from installer.winsw import ServiceState, WinSW
+from installer.winsw import ServiceError, ServiceState, WinSW
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,9 @@ START_TIMEOUT = 60.0  # until the service manager says Started
 STOP_TIMEOUT = 120.0  # WinSW's stoptimeout (60 s) plus the process leaving and the port closing
 UNINSTALL_TIMEOUT = 60.0
 PROCESS_APPEAR_TIMEOUT = 30.0
+SERVICE_CHECK_EVERY = 0.5  # while no Java process is seen: how often to ask whether the service still runs
+# What WinSW reads from its XML at every start; everything else in it went into the registration at install.
+READ_AT_START = frozenset({"executable", "arguments", "argument"})
 
 
 class Target:
@@ -132,14 +142,58 @@ def write_text_file(name: str, path: Path, content: str) -> Step:
 # --- the service ----------------------------------------------------------------------------------------
 
 
+def registration_digest(xml: bytes) -> str | None:
+    """A digest of what registering the service takes from this XML: all of it but the elements WinSW reads at
+    every start, a password only as "given" (no secret goes into the digest). None when it is unreadable."""
+    try:
+        root = SafeET.fromstring(xml)
+    except (ET.ParseError, DefusedXmlException):
+        return None
+
+    def canonical(element: ET.Element) -> list[Any]:
+        text = (element.text or "").strip()
+        if element.tag == "password" and text:
+            text = "(given)"
+        children = [canonical(c) for c in element if c.tag not in READ_AT_START]
+        return [element.tag, sorted(element.attrib.items()), text, children]
+
+    return hashlib.sha256(json.dumps(canonical(root)).encode("utf-8")).hexdigest()
+
+
+def _registration_file(layout: Layout) -> Path:
+    return layout.private / "registration.sha256"
+
+
+def registered_digest(layout: Layout) -> str | None:
+    """The digest of the XML the service was last registered with by this tool (None: not known)."""
+    try:
+        return _registration_file(layout).read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def _remember_registration(target: Target) -> None:
+    try:
+        digest = registration_digest(target.layout.xml.read_bytes())
+    except OSError:
+        digest = None
+    if digest is None:
+        _registration_file(target.layout).unlink(missing_ok=True)
+    else:
+        write_atomic(_registration_file(target.layout), (digest + "\n").encode("ascii"))
+
+
 def register(target: Target, name: str = "register") -> Step:
     def do() -> None:
         target.winsw.install()
+        _remember_registration(target)
 
     def undo() -> None:
-        if target.winsw.status() is not ServiceState.NON_EXISTENT:
-            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports())
+        state = target.winsw.status()
+        if state is not ServiceState.NON_EXISTENT:
+            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
             target.winsw.uninstall(UNINSTALL_TIMEOUT)
+            _registration_file(target.layout).unlink(missing_ok=True)
 
     return Step(name, do, undo)
 
@@ -151,8 +205,15 @@ def unregister(target: Target, name: str = "unregister") -> Step:
     def undo() -> None:
         if target.winsw.status() is ServiceState.NON_EXISTENT:
             target.winsw.install()
+            _remember_registration(target)
 
     return Step(name, do, undo)
+
+
+def keep_registration(name: str) -> Step:
+    """In place of unregister or register when the registration would come out the same: WinSW reads the
+    jar and Java from the XML at every start. The step keeps its name, so the journal reads the same."""
+    return Step(name, lambda: log.info("%s: the service's registration stays as it is", name))
 
 
 def start(target: Target, name: str = "start") -> Step:
@@ -160,21 +221,29 @@ def start(target: Target, name: str = "start") -> Step:
         target.winsw.start(START_TIMEOUT)
 
     def undo() -> None:
-        if target.winsw.status() is not ServiceState.NON_EXISTENT:
-            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports())
+        state = target.winsw.status()
+        if state is not ServiceState.NON_EXISTENT:
+            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
 
     return Step(name, do, undo)
 
 
 def stop(target: Target, name: str = "stop") -> Step:
     def do() -> None:
-        if target.winsw.status() is ServiceState.NON_EXISTENT:
+        state = target.winsw.status()
+        if state is ServiceState.NON_EXISTENT:
             return  # a repair of a service that lost its registration
-        target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports())
+        target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
 
     def undo() -> None:
-        if target.winsw.status() is ServiceState.STOPPED:
+        if target.winsw.status() is not ServiceState.STOPPED:
+            return
+        try:
             target.winsw.start(START_TIMEOUT)
+        except ServiceError as exc:
+            # Everything else is back in place; the health check of the old version that follows every undo
+            # reports that it does not run, with the same words whether it died at once or a moment later.
+            log.error("the previous version did not start again: %s", exc.message)
 
     return Step(name, do, undo)
 
@@ -184,9 +253,11 @@ def stop(target: Target, name: str = "stop") -> Step:
 
 def process_watch(target: Target, jar: Path, appear_timeout: float = PROCESS_APPEAR_TIMEOUT) -> Any:
     """A `watch` for health.wait_healthy: a reason once the service's Java process for `jar` exits, is
-    replaced (a restart by the service manager), or never appears."""
+    replaced (a restart by the service manager), or never appears. A process that ended before it was first
+    seen shows as a service that stopped: while none is seen, the service's state is asked now and then."""
     first_pid: list[int] = []
     started = time.monotonic()
+    asked = [started - SERVICE_CHECK_EVERY]  # the first look without a process asks at once
 
     def watch() -> str | None:
         pids = [p.pid for p in processes.java_processes(target.layout.root) if processes.runs_jar(p, jar)]
@@ -194,8 +265,13 @@ def process_watch(target: Target, jar: Path, appear_timeout: float = PROCESS_APP
             if pids:
                 first_pid.append(pids[0])
                 return None
-            if time.monotonic() - started > appear_timeout:
+            now = time.monotonic()
+            if now - started > appear_timeout:
                 return t("operations.health_no_process", seconds=f"{appear_timeout:g}")
+            if now - asked[0] >= SERVICE_CHECK_EVERY:
+                asked[0] = now
+                if target.winsw.status() in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
+                    return t("operations.health_process_gone")
             return None
         if first_pid[0] in pids:
             return None

@@ -3,7 +3,9 @@
 Before the service is touched: the new jar is placed, the new XML is staged and the data is copied. Then:
 stop → back up what changed → unregister → XML → WinSW exe → register → (data guard) → start → health →
 commit. When the service logs on as an account set in services.msc and the XML carries none, unregister and
-register are left out (they would reset the account to LocalSystem): WinSW reads its XML at every start.
+register are left out (they would reset the account to LocalSystem): WinSW reads its XML at every start. For
+the same reason they keep the registration as it is when the new XML differs from the one the service was
+registered with only in the jar, Java and options (the usual upgrade): four WinSW commands fewer while it is down.
 
 On failure the engine undoes the steps newest first – the new version stops, its data is moved aside and the
 backup restored, the old XML, exe and registration come back, the old version starts – and `after_undo`
@@ -22,7 +24,7 @@ from typing import Any
 from installer import backup, health, service_xml
 from installer import properties as props_mod
 from installer.engine import Step
-from installer.layout import JAR_PREFIX
+from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
 from installer.operations import steps
 from installer.operations.outcome import record_operation
@@ -79,6 +81,11 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         backup.restore(items, Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
 
     write_xml = steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml)
+    # Decided once, when the plan is first made: the journal keeps the answer for a recovery.
+    if ctx.setdefault("reregister", needs_registration(ctx, layout)):
+        unregister, register = steps.unregister(target, "unregister-old"), steps.register(target, "register-new")
+    else:
+        unregister, register = steps.keep_registration("unregister-old"), steps.keep_registration("register-new")
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
     xml_first = bool(ctx.get("xml_first"))
     result = [
@@ -88,11 +95,11 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         Step("precopy-data", precopy),
         steps.stop(target, "stop-old"),
         Step("backup-data", backup_changes),
-        None if ctx["keep_registration"] else steps.unregister(target, "unregister-old"),
+        None if ctx["keep_registration"] else unregister,
         None if xml_first else write_xml,
         steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True)
         if ctx.get("winsw_cache") else None,
-        None if ctx["keep_registration"] else steps.register(target, "register-new"),
+        None if ctx["keep_registration"] else register,
         Step("scrub-password", lambda: scrub_password(target, Path(ctx["staged_xml"])))
         if ctx.get("scrub_password") else None,
         Step("restore-data", restore_before, restore_before_undo) if ctx.get("restore_from") else None,
@@ -102,6 +109,19 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         Step("commit", lambda: commit(ctx)),
     ]
     return [s for s in result if s is not None]
+
+
+def needs_registration(ctx: dict[str, Any], layout: Layout) -> bool:
+    """Whether the service must be registered anew: unless the new XML differs from the one it was registered
+    with only in what WinSW reads at every start (jar, Java, options), and the WinSW exe stays, registering
+    again would change nothing but the length of the downtime. A repair always registers anew."""
+    if ctx.get("operation") == "repair" or ctx.get("xml_first") or ctx.get("winsw_cache"):
+        return True
+    try:
+        staged = steps.registration_digest(Path(ctx["staged_xml"]).read_bytes())
+    except OSError:
+        return True
+    return staged is None or staged != steps.registered_digest(layout)
 
 
 def scrub_password(target: steps.Target, staged: Path) -> None:

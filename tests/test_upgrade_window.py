@@ -1,0 +1,159 @@
+"""What keeps the upgrade window short (issue 12): the registration stays when nothing in it changes, a stop
+waits on the process rather than on `status` calls, a stopped service is not asked to stop, and a service
+process that ended before the health check saw it fails the check at once, and the backup pass made while the
+service is down writes only what changed."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from installer import backup, processes
+from installer.messages import t
+from installer.operations import steps
+from installer.winsw import STOP_RETRY, ServiceError, ServiceState, WinSW
+from tests.harness.fixtures_winsw import WinswEnv
+from tests.harness.fixtures_world import FAST, World
+from tests.test_winsw_driver import JAR, write_program_xml
+
+SERVICE = "integrasjonspunkt"
+
+
+def xml(executable: str = "java", jar: str = "a.jar", extra: str = "") -> bytes:
+    return (f"<service><id>{SERVICE}</id><executable>{executable}</executable>"
+            f"<arguments>-Dspring.profiles.active=production -jar {jar}</arguments>"
+            f'<onfailure action="restart" delay="30 sec"/>{extra}</service>').encode()
+
+
+def test_registration_digest_leaves_out_what_winsw_reads_at_every_start() -> None:
+    digest = steps.registration_digest
+    assert digest(xml()) == digest(xml(executable=r"C:\java21\bin\java.exe", jar="b.jar"))
+    assert digest(xml()) != digest(xml().replace(b"restart", b"none"))
+    account = "<serviceaccount><user>ip</user><password>{}</password></serviceaccount>"
+    assert digest(xml(extra=account.format("one"))) == digest(xml(extra=account.format("two")))
+    assert digest(xml(extra=account.format("one"))) != digest(xml())
+    assert digest(b"<service><id>") is None
+
+
+def _program(winsw_env: WinswEnv, folder: Path, *options: str) -> WinSW:
+    exe = winsw_env.install_exe(folder)
+    write_program_xml(folder, exe.stem, *options)
+    return WinSW(exe, SERVICE, quiet=True)
+
+
+class CountingWinSW(WinSW):
+    """The real driver, counting the `status` commands it runs."""
+
+    calls = 0
+
+    def status(self) -> ServiceState:
+        self.calls += 1
+        return super().status()
+
+
+def test_stop_waits_on_the_process_and_asks_the_state_only_now_and_then(winsw_env: WinswEnv,
+                                                                        tmp_path: Path) -> None:
+    _program(winsw_env, tmp_path, "--term-delay", "1.5")
+    service = CountingWinSW(tmp_path / "integrasjonspunkt-service.exe", SERVICE)
+    service.install()
+    service.start(30)
+    deadline = time.monotonic() + 20
+    while not processes.java_processes(tmp_path):  # WinSW 2 says Started before the process is there
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    service.calls = 0
+    began = time.monotonic()
+    service.stop(30, tmp_path, [])
+    took = time.monotonic() - began
+    assert took >= 1.5 and service.status() is ServiceState.STOPPED
+    # One look per STOP_RETRY while the process runs, one to confirm Stopped (and the one just above).
+    assert service.calls <= took / STOP_RETRY + 3
+
+
+def test_a_stopped_service_is_not_asked_to_stop(winsw_env: WinswEnv, tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    service = _program(winsw_env, tmp_path)
+    service.install()
+    caplog.set_level("INFO", logger="installer.winsw")
+    service.stop(30, tmp_path, [], state=service.status())
+    assert not [r for r in caplog.records if " stop -> exit" in r.getMessage()]
+
+
+def test_a_process_gone_before_the_health_check_saw_it_fails_the_check_at_once(winsw_env: WinswEnv,
+                                                                                tmp_path: Path) -> None:
+    service = _program(winsw_env, tmp_path, "--exit-after", "0", "--code", "1")
+    service.install()
+    with contextlib.suppress(ServiceError):
+        service.start(30)  # it may see the process end already: "stopped right after it was started"
+    deadline = time.monotonic() + 20
+    while service.status() is not ServiceState.STOPPED:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    target = steps.Target({"folder": str(tmp_path), "service_id": SERVICE, "base": None})
+    watch = steps.process_watch(target, tmp_path / JAR)
+    assert watch() == t("operations.health_process_gone")
+
+
+def _record(world: World) -> dict:
+    record = world.winsw.record(SERVICE)
+    assert record is not None
+    return record
+
+
+@pytest.mark.e2e
+def test_upgrade_keeps_the_registration_unless_the_xml_changes_it(world: World) -> None:
+    world.publish("2.27.0")
+    assert world.install("2.27.0").returncode == 0
+    registered = _record(world)["installed_at"]
+    world.publish("2.28.0")
+    proc = world.setup("/upgrade", "2.28.0", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.0" and _record(world)["installed_at"] == registered
+    assert "registration stays as it is" in proc.stderr
+    # The admin changes what the registration holds: the next upgrade registers the service anew.
+    xml_file = world.folder / "integrasjonspunkt-service.xml"
+    xml_file.write_text(xml_file.read_text(encoding="utf-8").replace("<description>", "<description>Edited. "),
+                        encoding="utf-8")
+    world.publish("2.28.1")
+    proc = world.setup("/upgrade", "2.28.1", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    record = _record(world)
+    assert world.answers() == "2.28.1" and record["installed_at"] > registered
+    assert record["description"].startswith("Edited. ")
+
+
+def test_second_backup_pass_writes_only_what_changed(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    (live / "messages" / "a").mkdir(parents=True)
+    db = live / "integrasjonspunkt.mv.db"
+    db.write_bytes(bytes(range(256)) * (6 * backup.BLOCK // 256) + b"tail")
+    shrinking = live / "messages" / "a" / "big.xml"
+    shrinking.write_bytes(b"x" * (6 * backup.BLOCK))
+    gone = live / "messages" / "a" / "gone.xml"
+    gone.write_bytes(b"read and sent")
+    (live / "messages" / "done").mkdir()
+    (live / "messages" / "done" / "old.xml").write_bytes(b"old")
+    items = [db, live / "messages"]
+    saved = tmp_path / "backup"
+    assert backup.sync(items, saved) == db.stat().st_size + shrinking.stat().st_size + gone.stat().st_size + 3
+    assert backup.sync(items, saved) == 0
+    # As a running service leaves it: a page rewritten in the middle, a file cut short, one removed, one new.
+    with db.open("r+b") as handle:
+        handle.seek(3 * backup.BLOCK + 100)
+        handle.write(b"new page")
+    with shrinking.open("r+b") as handle:
+        handle.truncate(5 * backup.BLOCK + 10)
+    gone.unlink()
+    (live / "messages" / "a" / "new.xml").write_bytes(b"arrived")
+    shutil.rmtree(live / "messages" / "done")
+    written = backup.sync(items, saved)
+    assert written == backup.BLOCK + len(b"arrived")
+    for path in (db, shrinking, live / "messages" / "a" / "new.xml"):
+        copy = saved / path.relative_to(live)
+        assert copy.read_bytes() == path.read_bytes()
+        assert copy.stat().st_mtime_ns == path.stat().st_mtime_ns
+    assert not (saved / "messages" / "a" / "gone.xml").exists() and not (saved / "messages" / "done").exists()
