@@ -35,8 +35,10 @@ def test_two_folders_get_two_entries(fake_winreg_module: fake_winreg.Registry, t
     assert len(run_once_values(fake_winreg_module)) == 2
 
 
-def test_without_a_registry_nothing_is_armed(tmp_path: Path) -> None:
-    layout = Layout(tmp_path / "x")
-    journal = open_journal(layout, "install", {})
-    close_journal(layout, journal)
+def test_without_a_registry_the_journal_still_opens_and_closes(tmp_path: Path) -> None:
     assert not winapi.registry_available()
+    layout = Layout(tmp_path / "x")
+    journal = open_journal(layout, "install", {"to": "2.28.0"})
+    assert journal.path.is_file() and not winapi.set_run_once(boot_recovery.entry_name(layout), "x")
+    close_journal(layout, journal)
+    assert not journal.path.exists() and not layout.setup_copy.exists()
