@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,11 @@ from installer.messages import t
 from installer.resources import asset_path
 
 log = logging.getLogger(__name__)
+
+# Sequoia maps a file into memory to read it on Unix (its buffered reader; on Windows it reads). A mapped jar
+# counts whole in the process's resident set, so a 160 MB jar would take setup past its memory budget: read it
+# in a stream instead. Set at import, before any thread runs, as Sequoia looks the variable up on each open.
+os.environ.setdefault("SEQUOIA_DONT_MMAP", "1")
 
 PINNED_KEY_ASSET = "digdir-eformidling-key.asc"
 PINNED_FINGERPRINT = "aef27aa6948a3856932af98eca5643393753ece3"

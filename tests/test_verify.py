@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,6 +164,44 @@ def test_unreadable_signature_shows_one_line(signing_key: SigningKey, data_file:
         verify.verify_signature(data_file, b"garbage", verify.trusted_keys(None), data_file.name)
     assert caught.value.code == ExitCode.ARTIFACT
     assert "\n" not in caught.value.message and "backtrace" not in caught.value.message.lower()
+
+
+# The child reports how much its peak memory grew while it checked the signature of a large file.
+_PEAK_GROWTH = """
+import sys
+from pathlib import Path
+
+import psutil
+
+from installer import verify
+
+def peak() -> int:
+    info = psutil.Process().memory_info()
+    if hasattr(info, "peak_wset"):  # Windows
+        return info.peak_wset
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+data, asc, key = (Path(arg) for arg in sys.argv[1:4])
+keys = verify.trusted_keys(key)
+before = peak()
+verify.verify_signature(data, asc.read_bytes(), keys, data.name)
+print(peak() - before)
+"""
+
+
+def test_signature_check_streams_a_large_file(signing_key: SigningKey, tmp_path: Path) -> None:
+    data = tmp_path / "integrasjonspunkt-4.0.8.jar"
+    with data.open("wb") as handle:
+        for _ in range(96):
+            handle.write(os.urandom(1024 * 1024))
+    asc = tmp_path / "integrasjonspunkt-4.0.8.jar.asc"
+    asc.write_bytes(signing_key.sign(data))
+    env = {key: value for key, value in os.environ.items() if key != "SEQUOIA_DONT_MMAP"}
+    done = subprocess.run([sys.executable, "-c", _PEAK_GROWTH, str(data), str(asc), str(signing_key.public_key_path)],
+                          capture_output=True, text=True, env=env, check=True)
+    # Mapped or read whole, the 96 MiB would show in the peak; read in a stream, a few buffers do.
+    assert int(done.stdout) < 24 * 1024 * 1024
 
 
 # --- through the facade ------------------------------------------------------------------------------
