@@ -21,6 +21,9 @@ from installer.messages import t
 log = logging.getLogger(__name__)
 
 VERSION_TIMEOUT = 20.0  # seconds for one `java -version`; a cold start on a busy server can take several
+# How many `java -version` run at once: in parallel, one Java that hangs does not hold up the others; at most two,
+# because each JVM takes 30-40 MB while it starts and a server may have many Javas installed.
+PROBES_AT_ONCE = 2
 # Folders whose `*/bin/java` are Java installations on Linux (distribution packages, Temurin's .deb).
 LINUX_JVM_DIRS: tuple[Path, ...] = (Path("/usr/lib/jvm"),)
 
@@ -198,7 +201,7 @@ def find_all(configured: str | None, *, environ: Mapping[str, str] | None = None
     survey = JavaSurvey()
     if not unique:
         return survey
-    with ThreadPoolExecutor(max_workers=min(8, len(unique))) as pool:
+    with ThreadPoolExecutor(max_workers=min(PROBES_AT_ONCE, len(unique))) as pool:
         results = list(pool.map(lambda item: _probe(item[0], item[1], timeout), unique.values()))
     for result in results:
         if isinstance(result, JavaInstall):

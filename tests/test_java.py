@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import time
 from pathlib import Path
 
@@ -174,7 +176,7 @@ def test_broken_javas_are_reported_not_fatal(no_java_around: Path, tmp_path: Pat
 
 def test_hanging_javas_time_out_in_parallel(no_java_around: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    hangs = [write_java(tmp_path / f"hang{i}", "", hang=True) for i in range(4)]
+    hangs = [write_java(tmp_path / f"hang{i}", "", hang=True) for i in range(java.PROBES_AT_ONCE)]
     good = write_java(tmp_path / "good", JAVA_OUTPUTS["temurin-21.0.5"])
     monkeypatch.setattr(java, "LINUX_JVM_DIRS", (tmp_path,))
     started = time.monotonic()
@@ -183,8 +185,33 @@ def test_hanging_javas_time_out_in_parallel(no_java_around: Path, tmp_path: Path
     assert sorted(b.path for b in survey.broken) == sorted(hangs)
     assert {b.reason for b in survey.broken} == {"did not answer 'java -version' within 1 s"}
     assert [i.path for i in survey.installs] == [good]
-    # Run one after another, four hangs would take four timeouts.
-    assert elapsed < 3.5
+    # Run one after another, the hangs would take a timeout each.
+    assert elapsed < 1.9
+
+
+def test_no_more_than_two_javas_run_at_once(no_java_around: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each fake java leaves a file while it runs and notes how many such files it saw: its company at the time.
+    running = tmp_path / "running"
+    running.mkdir()
+    homes = tmp_path / "jvms"
+    output = shlex.quote(JAVA_OUTPUTS["temurin-21.0.5"])
+    touch, sleep, rm = (shutil.which(name, path=os.defpath) for name in ("touch", "sleep", "rm"))
+    for n in range(6):
+        executable = write_java(homes / f"jdk{n}", "")
+        executable.write_text(
+            "#!/bin/sh\n"
+            f"{touch} {running}/$$\n"
+            f"set -- {running}/*; echo $# >> {tmp_path}/seen\n"
+            f"{sleep} 0.3\n"
+            f"set -- {running}/*; echo $# >> {tmp_path}/seen\n"
+            f"{rm} {running}/$$\n"
+            f"printf '%s' {output} >&2\n", encoding="utf-8")
+    monkeypatch.setattr(java, "LINUX_JVM_DIRS", (homes,))
+    survey = java.find_all(None)
+    assert len(survey.installs) == 6
+    seen = [int(n) for n in (tmp_path / "seen").read_text().split()]
+    assert len(seen) == 12 and max(seen) <= java.PROBES_AT_ONCE
 
 
 # --- discovery through the registry (fake winreg, documented layouts) ---------------------------------------
