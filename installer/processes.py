@@ -3,6 +3,7 @@ the same on Windows and Linux), ports probed by connecting."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -61,6 +62,29 @@ def java_processes(folder: Path) -> list[psutil.Process]:
             continue
         if any(_norm(p.parent) == wanted for p in jar_paths(proc)):
             found.append(proc)
+    return found
+
+
+def wrappers_of(java: list[psutil.Process], exe: Path) -> list[psutil.Process]:
+    """The parents of these Java processes that run `exe`: the service's own process, WinSW, which starts Java as
+    its child (on Windows the exe itself; elsewhere an interpreter may run it as a script)."""
+    wanted = _norm(exe)
+    found: list[psutil.Process] = []
+    for proc in java:
+        try:
+            parent = proc.parent()
+        except psutil.Error:
+            continue
+        if parent is None or parent in found:
+            continue
+        names: list[str] = []
+        # Each on its own: a process of another account may show its exe but refuse its command line.
+        with contextlib.suppress(psutil.Error):
+            names.append(parent.exe())
+        with contextlib.suppress(psutil.Error):
+            names.extend(parent.cmdline()[:2])
+        if any(name and _norm(name) == wanted for name in names):
+            found.append(parent)
     return found
 
 

@@ -294,15 +294,20 @@ class WinSW:
         deadline = time.monotonic() + timeout
         if state not in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
             running = processes.java_processes(folder)
+            wrappers = processes.wrappers_of(running, self.exe)
             self._ask_stop(timeout)
             self._wait_stopped(running, deadline, timeout)
+            if self._wrappers_gone(wrappers, deadline):
+                log.info("%s: the service's process has ended, so the service is stopped", self.service_id)
+            else:
+                self._wait_reports_stopped(deadline, timeout)
         self._wait_process_gone(folder, deadline, timeout)
         self._wait_ports_free(ports, deadline, timeout)
 
     def _wait_stopped(self, running: list[psutil.Process], deadline: float, timeout: float) -> None:
-        """Until the service says Stopped. While its Java process still runs, watch the process (cheap) and ask
-        the service only every STOP_RETRY, asking it to stop again if it could not accept the stop yet: each
-        `status` is a program run, and the stop is over the moment the process exits."""
+        """While the service's Java process runs, watch the process (cheap) and ask the service only every
+        STOP_RETRY, asking it to stop again if it could not accept the stop yet: each `status` is a program run,
+        and the stop is over the moment the process exits."""
         asked = time.monotonic()
         while any(_alive(p) for p in running) and time.monotonic() < deadline:
             if time.monotonic() - asked >= STOP_RETRY:
@@ -313,6 +318,24 @@ class WinSW:
                     self._ask_stop(deadline - time.monotonic())
                 asked = time.monotonic()
             time.sleep(PROCESS_POLL)
+
+    @staticmethod
+    def _wrappers_gone(wrappers: list[psutil.Process], deadline: float) -> bool:
+        """Whether the service's own processes (WinSW) have ended, waiting a moment for them after Java's exit.
+        The service manager counts a service Stopped when its process ends, so this spares a `status` run
+        inside the upgrade's downtime."""
+        if not wrappers:
+            return False
+        grace = min(deadline, time.monotonic() + STOP_RETRY)
+        while any(_alive(p) for p in wrappers):
+            if time.monotonic() >= grace:
+                return False
+            time.sleep(PROCESS_POLL)
+        return True
+
+    def _wait_reports_stopped(self, deadline: float, timeout: float) -> None:
+        """Until the service says Stopped (or is gone), asking it to stop again while it still runs."""
+        asked = time.monotonic()
 
         def stopped(state: ServiceState) -> bool:
             nonlocal asked

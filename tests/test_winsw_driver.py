@@ -222,6 +222,26 @@ def test_stop_rides_out_a_pending_stop(program_service: Callable[..., WinSW], fo
     assert "cannot accept control messages" in caplog.text
 
 
+def test_stop_ends_when_the_services_own_process_ends(java_service: Callable[..., tuple[WinSW, int]],
+                                                      folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="installer")
+    service, port = java_service()
+    service.install()
+    service.start(30)
+    wait_until(lambda: processes.port_open(port))
+    (java,) = processes.java_processes(folder)
+    (wrapper,) = processes.wrappers_of([java], service.exe)
+    asked: list[ServiceState] = []
+    status = service.status
+    monkeypatch.setattr(service, "status", lambda: asked.append(status()) or asked[-1])
+    service.stop(30, folder, [port])
+    # Java's exit, then its parent's (the stand-in's service process): Stopped, without running `status`.
+    assert asked == [] and "the service's process has ended" in caplog.text
+    assert not wrapper.is_running() or wrapper.status() == psutil.STATUS_ZOMBIE
+    assert status() is ServiceState.STOPPED
+
+
 def test_stop_waits_for_a_lingering_java_process(java_service: Callable[..., tuple[WinSW, int]], folder: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  caplog: pytest.LogCaptureFixture) -> None:
@@ -343,6 +363,38 @@ def test_java_processes_by_absolute_and_relative_jar(tmp_path: Path) -> None:
         for proc in procs:
             proc.kill()
             proc.wait()
+
+
+def test_wrappers_of_finds_the_parent_running_the_exe(tmp_path: Path) -> None:
+    exe = tmp_path / "integrasjonspunkt-service.exe"
+    exe.write_text("import subprocess, sys, time\n"
+                   "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '-jar', 'x.jar'])\n"
+                   "print(child.pid, flush=True)\n"
+                   "time.sleep(60)\n", encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(exe)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        child = psutil.Process(int(parent.stdout.readline()))
+        assert [p.pid for p in processes.wrappers_of([child], exe)] == [parent.pid]
+        assert processes.wrappers_of([child], tmp_path / "another-service.exe") == []
+        assert processes.wrappers_of([psutil.Process(parent.pid)], exe) == []  # its parent is this test
+    finally:
+        for proc in psutil.Process(parent.pid).children(recursive=True):
+            proc.kill()
+        parent.kill()
+        parent.wait()
+
+
+def test_a_service_process_that_outlives_java_is_not_taken_for_stopped() -> None:
+    lingering = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        began = time.monotonic()
+        assert not WinSW._wrappers_gone([psutil.Process(lingering.pid)], time.monotonic() + 30)
+        assert time.monotonic() - began >= winsw.STOP_RETRY  # it was given its moment
+        assert not WinSW._wrappers_gone([], time.monotonic() + 30)  # none known: ask the service
+    finally:
+        lingering.kill()
+        lingering.wait()
 
 
 def test_port_open_connects_and_never_binds() -> None:
