@@ -1,7 +1,7 @@
 """`python -m benchmarks.fetch_once URL DEST [ALGORITHMS]`: one download with the installer's own code
-(`download.fetch`, by default with the SHA-1 and MD5 a Maven jar is checked against; ALGORITHMS like `sha1`
-or `sha1,md5`), in a process of its own as setup would run it. Prints `{"seconds": ..., "size": ...}`: the time
-of the transfer alone, without Python's start-up."""
+(`download.fetch`), in a process of its own as setup would run it. ALGORITHMS: `sha1,md5` (the default, as for a
+jar from Maven), `sha1`, or `none` for the transfer alone. Prints `{"seconds": ..., "size": ...}`: the time of the
+transfer alone, without Python's start-up."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from installer.ui import UI
 
 def main(argv: list[str]) -> int:
     url, dest = argv[1], Path(argv[2])
-    algorithms = tuple(argv[3].split(",")) if len(argv) > 3 else ("sha1", "md5")
+    wanted = argv[3] if len(argv) > 3 else "sha1,md5"
+    algorithms = () if wanted == "none" else tuple(wanted.split(","))
     session = download.make_session()
     began = time.perf_counter()
     fetched = download.fetch(session, url, dest, UI(quiet=True), label=dest.name, algorithms=algorithms)

@@ -56,24 +56,25 @@ def _curl(url: str, dest: Path) -> tuple[float, int]:
 
 @dataclass
 class Speeds:
-    installer: float  # MB/s (10^6 bytes), checking SHA-1 and MD5 as for a jar from Maven
-    sha1_only: float  # the same checking SHA-1 alone
-    curl: float
+    """MB/s (10^6 bytes) of one download each of the same file."""
 
-    @property
-    def ratio(self) -> float:
-        return self.installer / self.curl
+    github: float  # the installer checking SHA-1, as for a 3.x/4.x jar from GitHub (`.sha1` and `.asc` beside it)
+    maven: float  # the installer checking SHA-1 and MD5, as for a 2.x jar from Maven Central (`.md5` too)
+    unchecked: float  # the installer's transfer alone, no hash
+    curl: float
 
 
 def compare(server: ArtifactServer, scratch: Path) -> Speeds:
-    """One download each of the published file: the installer, the installer with SHA-1 alone, curl."""
+    """One download each of the published file by the installer (SHA-1; SHA-1 and MD5; no hash) and by curl."""
     url = server.url_for(PATH)
-    seconds, size = _installer(url, scratch / "installer.bin")
-    sha1_seconds, _ = _installer(url, scratch / "installer.bin", "sha1")
+    speeds = []
+    for algorithms in ("sha1", "sha1,md5", "none"):
+        seconds, size = _installer(url, scratch / "installer.bin", algorithms)
+        speeds.append(size / seconds / 1e6)
     curl_seconds, curl_size = _curl(url, scratch / "curl.bin")
     (scratch / "installer.bin").unlink()
     (scratch / "curl.bin").unlink()
-    return Speeds(size / seconds / 1e6, size / sha1_seconds / 1e6, curl_size / curl_seconds / 1e6)
+    return Speeds(*speeds, curl_size / curl_seconds / 1e6)
 
 
 @dataclass

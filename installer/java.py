@@ -21,8 +21,8 @@ from installer.messages import t
 log = logging.getLogger(__name__)
 
 VERSION_TIMEOUT = 20.0  # seconds for one `java -version`; a cold start on a busy server can take several
-# How many `java -version` run at once: in parallel, one Java that hangs does not hold up the others; at most two,
-# because each JVM takes 30-40 MB while it starts and a server may have many Javas installed.
+# How many `java -version` run at once: several, so a server with many Javas (or one hanging until the timeout) is
+# surveyed quickly; no more than two, because each JVM takes 30-40 MB while it starts.
 PROBES_AT_ONCE = 2
 # Folders whose `*/bin/java` are Java installations on Linux (distribution packages, Temurin's .deb).
 LINUX_JVM_DIRS: tuple[Path, ...] = (Path("/usr/lib/jvm"),)
