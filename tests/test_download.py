@@ -39,6 +39,13 @@ def _serve(server: ArtifactServer, big: Path, path: str = "/maven2/x/big.jar") -
     return server.url_for(path)
 
 
+def _leave_a_part(server: ArtifactServer, url: str, dest: Path) -> None:
+    """One try that the server cuts after 500,000 bytes: the run fails and leaves `<dest>.part` to resume."""
+    server.fault("/maven2/x/big.jar", "cut", after=500_000, times=1)
+    with pytest.raises(SetupError):
+        download.fetch(download.make_session(), url, dest, QUIET, label=dest.name, attempts=1)
+
+
 def test_fetch_streams_to_part_and_hashes(artifact_server: ArtifactServer, big_file: Path, tmp_path: Path) -> None:
     url = _serve(artifact_server, big_file)
     dest = tmp_path / "cache" / "big.jar"
@@ -90,9 +97,7 @@ def test_interrupted_download_is_resumed_by_the_next_run(
 
 def test_server_ignoring_range_starts_over(artifact_server: ArtifactServer, big_file: Path, tmp_path: Path) -> None:
     url = _serve(artifact_server, big_file)
-    artifact_server.fault("/maven2/x/big.jar", "cut", after=500_000, times=1)
-    with pytest.raises(SetupError):
-        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar", attempts=1)
+    _leave_a_part(artifact_server, url, tmp_path / "big.jar")
     artifact_server.fault("/maven2/x/big.jar", "no_range")
     fetched = download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
     assert fetched.size == SIZE and fetched.digests == {"sha1": _digests(big_file)["sha1"]}
@@ -104,9 +109,7 @@ def test_wrong_content_range_is_refused_and_started_over(
     artifact_server: ArtifactServer, big_file: Path, tmp_path: Path
 ) -> None:
     url = _serve(artifact_server, big_file)
-    artifact_server.fault("/maven2/x/big.jar", "cut", after=500_000, times=1)
-    with pytest.raises(SetupError):
-        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar", attempts=1)
+    _leave_a_part(artifact_server, url, tmp_path / "big.jar")
     artifact_server.fault("/maven2/x/big.jar", "wrong_range", times=1)
     with installer_log() as log:
         fetched = download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
@@ -121,9 +124,7 @@ def test_file_changed_on_the_server_starts_over(
     artifact_server: ArtifactServer, big_file: Path, tmp_path: Path
 ) -> None:
     url = _serve(artifact_server, big_file)
-    artifact_server.fault("/maven2/x/big.jar", "cut", after=500_000, times=1)
-    with pytest.raises(SetupError):
-        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar", attempts=1)
+    _leave_a_part(artifact_server, url, tmp_path / "big.jar")
     changed = make_jar(tmp_path / "changed", "changed", SIZE - 4096)
     artifact_server.publish_file("/maven2/x/big.jar", changed)
     fetched = download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")

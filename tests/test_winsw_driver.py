@@ -23,17 +23,12 @@ from installer.winsw import ServiceError, ServiceExists, ServiceState, WinSW, pa
 from tests.harness import winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
+from tests.harness.waiting import wait_until
 
 PROGRAM = Path(__file__).resolve().parent / "harness" / "service_program.py"
 JAR = "integrasjonspunkt-2.28.1.jar"
+START_WAIT = 20.0  # seconds for a started service's process to show (a JVM on a busy machine)
 
-
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def write_program_xml(folder: Path, base: str, *options: str, service_id: str = "integrasjonspunkt") -> None:
@@ -117,7 +112,7 @@ def test_cycle_with_the_java_standin(java_service: Callable[..., tuple[WinSW, in
 
     service.start(30)
     assert service.status() is ServiceState.STARTED
-    wait_until(lambda: processes.port_open(port))
+    wait_until(lambda: processes.port_open(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     assert processes.runs_jar(java, folder / JAR)
     assert processes.port_holder(port) == (java.pid, java.name())
@@ -145,7 +140,7 @@ def test_cycle_with_winsw_3_output(program_service: Callable[..., WinSW], folder
     assert "pw-not-for-logs" not in caplog.text and "--no-elevate" in caplog.text
     service.start(10)
     assert service.status() is ServiceState.STARTED
-    wait_until(lambda: len(processes.java_processes(folder)) == 1)
+    wait_until(lambda: len(processes.java_processes(folder)) == 1, START_WAIT)
     service.stop(10, folder, [])
     assert service.status() is ServiceState.STOPPED and processes.java_processes(folder) == []
     service.uninstall(10)
@@ -215,7 +210,7 @@ def test_stop_rides_out_a_pending_stop(program_service: Callable[..., WinSW], fo
     service = program_service()
     service.install()
     service.start(10)
-    wait_until(lambda: len(processes.java_processes(folder)) == 1)
+    wait_until(lambda: len(processes.java_processes(folder)) == 1, START_WAIT)
     assert subprocess.run([str(service.exe), "stop"], capture_output=True).returncode == 0
     service.stop(10, folder, [])  # its own stop gets 1061 and waits on
     assert service.status() is ServiceState.STOPPED
@@ -229,7 +224,7 @@ def test_stop_ends_when_the_services_own_process_ends(java_service: Callable[...
     service, port = java_service()
     service.install()
     service.start(30)
-    wait_until(lambda: processes.port_open(port))
+    wait_until(lambda: processes.port_open(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     (wrapper,) = processes.wrappers_of([java], service.exe)
     asked: list[ServiceState] = []
@@ -250,7 +245,7 @@ def test_stop_waits_for_a_lingering_java_process(java_service: Callable[..., tup
     service, port = java_service("slow_stop", delay=1.5)
     service.install()
     service.start(30)
-    wait_until(lambda: processes.port_open(port))
+    wait_until(lambda: processes.port_open(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     shown = processes.describe(java)
     service.stop(30, folder, [port])
@@ -265,7 +260,7 @@ def test_stop_deadline_names_the_process_left(program_service: Callable[..., Win
     service = program_service("--term-delay", "10")
     service.install()
     service.start(10)
-    wait_until(lambda: len(processes.java_processes(folder)) == 1)
+    wait_until(lambda: len(processes.java_processes(folder)) == 1, START_WAIT)
     (proc,) = processes.java_processes(folder)
     with pytest.raises(ServiceError) as caught:
         service.stop(0.8, folder, [])
