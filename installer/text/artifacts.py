@@ -54,6 +54,8 @@ EN: dict[str, str] = {
     "artifacts.signature_unreadable": "The signature of {name} cannot be read: {reason}",
     "artifacts.signature_bad": "The signature of {name} is not good: {reason}",
     "artifacts.signature_required": "{problem} The file was discarded. (/allow-unsigned accepts it anyway.)",
+    "artifacts.signature_refused": "{problem} The file was discarded: a signature that is present and does not "
+    "verify means the file is not what was published (/allow-unsigned never accepts that).",
     "artifacts.unsigned_accepted": "WARNING: {problem} Going ahead because of /allow-unsigned: the file's origin is "
     "NOT proven.",
     "artifacts.sig_before_key": "it was made on {made}, before the key {fingerprint} existed ({created})",
@@ -128,6 +130,8 @@ NB: dict[str, str] = {
     "artifacts.signature_unreadable": "Signaturen til {name} kan ikke leses: {reason}",
     "artifacts.signature_bad": "Signaturen til {name} er ikke gyldig: {reason}",
     "artifacts.signature_required": "{problem} Filen ble forkastet. (/allow-unsigned godtar den likevel.)",
+    "artifacts.signature_refused": "{problem} Filen ble forkastet: en signatur som finnes, men ikke stemmer, betyr at "
+    "filen ikke er den som ble publisert (/allow-unsigned godtar aldri det).",
     "artifacts.unsigned_accepted": "ADVARSEL: {problem} Fortsetter på grunn av /allow-unsigned: filens opphav er "
     "IKKE bevist.",
     "artifacts.sig_before_key": "den ble laget {made}, før nøkkelen {fingerprint} fantes ({created})",
