@@ -18,7 +18,7 @@ from typing import Any
 import requests
 from packaging.version import Version
 
-from installer import download, sources, verify
+from installer import download, keys, sources, verify
 from installer.download import DownloadError, Fetched
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
@@ -163,8 +163,8 @@ def _no_match(spec: Spec, listing: sources.Listing) -> SetupError:
                                                        problem=listing.problem)
     if not versions:
         return SetupError(ExitCode.ARTIFACT, t("artifacts.no_versions", spec=spec.text, where=where))
-    keys = [e.version for e in versions]
-    at = bisect.bisect_left(keys, spec.anchor)
+    ordered = [e.version for e in versions]
+    at = bisect.bisect_left(ordered, spec.anchor)
     near = versions[max(0, at - NEAREST // 2): at + NEAREST // 2]
     return SetupError(ExitCode.ARTIFACT, t("artifacts.no_match", spec=spec.text, where=where,
                                            nearest=", ".join(e.tag for e in reversed(near))))
@@ -229,19 +229,31 @@ def _sidecar_path(jar: Path, suffix: str) -> Path:
     return jar.with_name(jar.name + suffix)
 
 
-def _check_signature(path: Path, asc: bytes | None, keys: list[Any], settings: Settings, ui: UI, name: str) -> None:
-    """A good signature by a trusted key. /allow-unsigned accepts a missing signature only (said loudly, in the log
-    and to the admin); a signature that is present and fails is evidence of tampering and is never accepted."""
-    if asc is not None:
-        try:
-            verify.verify_signature(path, asc, keys, name)
-        except VerificationError as exc:
-            raise VerificationError(t("artifacts.signature_refused", problem=exc.message)) from None
+def _check_signature(path: Path, asc: bytes | None, trusted: list[Any], settings: Settings, ui: UI, name: str,
+                     refresher: keys.Refresher | None = None) -> None:
+    """A good signature by a trusted key, made while that key was valid; a key that expired before the signature
+    was made is refreshed from /key-url first (CLI.md "Keys"). /allow-unsigned accepts a missing signature only
+    (said loudly, in the log and to the admin); a signature that is present and fails is evidence of tampering and
+    is never accepted."""
+    if asc is None:
+        problem = t("artifacts.no_signature", name=name)
+        if not settings.allow_unsigned:
+            raise VerificationError(t("artifacts.signature_required", problem=problem))
+        ui.warn(t("artifacts.unsigned_accepted", problem=problem))
         return
-    problem = t("artifacts.no_signature", name=name)
-    if not settings.allow_unsigned:
-        raise VerificationError(t("artifacts.signature_required", problem=problem))
-    ui.warn(t("artifacts.unsigned_accepted", problem=problem))
+    try:
+        verify.verify_signature(path, asc, trusted, name)
+        return
+    except VerificationError as exc:
+        problem = exc.message
+    stale = verify.expired_signer(asc, trusted) if refresher is not None else None
+    if stale is None or refresher is None:
+        raise VerificationError(t("artifacts.signature_refused", problem=problem))
+    trusted[trusted.index(stale)] = refresher.refresh(stale, problem)
+    try:
+        verify.verify_signature(path, asc, trusted, name)
+    except VerificationError as exc:
+        raise VerificationError(t("artifacts.signature_refused", problem=exc.message)) from None
 
 
 def _expected(files: _RemoteFiles | _FolderFiles, name: str) -> dict[str, str]:
@@ -253,7 +265,7 @@ def _expected(files: _RemoteFiles | _FolderFiles, name: str) -> dict[str, str]:
     return {"sha1": verify.parse_checksum(sha1, "sha1", name)}
 
 
-def _verified_copy(dest: Path, keys: list[Any], settings: Settings, ui: UI) -> bool:
+def _verified_copy(dest: Path, trusted: list[Any], settings: Settings, ui: UI, refresher: keys.Refresher) -> bool:
     """True when `dest` (from an earlier run) still matches its checksums and signature kept beside it."""
     name = dest.name
     try:
@@ -263,7 +275,8 @@ def _verified_copy(dest: Path, keys: list[Any], settings: Settings, ui: UI) -> b
         for algorithm, digest in expected.items():
             verify.check_digest(algorithm, digest, actual[algorithm], name)
         asc_file = _sidecar_path(dest, ".asc")
-        _check_signature(dest, asc_file.read_bytes() if asc_file.exists() else None, keys, settings, ui, name)
+        _check_signature(dest, asc_file.read_bytes() if asc_file.exists() else None, trusted, settings, ui, name,
+                         refresher)
     except (OSError, VerificationError) as exc:
         log.warning("%s from an earlier run does not verify (%s); fetching it again", dest, exc)
         return False
@@ -272,13 +285,17 @@ def _verified_copy(dest: Path, keys: list[Any], settings: Settings, ui: UI) -> b
 
 
 def obtain_jar(
-    release: Release, settings: Settings, dest: Path, ui: UI, *, session: requests.Session | None = None
+    release: Release, settings: Settings, dest: Path, ui: UI, *, session: requests.Session | None = None,
+    key_folder: Path | None = None,
 ) -> Path:
     """Fetch the jar of `release` to `dest` with its `.sha1` and `.asc` beside it, verify
     it and return `dest`. The jar reaches `dest` only verified; a broken download is discarded, an interrupted
-    one stays as `<dest>.part` for the next run to resume."""
-    keys = verify.trusted_keys(settings.trusted_key)
-    if dest.exists() and _verified_copy(dest, keys, settings, ui):
+    one stays as `<dest>.part` for the next run to resume. A trusted key refreshed from /key-url is read from and
+    kept in `key_folder`."""
+    folders = [key_folder] if key_folder is not None else []
+    trusted = keys.trusted(settings, read_from=folders, store_in=folders)
+    refresher = keys.Refresher(settings, session, store_in=folders)
+    if dest.exists() and _verified_copy(dest, trusted, settings, ui, refresher):
         return dest
     name = dest.name
     files = _jar_files(release, settings, session)
@@ -289,7 +306,7 @@ def obtain_jar(
     try:
         for algorithm, digest in expected.items():
             verify.check_digest(algorithm, digest, fetched.digests[algorithm], name)
-        _check_signature(fetched.part, asc, keys, settings, ui, name)
+        _check_signature(fetched.part, asc, trusted, settings, ui, name, refresher)
     except VerificationError:
         download.discard(dest)
         raise
@@ -308,7 +325,8 @@ def acquire_jar(
     release: Release, settings: Settings, layout: Layout, ui: UI, *, session: requests.Session | None = None
 ) -> Path:
     """The verified jar of `release` in `layout.cache` (source layout kept); exit 11 on any failure."""
-    return obtain_jar(release, settings, sources.cached_jar(layout.cache, release), ui, session=session)
+    return obtain_jar(release, settings, sources.cached_jar(layout.cache, release), ui, session=session,
+                      key_folder=layout.private / keys.FOLDER)
 
 
 # --- WinSW -------------------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ OPTIONS: dict[str, Arity] = {
     "winsw-catalog": Arity.VALUE,
     "offline": Arity.VALUE,
     "trusted-key": Arity.VALUE,
+    "key-url": Arity.VALUE,
     "allow-unsigned": Arity.FLAG,
     "allow-downgrade": Arity.FLAG,
     # options of single verbs

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "github-api": "https://api.github.com/repos/felleslosninger/efm-integrasjonspunkt",
     "versions-url": "https://raw.githubusercontent.com/felleslosninger/efm-integrasjonspunkt/main/latest-versions.yml",
     "winsw-releases": "https://github.com/winsw/winsw/releases/download",
+    # Where Digdir publishes the current copy of its code-signing key (CLI.md "Keys").
+    "key-url": "https://docs.digdir.no/resources/eformidling/public_keys/eformidling-key.asc",
 }
 
 # Taken only from the command line or the install folder's setup.toml.
@@ -92,6 +94,7 @@ class Settings:
     winsw_catalog: Path | None = None
     offline: Path | None = None
     trusted_key: Path | None = None
+    key_url: str = DEFAULTS["key-url"]
     allow_unsigned: bool = False
     allow_downgrade: bool = False
     to: Path | None = None

@@ -43,6 +43,7 @@ BASE_OPTIONS = {
     "github-api": "github_api",
     "versions-url": "versions_url",
     "winsw-releases": "winsw_releases",
+    "key-url": "key_url",
 }
 
 

@@ -125,24 +125,46 @@ class GoodSignature:
     key_expires: datetime | None
 
 
+def _signer(sig: Any, keys: list[Any]) -> tuple[Any, dict[str, datetime]] | None:
+    """The trusted certificate whose primary key or subkey made `sig`, with its keys' creation times."""
+    issuer = (sig.issuer_fingerprint or "").lower()
+    for cert in keys:
+        created = _key_created(cert)
+        if issuer in created or (sig.issuer_key_id and any(f.endswith(sig.issuer_key_id.lower()) for f in created)):
+            return cert, created
+    return None
+
+
 def _why_not(sig: Any, keys: list[Any]) -> str:
     """A reason in the admin's terms for a signature Sequoia refused."""
     issuer = (sig.issuer_fingerprint or "").lower()
     made = sig.created
-    for cert in keys:
-        created = _key_created(cert)
-        if issuer not in created and not (sig.issuer_key_id and
-                                          any(f.endswith(sig.issuer_key_id.lower()) for f in created)):
-            continue
-        key_made = created.get(issuer) or min(created.values())
-        if made is not None and made < key_made:
-            return t("artifacts.sig_before_key", made=_day(made), fingerprint=cert.fingerprint, created=_day(key_made))
-        if made is not None and cert.expiration is not None and made > cert.expiration:
-            return t("artifacts.sig_after_expiry", made=_day(made), fingerprint=cert.fingerprint,
-                     expired=_day(cert.expiration))
-        return t("artifacts.sig_does_not_match", fingerprint=cert.fingerprint)
-    return t("artifacts.sig_unknown_key", issuer=issuer or sig.issuer_key_id or "?",
-             keys=", ".join(cert.fingerprint for cert in keys))
+    found = _signer(sig, keys)
+    if found is None:
+        return t("artifacts.sig_unknown_key", issuer=issuer or sig.issuer_key_id or "?",
+                 keys=", ".join(cert.fingerprint for cert in keys))
+    cert, created = found
+    key_made = created.get(issuer) or min(created.values())
+    if made is not None and made < key_made:
+        return t("artifacts.sig_before_key", made=_day(made), fingerprint=cert.fingerprint, created=_day(key_made))
+    if made is not None and cert.expiration is not None and made > cert.expiration:
+        return t("artifacts.sig_after_expiry", made=_day(made), fingerprint=cert.fingerprint,
+                 expired=_day(cert.expiration))
+    return t("artifacts.sig_does_not_match", fingerprint=cert.fingerprint)
+
+
+def expired_signer(asc: bytes, keys: list[Any]) -> Any | None:
+    """The trusted key that made the signature `asc` when that key had already expired (a newer copy of it may
+    extend it), else None."""
+    try:
+        sig = pysequoia.Sig.from_bytes(asc)
+    except (RuntimeError, ValueError):
+        return None
+    found = _signer(sig, keys)
+    if found is None or sig.created is None:
+        return None
+    cert = found[0]
+    return cert if cert.expiration is not None and sig.created > cert.expiration else None
 
 
 def _day(moment: datetime) -> str:

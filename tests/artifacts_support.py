@@ -13,7 +13,7 @@ import pytest
 
 from installer.settings import Settings
 from tests.harness.artifact_server import ArtifactServer
-from tests.harness.signing import SigningKey
+from tests.harness.signing import RotatedKey, SigningKey
 
 CA_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
@@ -26,6 +26,7 @@ def settings_for(server: ArtifactServer, key: SigningKey | None = None, **change
         github_api=server.github_api,
         versions_url=server.versions_url,
         winsw_releases=server.winsw_releases,
+        key_url=server.key_url,
         trusted_key=key.public_key_path if key is not None else None,
     )
     for name, value in changes.items():
@@ -105,3 +106,10 @@ def clear_ca_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No CA bundle named in the environment: each test says what it trusts."""
     for name in CA_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+def publish_signed_late(server: ArtifactServer, rotated: RotatedKey, directory: Path, tag: str = "2.28.1") -> Path:
+    """Publish the jar of `tag` signed by `rotated` after its old copy expired; returns the jar."""
+    jar = make_jar(directory / tag, tag)
+    server.publish_jar(tag, jar, asc=rotated.sign_late(jar))
+    return jar

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from installer import artifacts, cli
-from installer.errors import ExitCode, same_exit_code
+from installer import artifacts, cli, keys
+from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
+from installer.releases import release_for_tag
 from installer.settings import Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild
-from tests.artifacts_support import publish, snapshot
+from tests.artifacts_support import publish, publish_signed_late, snapshot
 from tests.harness.artifact_server import ArtifactServer
-from tests.harness.signing import SigningKey
+from tests.harness.signing import RotatedKey, SigningKey
 
 QUIET = UI(quiet=True)
 NET461 = b"MZ net461 build" * 1000
@@ -179,3 +180,36 @@ def test_hostile_spec_in_a_real_process(server: ArtifactServer, tmp_path: Path, 
     assert "Traceback" not in done.stderr
     assert not to.exists()
     assert server.requests_log == []
+
+
+def test_download_keeps_the_refreshed_key_for_offline(
+    server: ArtifactServer, rotated_key: RotatedKey, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 2.28.2 is signed after the trusted copy expired: /download refreshes the key from /key-url and keeps it.
+    jar = publish_signed_late(server, rotated_key, tmp_path / "late", "2.28.2")
+    server.publish_key(rotated_key.extended)
+    to = tmp_path / "offline"
+    catalog = _catalog(tmp_path / "catalog.json")
+    code, result = _run(["/download", "2.28.2", "/to", str(to), "/key-url", server.key_url,
+                         *_args(server, rotated_key.trusting_old(), catalog)], capsys)
+    assert code == 0, result
+    kept = f"keys/{rotated_key.key.fingerprint.lower()}.asc"
+    assert kept in result["files"]  # type: ignore[operator]
+    server.stop()
+    settings = Settings(offline=to, trusted_key=rotated_key.old)
+    # Without the folder's copy an offline install cannot check the jar, and says how to get past it.
+    copy = (to / kept).read_bytes()
+    (to / kept).unlink()
+    first = Layout(tmp_path / "first")
+    first.root.mkdir()
+    with pytest.raises(SetupError) as caught:
+        artifacts.acquire_jar(release_for_tag("2.28.2"), settings, first, QUIET)
+    assert caught.value.code == ExitCode.ARTIFACT
+    assert "/offline" in caught.value.message and "/trusted-key" in caught.value.message
+    # With it (nothing fetched: the server is gone) the jar verifies, and the install folder keeps the key.
+    (to / kept).write_bytes(copy)
+    layout = Layout(tmp_path / "ip")
+    layout.root.mkdir()
+    got = artifacts.acquire_jar(release_for_tag("2.28.2"), settings, layout, QUIET)
+    assert got.read_bytes() == jar.read_bytes()
+    assert keys.stored_copy(layout.private / keys.FOLDER, rotated_key.key.fingerprint).read_bytes() == copy

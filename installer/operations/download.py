@@ -1,8 +1,9 @@
 """/download SPEC /to DIR: fill a folder for an offline install (`/offline DIR` on a server without internet).
 
-The folder gets the jar with its `.sha1`, `.md5` (when published) and `.asc`, the WinSW builds (`/winsw`, else the
-catalog's default builds) under `winsw/v<version>/<asset>`, and `index.json`, which lists everything the folder
-holds – also what earlier /download runs put there – so that ranges and `latest` resolve offline.
+The folder gets the jar with its `.sha1` and `.asc` (and in `keys/` a trusted key refreshed from /key-url), the
+WinSW builds (`/winsw`, else the catalog's default builds) under `winsw/v<version>/<asset>`, and `index.json`,
+which lists everything the folder holds – also what earlier /download runs put there – so that ranges and `latest`
+resolve offline.
 Every file is verified as for an install before it takes its name.
 """
 
@@ -12,7 +13,7 @@ import logging
 
 import requests
 
-from installer import artifacts, sources, winsw_catalog
+from installer import artifacts, keys, sources, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.layout import jar_name
 from installer.messages import t
@@ -48,8 +49,11 @@ def run(settings: Settings, ui: UI) -> Result:
         to.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SetupError(ExitCode.ARTIFACT, t("artifacts.folder_failed", path=to, reason=exc.strerror or exc)) from None
-    jar = artifacts.obtain_jar(release, settings, to / jar_name(release.tag), ui, session=session)
+    # A trusted key refreshed from /key-url goes into the folder too, so that /offline can check the jar.
+    jar = artifacts.obtain_jar(release, settings, to / jar_name(release.tag), ui, session=session,
+                               key_folder=to / keys.FOLDER)
     files = [jar] + [jar.with_name(jar.name + s) for s in sources.SIDECARS if jar.with_name(jar.name + s).exists()]
+    files += sorted((to / keys.FOLDER).glob("*.asc"))
     for build in builds:
         dest = to / sources.winsw_relative(build.version, build.asset)
         files.append(artifacts.obtain_winsw(build, settings, dest, ui, session=session))

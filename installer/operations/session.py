@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import boot_recovery, logsetup, state
+from installer import boot_recovery, keys, logsetup, state
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.journal import Journal
@@ -86,6 +86,7 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
     new_folder = not folder.exists()
     with FolderLock(layout.lock_file, verb):
         attach_log(layout)
+        keys.log_expiring(settings, [layout.private / keys.FOLDER])
         session = Session(settings, ui, layout, installed, new_folder=new_folder)
         if journal_mod.load(layout.journal_file) is not None:
             from installer.operations import recover

@@ -7,10 +7,11 @@ else 0 (installed, running, healthy), 14 (needs attention) or 15 (nothing instal
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from installer import health, state
+from installer import health, keys, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
@@ -22,6 +23,8 @@ from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
 from installer.winsw import ServiceState, WinSW
+
+log = logging.getLogger(__name__)
 
 SERVICE_WORDS = {
     ServiceState.STARTED: "running",
@@ -55,8 +58,11 @@ def run(settings: Settings, ui: UI) -> Result:
         "last_operation": None,
         "interrupted": open_journal.summary() if open_journal else None,
         "last_recovery": None,
+        "key_expires": None,
         "folder": str(folder),
     }
+    for line in _key_expiry(settings, layout, doc):
+        ui.warn(line)
     if installed is None and open_journal is None:
         hand_made = _hand_made(settings, folder)
         if hand_made:
@@ -96,6 +102,19 @@ def run(settings: Settings, ui: UI) -> Result:
                   message=t("status.unhealthy", version=doc["version"], service=doc["service"], url=doc["health_url"]))
 
 
+def _key_expiry(settings: Settings, layout: Layout, doc: dict[str, Any]) -> list[str]:
+    """Put the earliest expiry of a trusted key (refreshed copies in `.setup/keys/` counted) into `doc`; returns
+    a line for each key that expires within 60 days."""
+    try:
+        trusted = keys.trusted(settings, read_from=[layout.private / keys.FOLDER])
+    except SetupError as exc:
+        log.warning("trusted keys not read: %s", exc.message)
+        return []
+    earliest = keys.earliest_expiry(trusted)
+    doc["key_expires"] = earliest.isoformat() if earliest is not None else None
+    return keys.describe_expiring(trusted)
+
+
 def _hand_made(settings: Settings, folder: Path) -> str | None:
     """A description of a hand-made installation /adopt would take over here, or None."""
     if not folder.is_dir():
@@ -110,7 +129,7 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 def _show(doc: dict[str, Any], ui: UI) -> None:
     rows = [[t(f"status.row_{key}"), _text(doc[key])] for key in (
         "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
-        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery")]
+        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
 
 

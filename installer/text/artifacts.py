@@ -67,6 +67,24 @@ EN: dict[str, str] = {
     "artifacts.pinned_key_wrong": "it is not the key {fingerprint}",
     "artifacts.trusted_key_bad": "/trusted-key {path}: {reason}",
     "artifacts.no_key_in_file": "no OpenPGP public key in the file",
+    # trusted keys refreshed from /key-url
+    "artifacts.key_refresh_failed": "{problem} The trusted key {fingerprint} expired before the signature was made; "
+    "its current copy from {url} cannot be taken: {reason}. Nothing was changed. Get the publisher's current key "
+    "yourself, check its fingerprint, and give it with /trusted-key FILE.",
+    "artifacts.key_unreadable": "the file is not a readable OpenPGP key ({reason})",
+    "artifacts.key_other_fingerprint": "it holds another key ({found}), not {fingerprint}",
+    "artifacts.no_key": "no key",
+    "artifacts.key_revoked": "the key {fingerprint} is revoked in it",
+    "artifacts.key_not_newer": "it gives the key {fingerprint} no later expiry (it expires {expires})",
+    "artifacts.key_never": "never",
+    "artifacts.key_not_fetched": "it could not be fetched: {reason}",
+    "artifacts.key_offline": "under /offline nothing is fetched, and {folder} holds no newer copy of it (a /download "
+    "run that needs the newer copy puts it there)",
+    "artifacts.key_store_failed": "The refreshed key cannot be kept in {path}: {reason}",
+    "artifacts.key_expired": "The trusted key {fingerprint} expired on {expires}: a release signed after that is "
+    "checked against its current copy from /key-url.",
+    "artifacts.key_expires_soon": "The trusted key {fingerprint} expires on {expires}: a release signed after that "
+    "needs its current copy from /key-url (or /trusted-key).",
     # /download
     "artifacts.winsw_not_in_catalog": "/winsw {requested} is not in the WinSW catalog (it has: {specs}).",
     "artifacts.download_start": "Downloading {tag} to {to}",
@@ -143,6 +161,24 @@ NB: dict[str, str] = {
     "artifacts.pinned_key_wrong": "det er ikke nøkkelen {fingerprint}",
     "artifacts.trusted_key_bad": "/trusted-key {path}: {reason}",
     "artifacts.no_key_in_file": "ingen offentlig OpenPGP-nøkkel i filen",
+    # trusted keys refreshed from /key-url
+    "artifacts.key_refresh_failed": "{problem} Den betrodde nøkkelen {fingerprint} gikk ut før signaturen ble laget; "
+    "den gjeldende kopien fra {url} kan ikke tas i bruk: {reason}. Ingenting ble endret. Hent utgiverens gjeldende "
+    "nøkkel selv, kontroller fingeravtrykket, og oppgi den med /trusted-key FIL.",
+    "artifacts.key_unreadable": "filen er ikke en lesbar OpenPGP-nøkkel ({reason})",
+    "artifacts.key_other_fingerprint": "den inneholder en annen nøkkel ({found}), ikke {fingerprint}",
+    "artifacts.no_key": "ingen nøkkel",
+    "artifacts.key_revoked": "nøkkelen {fingerprint} er tilbakekalt i den",
+    "artifacts.key_not_newer": "den gir ikke nøkkelen {fingerprint} en senere utløpsdato (den går ut {expires})",
+    "artifacts.key_never": "aldri",
+    "artifacts.key_not_fetched": "den kunne ikke hentes: {reason}",
+    "artifacts.key_offline": "med /offline hentes ingenting, og {folder} har ingen nyere kopi av den (en "
+    "/download-kjøring som trenger den nyere kopien, legger den der)",
+    "artifacts.key_store_failed": "Den oppdaterte nøkkelen kan ikke lagres i {path}: {reason}",
+    "artifacts.key_expired": "Den betrodde nøkkelen {fingerprint} gikk ut {expires}: en versjon som er signert etter "
+    "det, kontrolleres mot den gjeldende kopien fra /key-url.",
+    "artifacts.key_expires_soon": "Den betrodde nøkkelen {fingerprint} går ut {expires}: en versjon som er signert "
+    "etter det, trenger den gjeldende kopien fra /key-url (eller /trusted-key).",
     # /download
     "artifacts.winsw_not_in_catalog": "/winsw {requested} finnes ikke i WinSW-katalogen (den har: {specs}).",
     "artifacts.download_start": "Laster ned {tag} til {to}",

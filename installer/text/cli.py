@@ -58,8 +58,9 @@ Options:
   /allow-major         let a range or latest cross to another major line
   /allow-downgrade     let /upgrade go to a lower version
   /allow-http          plain HTTP to a mirror that is not on loopback
-  /allow-unsigned      accept a jar without a good signature
+  /allow-unsigned      accept a jar whose signature is missing (never one that fails)
   /trusted-key FILE    one more OpenPGP public key to accept
+  /key-url URL         where a newer copy of a trusted key is published
   /offline DIR         take every file from this folder
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FILE   sources for an internal mirror
@@ -137,8 +138,9 @@ Valg:
   /allow-major         la et område eller latest gå over til en annen hovedversjon
   /allow-downgrade     la /upgrade gå til en lavere versjon
   /allow-http          vanlig HTTP til et speil som ikke er på loopback
-  /allow-unsigned      godta en jar uten gyldig signatur
+  /allow-unsigned      godta en jar som mangler signatur (aldri en som ikke stemmer)
   /trusted-key FIL     én OpenPGP-nøkkel til som godtas
+  /key-url URL         hvor en nyere kopi av en betrodd nøkkel publiseres
   /offline MAPPE       hent alle filer fra denne mappen
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FIL   kilder for et internt speil

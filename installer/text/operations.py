@@ -52,6 +52,7 @@ EN: dict[str, str] = {
     "status.row_last_operation": "Last operation",
     "status.row_interrupted": "Interrupted operation",
     "status.row_last_recovery": "Last recovery",
+    "status.row_key_expires": "Trusted key expires",
     "status.adoptable": "{folder} holds an installation made by hand ({what}): run setup /adopt /dir "
     "\"{folder}\" to manage it.",
     "recover.undone_install": "The interrupted install was undone: nothing is installed.",
@@ -159,6 +160,7 @@ NB: dict[str, str] = {
     "status.row_last_operation": "Siste operasjon",
     "status.row_interrupted": "Avbrutt operasjon",
     "status.row_last_recovery": "Siste gjenoppretting",
+    "status.row_key_expires": "Betrodd nøkkel går ut",
     "status.adoptable": "{folder} har en installasjon gjort for hånd ({what}): kjør setup /adopt /dir "
     "\"{folder}\" for å styre den.",
     "recover.undone_install": "Den avbrutte installasjonen ble angret: ingenting er installert.",

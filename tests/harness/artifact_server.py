@@ -40,6 +40,7 @@ MAVEN_PREFIX = "/maven2"
 GITHUB_RELEASES_PREFIX = "/github/felleslosninger/efm-integrasjonspunkt/releases/download"
 GITHUB_API_PREFIX = "/api/repos/felleslosninger/efm-integrasjonspunkt"
 VERSIONS_PATH = "/raw/felleslosninger/efm-integrasjonspunkt/main/latest-versions.yml"
+KEY_PATH = "/docs/resources/eformidling/public_keys/eformidling-key.asc"
 WINSW_PREFIX = "/github/winsw/winsw/releases/download"
 # Where release downloads are redirected to, as GitHub sends them to its object store.
 OBJECTS_PREFIX = "/objects"
@@ -262,6 +263,15 @@ class ArtifactServer:
     @property
     def winsw_releases(self) -> str:
         return self.url + WINSW_PREFIX
+
+    @property
+    def key_url(self) -> str:
+        """Where the current copy of a trusted key is published (404 until `publish_key`)."""
+        return self.url + KEY_PATH
+
+    def publish_key(self, data: bytes) -> str:
+        """Publish `data` (an armored OpenPGP key) at `key_url`."""
+        return self.publish_file(KEY_PATH, data)
 
     @property
     def ca_bundle(self) -> Path:
@@ -538,16 +548,18 @@ class ArtifactServer:
         self._send_body(handler, head, lookup, body, content_type)
 
     def _start(self, handler: _Handler, status: int, headers: dict[str, str]) -> int:
-        """Send the status line and headers; log the request. Returns the log index."""
-        handler.send_response(status)
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
+        """Log the request, then send the status line and headers. Returns the log index. Logged first: a client
+        that has its answer may look at the log at once."""
         seen = {name: handler.headers[name] for name in _LOGGED_HEADERS if handler.headers[name] is not None}
         with self._lock:
             self._log.append(LoggedRequest(handler.command, handler.path, seen, status))
             self._sent.append(0)
-            return len(self._log) - 1
+            index = len(self._log) - 1
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        return index
 
     def _count(self, index: int, sent: int) -> None:
         with self._lock:

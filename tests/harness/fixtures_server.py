@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness.artifact_server import ArtifactServer
-from tests.harness.signing import SigningKey
+from tests.harness.signing import ROTATED_CREATED, ROTATED_OLD_EXPIRY, RotatedKey, SigningKey
 
 
 @pytest.fixture
@@ -50,3 +50,10 @@ def make_signing_key(tmp_path: Path) -> Iterator[Callable[..., SigningKey]]:
     yield make
     for key in made:
         key.close()
+
+
+@pytest.fixture
+def rotated_key(make_signing_key: Callable[..., SigningKey], tmp_path: Path) -> RotatedKey:
+    """A key rotated as Digdir's was (old copy expired, same key extended): see RotatedKey."""
+    key = make_signing_key(created=ROTATED_CREATED, expires=ROTATED_OLD_EXPIRY)
+    return RotatedKey.create(key, tmp_path)

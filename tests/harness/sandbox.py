@@ -131,6 +131,7 @@ def sandbox_args(
         "/github-api", server.github_api,
         "/versions-url", server.versions_url,
         "/winsw-releases", server.winsw_releases,
+        "/key-url", server.key_url,
     ]  # fmt: skip
     if winsw_catalog is not None:
         args += ["/winsw-catalog", str(winsw_catalog)]

@@ -2,7 +2,9 @@
 
 `SigningKey.create()` makes a key without a passphrase; `sign(path)` returns a detached armored signature (what
 `gpg --detach-sign --armor` writes to a `.asc`). Times can be faked (`created=`, `at=`; gpg's
-`--faked-system-time`), so tests can hold keys that expired before or after a signature was made.
+`--faked-system-time`), so tests can hold keys that expired before or after a signature was made. `set_expiry`,
+`add_user_id` and `revoke` change the key as its owner would (a new self-signature) and export it again: read
+`public_key` before and after to hold an old and a new copy of the same key.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -110,6 +113,18 @@ class SigningKey:
         self._gpg("--quick-set-expire", self.fingerprint, f"seconds={_epoch(expires) - now}", at=at)
         self._export_public()
 
+    def revoke(self) -> None:
+        """Revoke the key with the revocation certificate gpg made with it, and export the public key again."""
+        made = (self.home / "openpgp-revocs.d" / f"{self.fingerprint}.rev").read_text()
+        # gpg guards the certificate with a ':' before its armor line, so it is not imported by accident.
+        self._gpg("--import", input_bytes=made.replace(":-----BEGIN", "-----BEGIN").encode())
+        self._export_public()
+
+    def add_user_id(self, uid: str, *, at: datetime | None = None) -> None:
+        """One more user ID, self-signed (made at `at`), and export the public key again."""
+        self._gpg("--quick-add-uid", self.fingerprint, uid, at=at)
+        self._export_public()
+
     def verify(self, path: Path, signature: bytes) -> bool:
         """gpg's own verdict (with this key's keyring): True when the signature is good."""
         sig = self.home / "verify.asc"
@@ -129,3 +144,35 @@ class SigningKey:
             check=False,
         )
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+# The dates of a key rotated as Digdir's was: the old copy expired, the same key extended, a release signed between.
+ROTATED_CREATED = datetime(2020, 1, 1, tzinfo=UTC)
+ROTATED_OLD_EXPIRY = datetime(2021, 1, 1, tzinfo=UTC)
+ROTATED_EXTENDED_AT = datetime(2021, 6, 1, tzinfo=UTC)
+ROTATED_NEW_EXPIRY = datetime(2031, 1, 1, tzinfo=UTC)
+ROTATED_SIGNED = datetime(2022, 1, 1, tzinfo=UTC)  # after the old copy's expiry
+
+
+@dataclass
+class RotatedKey:
+    """One key in two copies: `old` (a file) expired before ROTATED_SIGNED; `extended` is the same key with a newer
+    self-signature that moves its expiry to 2031. `sign_late(path)` signs at ROTATED_SIGNED."""
+
+    key: SigningKey
+    old: Path
+    extended: bytes
+
+    @classmethod
+    def create(cls, key: SigningKey, directory: Path) -> RotatedKey:
+        old = directory / f"old-{key.fingerprint}.asc"
+        old.write_bytes(key.public_key)
+        key.set_expiry(ROTATED_NEW_EXPIRY, at=ROTATED_EXTENDED_AT)
+        return cls(key, old, key.public_key)
+
+    def trusting_old(self) -> SigningKey:
+        """The key as the admin has it: its `public_key_path` is the old copy (for /trusted-key)."""
+        return SigningKey(self.key.home, self.key.fingerprint, self.old)
+
+    def sign_late(self, path: Path) -> bytes:
+        return self.key.sign(path, at=ROTATED_SIGNED)
