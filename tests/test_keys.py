@@ -86,6 +86,16 @@ def test_only_newer_self_signatures_are_taken(rotated: RotatedKey) -> None:
     assert b"else@example.invalid" not in bytes(fresh)
 
 
+def test_a_self_signature_that_does_not_verify_is_not_taken(rotated: RotatedKey) -> None:
+    # The extended copy with one bit of its new self-signature flipped: the expiry it claims is forged.
+    forged = bytearray(bytes(pysequoia.Cert.from_bytes(rotated.extended)))
+    forged[-3] ^= 0x01
+    old = pysequoia.Cert.from_file(str(rotated.old))
+    with pytest.raises(keys.KeyRefreshError) as caught:
+        keys.take_newer_self_signatures(old, bytes(forged))
+    assert "no later expiry" in caught.value.reason
+
+
 def test_a_key_with_another_fingerprint_is_refused(rotated: RotatedKey,
                                                    make_signing_key: Callable[..., SigningKey]) -> None:
     stranger = make_signing_key(created=ROTATED_CREATED, expires=ROTATED_NEW_EXPIRY)
@@ -217,6 +227,9 @@ def test_install_works_only_after_the_refresh(world: World, rotated: RotatedKey)
     world.server.publish_key(rotated.extended)
     proc = world.install("2.28.0")
     assert proc.returncode == 0, proc.stderr
+    # Every run's log names a trusted key that has expired or expires within 60 days: Digdir's shipped copy.
+    assert f"trusted key {verify.PINNED_FINGERPRINT} expired on 2026-04-19" in (
+        world.folder / "installer-logs" / "setup.log").read_text(encoding="utf-8")
     assert world.answers() == "2.28.0"
     assert keys.stored_copy(world.folder / ".setup" / keys.FOLDER, rotated.key.fingerprint).is_file()
     code, doc = world.status()
