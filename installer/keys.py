@@ -20,6 +20,7 @@ import requests
 from pysequoia.packet import PacketPile, SignatureType, Tag
 
 from installer import download, sources, verify
+from installer.download import DownloadError
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
 from installer.messages import t
@@ -181,14 +182,14 @@ class Refresher:
 
     def _fetch(self) -> bytes:
         if self._data is None and self._problem is None:
-            url = sources.base_url(self.settings, "key-url")
+            url = sources.base_url(self.settings, "key-url")  # plain HTTP off loopback: a bad setting (1639)
             log.info("fetching the trusted key's current copy from %s", download.display_url(url))
             try:
                 session = self.session or download.make_session(self.settings.allow_http)
                 document = download.get_document(session, url)
                 assert document is not None
                 self._data = document.data
-            except SetupError as exc:
+            except DownloadError as exc:
                 self._problem = t("artifacts.key_not_fetched", reason=exc.message)
         if self._problem is not None:
             raise KeyRefreshError(self._problem)

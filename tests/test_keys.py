@@ -18,7 +18,13 @@ from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.releases import release_for_tag
 from installer.ui import UI
-from tests.artifacts_support import installer_log, publish_signed_late, settings_for, snapshot
+from tests.artifacts_support import (
+    clear_ca_environment,
+    installer_log,
+    publish_signed_late,
+    settings_for,
+    snapshot,
+)
 from tests.harness.artifact_server import KEY_PATH, ArtifactServer
 from tests.harness.fixtures_world import FAST, World
 from tests.harness.signing import (
@@ -126,6 +132,29 @@ def test_jar_signed_after_the_old_expiry_installs_after_a_refresh(artifact_serve
     got.unlink()
     artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert artifact_server.requests_for(KEY_PATH) == []
+
+
+def test_refresh_over_https_with_the_runs_trust_rules(https_artifact_server: ArtifactServer, rotated: RotatedKey,
+                                                     tmp_path: Path, layout: Layout,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_ca_environment(monkeypatch)
+    monkeypatch.setenv("SSL_CERT_FILE", str(https_artifact_server.ca_bundle))
+    jar = publish_signed_late(https_artifact_server, rotated, tmp_path)
+    https_artifact_server.publish_key(rotated.extended)
+    settings = settings_for(https_artifact_server, rotated.trusting_old())
+    assert settings.key_url.startswith("https://")
+    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+    assert got.read_bytes() == jar.read_bytes()
+    assert len(https_artifact_server.requests_for(KEY_PATH)) == 1
+
+
+def test_plain_http_key_url_off_loopback_is_a_bad_setting(artifact_server: ArtifactServer, rotated: RotatedKey,
+                                                          tmp_path: Path, layout: Layout) -> None:
+    publish_signed_late(artifact_server, rotated, tmp_path)
+    settings = settings_for(artifact_server, rotated.trusting_old(), key_url="http://keys.example.invalid/key.asc")
+    with pytest.raises(SetupError) as caught:
+        artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+    assert caught.value.code == ExitCode.BAD_COMMAND_LINE and "key-url" in caught.value.message
 
 
 def test_refresh_file_with_another_fingerprint(artifact_server: ArtifactServer, rotated: RotatedKey, tmp_path: Path,
