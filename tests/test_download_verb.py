@@ -190,9 +190,12 @@ def test_download_keeps_the_refreshed_key_for_offline(
     server.publish_key(rotated_key.extended)
     to = tmp_path / "offline"
     catalog = _catalog(tmp_path / "catalog.json")
-    code, result = _run(["/download", "2.28.2", "/to", str(to), "/key-url", server.key_url,
+    run_log = tmp_path / "run.log"
+    code, result = _run(["/download", "2.28.2", "/to", str(to), "/key-url", server.key_url, "/log", str(run_log),
                          *_args(server, rotated_key.trusting_old(), catalog)], capsys)
     assert code == 0, result
+    # The run's log names the trusted copy that had expired.
+    assert f"trusted key {rotated_key.key.fingerprint.lower()} expired on 2021-01-01" in run_log.read_text()
     kept = f"keys/{rotated_key.key.fingerprint.lower()}.asc"
     assert kept in result["files"]  # type: ignore[operator]
     server.stop()

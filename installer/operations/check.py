@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from installer import artifacts, prereqs, properties, state, winsw_catalog
+from installer import artifacts, keys, prereqs, properties, state, winsw_catalog
 from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.messages import t
@@ -41,6 +41,7 @@ def _target(settings: Settings, installed: state.State | None) -> Release:
 def run(settings: Settings, ui: UI) -> Result:
     installed = _installed(settings)
     layout = Layout(require_dir(settings), settings.service_id, installed.service_base if installed else None)
+    keys.log_expiring(settings, [layout.private / keys.FOLDER])
     try:
         release = _target(settings, installed)
     except artifacts.NothingToDo as nothing:

@@ -42,6 +42,7 @@ def run(settings: Settings, ui: UI) -> Result:
         builds = winsw_catalog.default_builds(catalog)
     else:
         builds = [winsw_catalog.find_build(catalog, settings.winsw)]
+    keys.log_expiring(settings, [to / keys.FOLDER])
     session = artifacts.session_for(settings, None)
     release = artifacts.resolve_target(settings, settings.spec, installed=None, failed=[], session=session)
     ui.info(t("artifacts.download_start", tag=release.tag, to=to))
