@@ -195,8 +195,8 @@ def test_refresh_file_not_published(artifact_server: ArtifactServer, rotated: Ro
     assert "could not be fetched" in error.message and "404" in error.message
 
 
-def test_allow_unsigned_does_not_skip_the_refresh(artifact_server: ArtifactServer, rotated: RotatedKey, tmp_path: Path,
-                                                  layout: Layout) -> None:
+def test_allow_unsigned_never_takes_a_late_signature(artifact_server: ArtifactServer, rotated: RotatedKey,
+                                                     tmp_path: Path, layout: Layout) -> None:
     # The signature is present: /allow-unsigned has no say in it.
     publish_signed_late(artifact_server, rotated, tmp_path)
     before = snapshot(layout.root)
