@@ -15,7 +15,7 @@ from typing import Any
 from installer import __version__
 from installer.cmdline import VERBS, parse
 from installer.errors import ExitCode, SetupError
-from installer.messages import set_language, t
+from installer.messages import set_language, shown, t
 
 log = logging.getLogger("installer.cli")
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet = settings.quiet or settings.json
     logsetup.start(settings.log, logging.INFO if quiet and not interactive else None)
     ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
-    log.info("setup %s: %s", __version__, logsetup.redact(" ".join(argv)) or "(guided install)")
+    log.info("setup %s: %s", __version__, " ".join(shown(logsetup.redact(a)) for a in argv) or "(guided install)")
     for note in settings.notes:
         ui.warn(note)
 

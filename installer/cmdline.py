@@ -200,6 +200,10 @@ def parse(argv: list[str]) -> Invocation:
             i += 1
         if value == "" and name not in ("jvm-options",):
             raise _bad("cli.missing_value", name=name)
+        earlier = inv.options.get(name)
+        if earlier is not None and earlier != value:
+            # `/dir A ... /dir B`: which one was meant? Acting on either could touch the wrong folder.
+            raise _bad("cli.repeated_option", name=name, first=earlier, second=value)
         inv.options[name] = value
 
     for name in inv.options:

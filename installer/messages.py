@@ -6,6 +6,10 @@ wording; this module merges them into one catalogue and formats them.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from pathlib import PurePath
+
 from installer.text import adopt, artifacts, cli, operations, prereqs, service, wizard
 
 LANGUAGES = ("en", "nb")
@@ -36,9 +40,56 @@ def language() -> str:
     return _current
 
 
-def t(key: str, **values: object) -> str:
-    """The text for `key` in the current language (English when it has none), with `values` filled in."""
+# A quoted value longer than this is cut (a 100 kB argument must not become a 100 kB line).
+MAX_SHOWN = 200
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Line breaks, terminal control, bidirectional overrides and zero-width characters: shown escaped.
+_HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+
+
+class Text(str):
+    """Text setup composed itself (a message, a list it joined): filled into a message as it is."""
+
+
+def _escaped(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by Python's surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+        return char
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """`value` as a message may quote it: control characters escaped, and cut after `limit` characters with an
+    ellipsis and the full length, so input can neither split a line, drive the terminal nor flood it."""
+    text = str(value)
+    head = "".join(_escaped(c) for c in text[:limit])
+    if len(text) > limit:
+        template = CATALOG[_current].get("cli.shortened") or CATALOG["en"]["cli.shortened"]
+        return template.format(head=head, length=len(text))
+    return head
+
+
+def joined(parts: Iterable[str], separator: str = "; ") -> Text:
+    """A list setup composed from its own messages, to fill in whole."""
+    return Text(separator.join(parts))
+
+
+def _fill(value: object) -> object:
+    if isinstance(value, Text) or not isinstance(value, (str, PurePath)):
+        return value
+    return shown(value)
+
+
+def t(key: str, **values: object) -> Text:
+    """The text for `key` in the current language (English when it has none), with `values` filled in. Every
+    string value is filled in through `shown` (it may be input); `Text` is setup's own and goes in whole."""
     text = CATALOG[_current].get(key) or CATALOG["en"].get(key)
     if text is None:
         raise KeyError(f"no message {key!r} in the catalogue")
-    return text.format(**values) if values else text
+    return Text(text.format(**{name: _fill(v) for name, v in values.items()}) if values else text)

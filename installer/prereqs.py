@@ -17,7 +17,7 @@ from installer import dotnet, java, processes, winapi, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
-from installer.messages import t
+from installer.messages import joined, t
 from installer.settings import Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild
@@ -133,7 +133,7 @@ def _java_needed(minimum: int, preferred: int) -> str:
 def _survey_text(survey: JavaSurvey) -> str:
     seen = [t("prereqs.java_seen", version=i.version, path=i.path, origin=i.origin) for i in survey.installs]
     seen += [t("prereqs.java_seen_broken", path=b.path, origin=b.origin, reason=b.reason) for b in survey.broken]
-    return "; ".join(seen) if seen else t("prereqs.java_seen_none")
+    return joined(seen) if seen else t("prereqs.java_seen_none")
 
 
 def _judge(chosen: JavaInstall, minimum: int, preferred: int, machine: Machine, needed: str,
@@ -191,9 +191,9 @@ def _java_finding(given: str | None, explicit: bool, minimum: int, preferred: in
     unusable = [b for b in survey.broken if b.origin != "/java"]
     if unusable:
         # Not in the way, but worth knowing (a JAVA_HOME left behind by an uninstalled JDK, say).
-        listed = "; ".join(t("prereqs.java_seen_broken", path=b.path, origin=b.origin, reason=b.reason)
-                           for b in unusable)
-        note = " ".join(filter(None, (note, t("prereqs.java_unusable", listed=listed))))
+        listed = joined(t("prereqs.java_seen_broken", path=b.path, origin=b.origin, reason=b.reason)
+                        for b in unusable)
+        note = joined(filter(None, (note, t("prereqs.java_unusable", listed=listed))), " ")
     return chosen, _judge(chosen, minimum, preferred, machine, needed, note, verdict)
 
 

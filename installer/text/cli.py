@@ -6,6 +6,7 @@ EN: dict[str, str] = {
     "cli.verb_takes_no_value": "/{verb} takes no value.",
     "cli.flag_takes_no_value": "/{name} takes no value.",
     "cli.missing_value": "/{name} needs a value.",
+    "cli.repeated_option": "/{name} is given twice with different values ('{first}' and '{second}'); give it once.",
     "cli.unknown_option": "Unknown option '{token}'. Run 'setup /?' for the command line.",
     "cli.option_needs_verb": "/{name} belongs with {verbs}.",
     "cli.download_needs_to": "/download needs /to DIR, the folder to fill.",
@@ -26,6 +27,7 @@ EN: dict[str, str] = {
     "cli.password_stdin_empty": "/{name} -: no password on standard input.",
     "cli.state_overrides": "Using {name} {value} recorded for this installation.",
     "cli.changed_from_state": "{name} changes from {old} to {new} (named on the command line).",
+    "cli.shortened": "{head}… ({length} characters)",
     "cli.interrupted": "Cancelled.",
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
@@ -106,6 +108,9 @@ NB: dict[str, str] = {
     "cli.password_stdin_empty": "/{name} -: ikke noe passord på standard inn.",
     "cli.state_overrides": "Bruker {name} {value} som er registrert for denne installasjonen.",
     "cli.changed_from_state": "{name} endres fra {old} til {new} (oppgitt på kommandolinjen).",
+    "cli.shortened": "{head}… ({length} tegn)",
+    "cli.repeated_option": "/{name} er oppgitt to ganger med ulike verdier ('{first}' og '{second}'); oppgi den én "
+    "gang.",
     "cli.interrupted": "Avbrutt.",
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
