@@ -55,8 +55,8 @@ def _load_state(folder: Path) -> dict[str, Any]:
 
     try:
         recorded = state.load(Layout(folder).state_file)
-    except (OSError, ValueError, TypeError):
-        return {}
+    except SetupError:
+        return {}  # the verb reads the file again and reports it (naming the file, into the folder's log)
     return recorded.recorded_settings() if recorded else {}
 
 
@@ -68,6 +68,21 @@ def _print_json(document: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_wanted = any(a.lower() in ("/json", "--json") for a in argv)
+    try:
+        return _main(argv, json_wanted)
+    except KeyboardInterrupt:
+        return _fail_early(SetupError(ExitCode.CANCELLED, t("cli.interrupted")), json_wanted, None)
+    except Exception as exc:  # a defect outside a verb: one line and a code CLI.md has; the traceback in the log
+        logging.getLogger("installer").exception("internal error")
+        return _fail_early(SetupError(ExitCode.ATTENTION, t("cli.internal_error", error=_first_line(exc), log="")),
+                           json_wanted, None)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _main(argv: list[str], json_wanted: bool) -> int:
     try:
         inv = parse(argv)
     except SetupError as exc:
@@ -99,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     logsetup.register_secret(settings.keystore_password)
     interactive = inv.verb is None
     quiet = settings.quiet or settings.json
-    logsetup.start(settings.log, logging.INFO if quiet and not interactive else None)
+    try:
+        logsetup.start(settings.log, logging.INFO if quiet and not interactive else None)
+    except OSError as exc:
+        return _fail_early(SetupError(ExitCode.PREREQUISITES, t("cli.log_unwritable", file=settings.log,
+                                                                reason=exc.strerror or _first_line(exc))),
+                           json_wanted, inv.verb)
     ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
     log.info("setup %s: %s", __version__, " ".join(shown(logsetup.redact(a)) for a in argv) or "(guided install)")
     for note in settings.notes:
@@ -122,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
         where = f" ({settings.dir / 'installer-logs' / 'setup.log'})" if settings.dir else ""
         result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
-                        message=t("cli.internal_error", error=str(exc).splitlines()[0] if str(exc) else
-                                  type(exc).__name__, log=where))
+                        message=t("cli.internal_error", error=_first_line(exc), log=where))
     _report(result, ui, settings.json, wizard=interactive and not quiet)
     logsetup.stop()
     return int(result.exit_code)

@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installer.fsutil import read_json, write_json_atomic
-from installer.state import utc_now
+from installer import __version__
+from installer import setup_files as files
+from installer.fsutil import write_json_atomic
+from installer.messages import t
+from installer.releases import is_safe_tag
+from installer.settings import valid_service_id
+from installer.state import ENVS, utc_now, valid_winsw
 
 FORMAT = 1
+OPERATIONS = ("install", "upgrade", "rollback", "repair")
 
 STARTED = "started"
 DONE = "done"
@@ -36,6 +42,7 @@ class Journal:
     def document(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
+            "written_by": __version__,
             "operation": self.operation,
             "context": self.context,
             "steps": [{"name": n, "state": s} for n, s in self.steps.items()],
@@ -74,15 +81,75 @@ class Journal:
 
 
 def load(path: Path) -> Journal | None:
-    doc = read_json(path)
+    """The open journal in `path` (`<folder>/.setup/journal.json`), None when there is none. It is replayed by
+    an elevated run, so everything it names is checked first: exit 14, nothing run, when a value fails."""
+    doc = files.read_document(path, FORMAT, t("files.remedy_journal"))
     if doc is None:
         return None
+    context, steps = doc.get("context"), doc.get("steps", [])
+    shape = {
+        "operation": doc.get("operation") in OPERATIONS,
+        "context": isinstance(context, dict),
+        "steps": isinstance(steps, list) and all(
+            isinstance(s, dict) and isinstance(s.get("name"), str) and s.get("state") in _STEP_STATES for s in steps),
+        "healthy": isinstance(doc.get("healthy", False), bool),
+        "pid": type(doc.get("pid", 0)) is int,
+    }
+    for name, ok in shape.items():
+        if not ok:
+            raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_journal"))
+    assert isinstance(context, dict)
+    _check_context(path, context, folder=path.parent.parent)
     return Journal(
         path=path,
         operation=doc["operation"],
-        context=doc.get("context", {}),
-        steps={s["name"]: s["state"] for s in doc.get("steps", [])},
-        healthy=bool(doc.get("healthy")),
-        started_at=doc.get("started_at", ""),
-        pid=int(doc.get("pid", 0)),
+        context=context,
+        steps={s["name"]: s["state"] for s in steps},
+        healthy=doc.get("healthy", False),
+        started_at=str(doc.get("started_at", "")),
+        pid=doc.get("pid", 0),
     )
+
+
+_STEP_STATES = (STARTED, DONE, UNDONE, UNDO_FAILED)
+# Where the paths an operation records may point: its staged files, its downloads, its backups.
+_UNDER_PRIVATE = {"staged_xml": "staged", "jar_cache": "cache", "jar_source": "cache", "winsw_cache": "cache"}
+_UNDER_BACKUPS = ("backup_dir", "failed_dir", "replaced_dir", "restore_from")
+
+
+def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
+    """The folder is this one; ids, tags and build names by their grammar; every path inside `.setup/` or
+    `backups/`, the keystore inside the folder or where its properties file says; the Java an absolute path."""
+
+    def require(name: str, ok: bool) -> None:
+        if not ok:
+            raise files.untrusted(path, name, ctx.get(name))
+
+    def optional(name: str, check: Any) -> None:
+        require(name, ctx.get(name) is None or check(ctx[name]))
+
+    require("folder", isinstance(ctx.get("folder"), str) and Path(ctx["folder"]).absolute() == folder.absolute())
+    require("service_id", valid_service_id(ctx.get("service_id")))
+    optional("base", files.plain_name)
+    require("to", isinstance(ctx.get("to"), str) and is_safe_tag(ctx["to"]))
+    optional("from", lambda v: isinstance(v, str) and is_safe_tag(v))
+    require("env", ctx.get("env") in ENVS)
+    for name in ("java", "java_old"):
+        optional(name, files.absolute_path)
+    for name in ("winsw", "winsw_old"):
+        optional(name, valid_winsw)
+    for name, sub in _UNDER_PRIVATE.items():
+        optional(name, lambda v, sub=sub: files.under(v, folder / ".setup" / sub))
+    for name in _UNDER_BACKUPS:
+        optional(name, lambda v: files.under(v, folder / "backups"))
+    optional("keystore", lambda v: files.under(v, folder) or _named_by_properties(v, folder))
+
+
+def _named_by_properties(value: object, folder: Path) -> bool:
+    """A keystore outside the folder is accepted only where the folder's properties file points."""
+    from installer import properties
+
+    if not files.absolute_path(value):
+        return False
+    named = properties.keystore_path(properties.read(folder / "integrasjonspunkt-local.properties"), folder)
+    return named is not None and Path(str(value)) == named

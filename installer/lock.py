@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from installer import setup_files
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
 from installer.state import utc_now
@@ -68,8 +69,8 @@ class FolderLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = setup_files.open_lock(self.path, create=True)
+        assert fd is not None
         if not _try_lock(fd):
             os.close(fd)
             raise SetupError(ExitCode.BUSY, t("operations.busy", holder=describe_holder(self.path)))
@@ -99,11 +100,8 @@ class FolderLock:
 
 def holder_if_locked(path: Path) -> str | None:
     """For read-only verbs: who holds the folder now, or None – without taking the lock for longer than a probe."""
-    if not path.exists():
-        return None
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
+    fd = setup_files.open_lock(path, create=False)
+    if fd is None:
         return None
     try:
         if _try_lock(fd):

@@ -8,6 +8,9 @@ from pathlib import Path
 
 ROOT_LOGGER = "installer"
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# A byte of the command line that is not UTF-8 reaches Python as a lone surrogate; strict UTF-8 would drop the
+# whole record ("--- Logging error ---"). Written as \xNN it stays visible in the log.
+_ERRORS = "backslashreplace"
 _secrets: set[str] = set()
 _attached: set[Path] = set()
 
@@ -32,8 +35,25 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-def _handler(handler: logging.Handler) -> logging.Handler:
-    handler.setFormatter(logging.Formatter(_FORMAT))
+class _NoTracebackFormatter(logging.Formatter):
+    """For the terminal of a silent run: a traceback belongs in the log file only, never on stderr."""
+
+    def formatException(self, ei: object) -> str:
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record).rstrip("\n")
+        finally:
+            record.exc_text = cached
+
+
+def _handler(handler: logging.Handler, formatter: logging.Formatter | None = None) -> logging.Handler:
+    handler.setFormatter(formatter or logging.Formatter(_FORMAT))
     handler.addFilter(_RedactingFilter())
     return handler
 
@@ -50,7 +70,7 @@ def start(extra_log: Path | None, stderr_level: int | None) -> logging.Logger:
     # Without a handler Python would print warnings raw to the terminal of an interactive run.
     logger.addHandler(logging.NullHandler())
     if stderr_level is not None:
-        stream = _handler(logging.StreamHandler())
+        stream = _handler(logging.StreamHandler(), _NoTracebackFormatter(_FORMAT))
         stream.setLevel(stderr_level)
         logger.addHandler(stream)
     if extra_log is not None:
@@ -66,10 +86,10 @@ def attach_file(path: Path, rotate: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if rotate:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+            path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8", errors=_ERRORS
         )
     else:
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = logging.FileHandler(path, encoding="utf-8", errors=_ERRORS)
     handler.setLevel(logging.DEBUG)
     logging.getLogger(ROOT_LOGGER).addHandler(_handler(handler))
     _attached.add(path)

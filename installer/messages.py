@@ -10,10 +10,10 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from installer.text import adopt, artifacts, cli, operations, prereqs, service, wizard
+from installer.text import adopt, artifacts, cli, files, operations, prereqs, service, wizard
 
 LANGUAGES = ("en", "nb")
-_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt)
+_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files)
 
 
 def _merge(lang: str) -> dict[str, str]:

@@ -93,7 +93,7 @@ class CheckReport:
     @property
     def failure_message(self) -> str:
         """The failed checks' messages, each once (one missing .NET fails two checks with the same words)."""
-        return " ".join(dict.fromkeys(f.message for f in self.failures))
+        return joined(dict.fromkeys(f.message for f in self.failures), " ")
 
 
 def raise_if_failed(report: CheckReport) -> None:
@@ -147,7 +147,7 @@ def _judge(chosen: JavaInstall, minimum: int, preferred: int, machine: Machine, 
     if chosen.bits == 32 and machine.arch in ("x64", "arm64"):
         messages.append(t("prereqs.java_32bit", path=chosen.path))
         verdict = "warning"
-    return Finding("java", chosen.describe(), needed, verdict, " ".join(messages))
+    return Finding("java", chosen.describe(), needed, verdict, joined(messages, " "))
 
 
 def _java_finding(given: str | None, explicit: bool, minimum: int, preferred: int,

@@ -59,6 +59,11 @@ RUN_ONLY = frozenset({"help", "version", "to"})
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
+def valid_service_id(value: object) -> bool:
+    """The service id's grammar; it becomes part of the exe's file name and the service's name."""
+    return isinstance(value, str) and bool(_SERVICE_ID.fullmatch(value))
+
+
 def env_var(name: str) -> str:
     return "IPSETUP_" + name.upper().replace("-", "_")
 

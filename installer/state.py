@@ -10,9 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer.fsutil import read_json, write_json_atomic
+from installer import __version__
+from installer import setup_files as files
+from installer.fsutil import write_json_atomic
+from installer.messages import t
+from installer.releases import is_safe_tag
+from installer.settings import valid_service_id
 
 FORMAT = 1
+ENVS = ("staging", "production")
 
 
 def utc_now() -> str:
@@ -34,7 +40,7 @@ class State:
     last_recovery: dict[str, Any] | None = None
 
     def to_document(self) -> dict[str, Any]:
-        return {"format": FORMAT, **asdict(self)}
+        return {"format": FORMAT, "written_by": __version__, **asdict(self)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> State:
@@ -47,10 +53,41 @@ class State:
 
 
 def load(path: Path) -> State | None:
-    doc = read_json(path)
+    """The state in `path`, None when there is none. A damaged file, one from a newer setup, or a value that
+    fails its grammar ends the run naming the file (see setup_files); a newer file is never rewritten."""
+    doc = files.read_document(path, FORMAT, t("files.remedy_state"))
     if doc is None:
         return None
+    _check(path, doc)
     return State.from_document(doc)
+
+
+def _check(path: Path, doc: dict[str, Any]) -> None:
+    """Every field by its kind and grammar: the service id names the exe /status runs, the tags name jars."""
+    for name in ("version", "env", "service_id", "java", "winsw"):
+        if not isinstance(doc.get(name), str):
+            raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))
+    files.require(path, doc, "version", is_safe_tag(doc["version"]))
+    files.require(path, doc, "env", doc["env"] in ENVS)
+    files.require(path, doc, "service_id", valid_service_id(doc["service_id"]))
+    files.require(path, doc, "service_base", doc.get("service_base") is None or files.plain_name(doc["service_base"]))
+    files.require(path, doc, "java", files.absolute_path(doc["java"]))
+    files.require(path, doc, "winsw", valid_winsw(doc["winsw"]))
+    kinds = {"previous_versions": list, "failed_versions": list, "last_operation": (dict, type(None)),
+             "last_recovery": (dict, type(None)), "adopted": bool}
+    for name, kind in kinds.items():
+        if name in doc and not isinstance(doc[name], kind):
+            raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))
+    for name in ("previous_versions", "failed_versions"):
+        files.require(path, doc, name, all(isinstance(v, str) and is_safe_tag(v) for v in doc.get(name, [])))
+
+
+def valid_winsw(value: object) -> bool:
+    """"version/asset" as the catalog names a build ("unknown/<exe name>" for an adopted one)."""
+    if not isinstance(value, str) or value.count("/") != 1:
+        return False
+    version, asset = value.split("/")
+    return files.plain_name(version) and files.plain_name(asset)
 
 
 def save(path: Path, state: State) -> None:

@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from installer import dotnet
 from installer.errors import ExitCode, SetupError
-from installer.messages import t
+from installer.messages import joined, t
 from installer.resources import asset_path
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def choose_build(catalog: list[WinswBuild], requested: str | None, machine: Mach
         if unfit:
             working = working_builds(catalog, machine)
             alternatives = ", ".join(b.spec for b in working) if working else t("catalog.no_alternatives")
-            raise SetupError(ExitCode.PREREQUISITES, t("catalog.requested_unfit", reason=" ".join(unfit.values()),
+            raise SetupError(ExitCode.PREREQUISITES, t("catalog.requested_unfit", reason=joined(unfit.values(), " "),
                                                        alternatives=alternatives))
     return build
 

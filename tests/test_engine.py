@@ -37,7 +37,10 @@ def make_steps(tmp_path: Path, trail: list[str], fail_at: str | None = None, und
 
 
 def new_journal(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / ".setup" / "journal.json", "test", {"from": "1", "to": "2"})
+    # The least a journal's context must hold to be loaded again (journal.load checks it).
+    context = {"folder": str(tmp_path), "service_id": "integrasjonspunkt", "env": "staging", "from": "2.28.0",
+               "to": "2.28.1"}
+    return Journal(tmp_path / ".setup" / "journal.json", "upgrade", context)
 
 
 def test_all_steps_run_and_are_recorded(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from installer import adoption, winsw_catalog
 from installer.adoption import Candidate, Discovery
 from installer.errors import ExitCode, SetupError
-from installer.messages import t
+from installer.messages import joined, t
 from installer.operations.outcome import record_operation
 from installer.operations.session import Session, changing
 from installer.operations.status import SERVICE_WORDS
@@ -73,7 +73,7 @@ def discover(session: Session) -> Discovery:
 
 
 def _listed(candidates: list[Candidate]) -> str:
-    return "; ".join(c.describe() for c in candidates)
+    return joined(c.describe() for c in candidates)
 
 
 def choose(found: Discovery, settings: Settings, ui: UI, code: ExitCode) -> Candidate | None:
@@ -100,7 +100,7 @@ def choose(found: Discovery, settings: Settings, ui: UI, code: ExitCode) -> Cand
         usable = registered
     if not usable:
         if pool:
-            reasons = " ".join(f"{c.xml.name}: {' '.join(c.problems)}" for c in pool)
+            reasons = joined((f"{c.xml.name}: {' '.join(c.problems)}" for c in pool), " ")
             raise SetupError(code, t("adopt.cannot", folder=folder, reasons=reasons))
         if found.candidates:
             raise SetupError(code, t("adopt.no_such_id", folder=folder, service_id=settings.service_id,
@@ -112,7 +112,7 @@ def choose(found: Discovery, settings: Settings, ui: UI, code: ExitCode) -> Cand
         return None
     for other in pool:
         if not other.adoptable:
-            ui.warn(t("adopt.left_alone", file=other.xml.name, reasons=" ".join(other.problems)))
+            ui.warn(t("adopt.left_alone", file=other.xml.name, reasons=joined(other.problems, " ")))
     if found.tasks:
         ui.warn(t("adopt.task_too", tasks=_tasks(found)))
     return usable[0]

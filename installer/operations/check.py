@@ -22,12 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def _installed(settings: Settings) -> state.State | None:
-    folder = require_dir(settings)
-    try:
-        return state.load(Layout(folder).state_file)
-    except (OSError, ValueError, TypeError) as exc:
-        log.warning("state file in %s not readable, checking as for a new install: %s", folder, exc)
-        return None
+    # A damaged state file, or one from a newer setup, ends /check too: it names the file and what to do.
+    return state.load(Layout(require_dir(settings)).state_file)
 
 
 def _target(settings: Settings, installed: state.State | None) -> Release:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import boot_recovery, keys, logsetup, state
+from installer import boot_recovery, keys, logsetup, setup_files, state
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.journal import Journal
@@ -71,6 +71,7 @@ def close_journal(layout: Layout, journal: Journal) -> None:
 
 def attach_log(layout: Layout) -> None:
     if layout.root.is_dir():
+        setup_files.refuse_links(layout.root)  # a link at the log would make setup write elsewhere
         logsetup.attach_file(layout.setup_log)
 
 
@@ -78,6 +79,8 @@ def attach_log(layout: Layout) -> None:
 def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> Iterator[Session]:
     """Hold the folder for a changing verb. The folder is created only when `create` (an install)."""
     folder = require_dir(settings)
+    if folder.is_dir():
+        setup_files.refuse_links(folder)
     installed = state.load(Layout(folder).state_file) if folder.is_dir() else None
     layout = layout_for(settings, installed)
     if not folder.is_dir() and not create:

@@ -11,13 +11,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from installer import health, keys, state
+from installer import health, keys, setup_files, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.lock import holder_if_locked
-from installer.messages import t
+from installer.messages import joined, t
 from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
@@ -38,6 +38,8 @@ SERVICE_WORDS = {
 def run(settings: Settings, ui: UI) -> Result:
     folder = require_dir(settings)
     layout = Layout(folder)
+    if folder.is_dir():
+        setup_files.refuse_links(folder)
     holder = holder_if_locked(layout.lock_file)
     if holder:
         raise SetupError(ExitCode.BUSY, t("operations.busy", holder=holder))
@@ -123,7 +125,7 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 
     found = adoption.discover(folder, winsw_catalog.load_catalog(settings.winsw_catalog))
     adoptable = [c for c in found.candidates if c.adoptable]
-    return "; ".join(c.describe() for c in adoptable) or None
+    return joined(c.describe() for c in adoptable) or None
 
 
 def _show(doc: dict[str, Any], ui: UI) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from installer import health, processes
+from installer import health, processes, setup_files
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.fsutil import write_atomic
@@ -166,10 +166,7 @@ def _registration_file(layout: Layout) -> Path:
 
 def registered_digest(layout: Layout) -> str | None:
     """The digest of the XML the service was last registered with by this tool (None: not known)."""
-    try:
-        return _registration_file(layout).read_text(encoding="ascii").strip() or None
-    except OSError:
-        return None
+    return setup_files.read_digest(_registration_file(layout))
 
 
 def _remember_registration(target: Target) -> None:

@@ -29,6 +29,7 @@ EN: dict[str, str] = {
     "cli.changed_from_state": "{name} changes from {old} to {new} (named on the command line).",
     "cli.shortened": "{head}… ({length} characters)",
     "cli.interrupted": "Cancelled.",
+    "cli.log_unwritable": "Cannot write the log {file}: {reason}. Nothing was changed.",
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
 Without a verb, setup opens the guided install.
@@ -112,6 +113,7 @@ NB: dict[str, str] = {
     "cli.repeated_option": "/{name} er oppgitt to ganger med ulike verdier ('{first}' og '{second}'); oppgi den én "
     "gang.",
     "cli.interrupted": "Avbrutt.",
+    "cli.log_unwritable": "Kan ikke skrive loggen {file}: {reason}. Ingenting ble endret.",
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
 Uten handling åpner setup den veiledede installasjonen.
