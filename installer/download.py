@@ -45,6 +45,12 @@ ATTEMPTS = 5  # tries of one large download, each resuming where the last one st
 SMALL_LIMIT = 16 * 1024 * 1024  # checksums, signatures, version lists
 USER_AGENT = f"integrasjonspunkt-setup/{__version__}"
 RETRY_AFTER_CAP = 10.0
+# A server that takes the request and never answers: how long one download waits without a byte, over all its
+# tries and urllib3's own retries (a read timeout alone would allow 60 s x 3 requests x 5 tries).
+SILENCE_LIMIT = 120.0
+SILENCE_ENV = "IPSETUP_SILENCE_LIMIT"  # seconds; tests shorten it
+WAITING_EVERY = 10.0  # seconds between the lines that say setup is still waiting
+REQUESTS_PER_TRY = 4  # urllib3's Retry(total=3) makes at most this many requests for one session.get
 _QUEUE_DEPTH = 8  # chunks in flight per hashing thread
 
 
@@ -105,6 +111,102 @@ def reason(exc: BaseException) -> str:
     text = inner.args[0] if len(inner.args) > 1 and isinstance(inner.args[0], str) else str(inner)
     text = text.strip().splitlines()[0] if text.strip() else type(inner).__name__
     return re.sub(r"^<[^>]*>:\s*", "", text)[:300]
+
+
+# --- patience with a silent server -----------------------------------------------------------------
+
+
+def silence_limit() -> float:
+    try:
+        value = float(os.environ.get(SILENCE_ENV, ""))
+    except ValueError:
+        return SILENCE_LIMIT
+    return value if value > 0 else SILENCE_LIMIT
+
+
+def _silent_hosts(session: requests.Session) -> set[str]:
+    """Servers that used up a download's patience in this run: the next request to them fails at once."""
+    hosts: set[str] | None = getattr(session, "_ipsetup_silent_hosts", None)
+    if hosts is None:
+        hosts = set()
+        session._ipsetup_silent_hosts = hosts  # type: ignore[attr-defined]
+    return hosts
+
+
+class Patience:
+    """How long one download still waits for a server that says nothing. The clock restarts with every byte that
+    arrives; each request gets its share of what is left, so urllib3's retries stay inside the limit too. While
+    nothing arrives, a line every few seconds says what setup waits for."""
+
+    def __init__(self, session: requests.Session, url: str, ui: UI, limit: float | None = None) -> None:
+        self.url = url
+        self.ui = ui
+        self.limit = limit or silence_limit()
+        self.last = time.monotonic()
+        self._host = urllib.parse.urlsplit(url).netloc
+        self._silent = _silent_hosts(session)
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def heard(self) -> None:
+        self.last = time.monotonic()
+
+    def quiet_for(self) -> float:
+        return time.monotonic() - self.last
+
+    @property
+    def exhausted(self) -> bool:
+        return self.quiet_for() >= self.limit or self._host in self._silent
+
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) for the next request; the end of patience is exit 11 naming the server's URL."""
+        if self.exhausted:
+            raise self.silent()
+        left = self.limit - self.quiet_for()
+        share = max(min(left, 0.25), left / REQUESTS_PER_TRY)
+        return min(TIMEOUT[0], share), min(TIMEOUT[1], share)
+
+    def silent(self) -> DownloadError:
+        self._silent.add(self._host)
+        return DownloadError(t("artifacts.silent", url=display_url(self.url), seconds=round(self.limit)))
+
+    def listen(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self.heard()
+            yield chunk
+
+    def _say_waiting(self) -> None:
+        every = min(WAITING_EVERY, self.limit / 4)
+        while not self._done.wait(every):
+            if self.quiet_for() >= every:
+                self.ui.info(t("artifacts.waiting", url=display_url(self.url), seconds=round(self.quiet_for()),
+                               limit=round(self.limit)))
+
+    def __enter__(self) -> Patience:
+        self._thread = threading.Thread(target=self._say_waiting, name="download-waiting", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def timed_out(exc: BaseException) -> bool:
+    """True when a requests/urllib3 error comes from a timeout (requests reports read timeouts that used up
+    urllib3's retries as a ConnectionError)."""
+    inner: BaseException | None = exc
+    for _ in range(8):
+        if isinstance(inner, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+            return True
+        if inner is None:
+            return False
+        nested = getattr(inner, "reason", None)
+        if not isinstance(nested, BaseException) and inner.args and isinstance(inner.args[0], BaseException):
+            nested = inner.args[0]
+        inner = nested if isinstance(nested, BaseException) and nested is not inner else None
+    return False
 
 
 # --- the session -----------------------------------------------------------------------------------
@@ -206,10 +308,22 @@ def get_document(
     session: requests.Session, url: str, *, missing_ok: bool = False, limit: int = SMALL_LIMIT
 ) -> Document | None:
     """A small file held in memory (checksum, signature, version list); None for a 404 when `missing_ok`."""
-    try:
-        response = session.get(url, timeout=TIMEOUT, stream=True, headers={"Accept-Encoding": "identity"})
-    except requests.RequestException as exc:
-        raise DownloadError(t("artifacts.unreachable", url=display_url(url), reason=reason(exc))) from None
+    with Patience(session, url, UI(quiet=True)) as patience:
+        return _get_document(session, url, patience, missing_ok=missing_ok, limit=limit)
+
+
+def _get_document(session: requests.Session, url: str, patience: Patience, *, missing_ok: bool,
+                  limit: int) -> Document | None:
+    while True:
+        try:
+            response = session.get(url, timeout=patience.timeout(), stream=True,
+                                   headers={"Accept-Encoding": "identity"})
+            break
+        except requests.RequestException as exc:
+            if not timed_out(exc):
+                raise DownloadError(t("artifacts.unreachable", url=display_url(url), reason=reason(exc))) from None
+            log.warning("%s: %s", display_url(url), reason(exc))  # asked again until patience runs out
+    patience.heard()
     with response:
         if response.status_code == 404 and missing_ok:
             return None
@@ -218,11 +332,13 @@ def get_document(
                                 status=response.status_code)
         data = bytearray()
         try:
-            for chunk in response.iter_content(65536):
+            for chunk in patience.listen(response.iter_content(65536)):
                 data += chunk
                 if len(data) > limit:
                     raise DownloadError(t("artifacts.too_large", url=display_url(url), limit=limit))
         except requests.RequestException as exc:
+            if patience.exhausted:
+                raise patience.silent() from None
             raise DownloadError(t("artifacts.unreachable", url=display_url(url), reason=reason(exc))) from None
         return Document(bytes(data), response.links.get("next", {}).get("url"))
 
@@ -412,21 +528,34 @@ def fetch(
     """Stream `url` to `<dest>.part`, computing the digests of `algorithms` while writing; a part left by an
     earlier try or run is resumed with a Range request. The part stays there on failure, so the next run goes on
     from where this one stopped."""
-    algorithms = tuple(algorithms)
-    attempts = attempts or ATTEMPTS
+    with Patience(session, url, ui) as patience:
+        return _fetch(session, url, dest, ui, patience, label=label, algorithms=tuple(algorithms),
+                      attempts=attempts or ATTEMPTS)
+
+
+def _fetch(session: requests.Session, url: str, dest: Path, ui: UI, patience: Patience, *, label: str,
+           algorithms: tuple[str, ...], attempts: int) -> Fetched:
     part = part_path(dest)
     part.parent.mkdir(parents=True, exist_ok=True)
     last_reason = ""
-    for attempt in range(1, attempts + 1):
+    attempt = 0
+    while attempt < attempts:
+        attempt += 1
         if attempt > 1:
             time.sleep(min(0.2 * (attempt - 1), 2.0))
         have, meta = _resumable(dest, url)
         try:
-            response = session.get(url, headers=_request_headers(have, meta), stream=True, timeout=TIMEOUT)
+            response = session.get(url, headers=_request_headers(have, meta), stream=True, timeout=patience.timeout())
         except requests.RequestException as exc:
             last_reason = reason(exc)
+            if timed_out(exc):
+                # Silence is bounded by patience, not by tries: ask again until it runs out (then exit 11).
+                log.warning("%s: %s", label, last_reason)
+                attempt -= 1
+                continue
             log.warning("%s: %s (try %d of %d)", label, last_reason, attempt, attempts)
             continue
+        patience.heard()
         with response:
             accepted = _accept(response, have, meta, label)
             if accepted is None:
@@ -438,7 +567,7 @@ def fetch(
             hashers = {name: hashlib.new(name) for name in algorithms}
             if have:
                 _hash_existing(part, hashers)
-            chunks = ui.track_bytes(_body(response), total, label, done=have)
+            chunks = ui.track_bytes(patience.listen(_body(response)), total, label, done=have)
             try:
                 _write_part(part, chunks, hashers, append=bool(have))
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:

@@ -37,6 +37,9 @@ EN: dict[str, str] = {
     "artifacts.nothing": "nothing",
     # downloads
     "artifacts.unreachable": "Cannot reach {url}: {reason}",
+    "artifacts.silent": "{url} did not answer: not a byte in {seconds} s, over every try. Nothing was changed; check "
+    "the server, the proxy or the firewall, or run setup again later.",
+    "artifacts.waiting": "Waiting for {url}: no answer for {seconds} s (setup gives up after {limit} s).",
     "artifacts.http_status": "{url} answered HTTP {status}.",
     "artifacts.too_large": "{url} is larger than {limit} bytes; refused.",
     "artifacts.gave_up": "Download of {url} failed after {attempts} tries: {reason}. Run setup again to resume it.",
@@ -130,6 +133,9 @@ NB: dict[str, str] = {
     "artifacts.nothing": "ingenting",
     # downloads
     "artifacts.unreachable": "Får ikke kontakt med {url}: {reason}",
+    "artifacts.silent": "{url} svarte ikke: ikke én byte på {seconds} s, over alle forsøk. Ingenting ble endret; "
+    "sjekk serveren, proxyen eller brannmuren, eller kjør setup igjen senere.",
+    "artifacts.waiting": "Venter på {url}: ikke noe svar på {seconds} s (setup gir opp etter {limit} s).",
     "artifacts.http_status": "{url} svarte HTTP {status}.",
     "artifacts.too_large": "{url} er større enn {limit} byte; avvist.",
     "artifacts.gave_up": "Nedlastingen av {url} feilet etter {attempts} forsøk: {reason}. Kjør setup igjen for å "

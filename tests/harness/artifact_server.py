@@ -45,7 +45,8 @@ WINSW_PREFIX = "/github/winsw/winsw/releases/download"
 # Where release downloads are redirected to, as GitHub sends them to its object store.
 OBJECTS_PREFIX = "/objects"
 
-FAULT_KINDS = frozenset({"corrupt", "cut", "error", "slow", "missing", "bad_signature", "no_range", "wrong_range"})
+FAULT_KINDS = frozenset({"corrupt", "cut", "error", "slow", "missing", "bad_signature", "no_range", "wrong_range",
+                         "hang"})
 # Faults that change the body: on a redirected download they act where the bytes are served.
 _BODY_FAULTS = frozenset({"corrupt", "cut", "slow", "bad_signature", "no_range", "wrong_range"})
 _CHUNK = 1024 * 1024
@@ -429,7 +430,8 @@ class ArtifactServer:
         """Make `path` (as requested, before any redirect; a full URL works too) misbehave.
 
         Kinds: corrupt (at=offset), cut (after=N bytes), error (status=500), slow (rate=bytes/s), missing,
-        bad_signature (asc=bytes, else another published .asc), no_range, wrong_range. Every kind takes times=K:
+        bad_signature (asc=bytes, else another published .asc), no_range, wrong_range, hang (accepts the request
+        and never answers, until the client gives up or the server stops). Every kind takes times=K:
         act K times, then serve normally (default: always). One fault per path; a new one replaces it.
         """
         if kind not in FAULT_KINDS:
@@ -523,7 +525,10 @@ class ArtifactServer:
         origin = self._origins.get(path)
         lookup = [path] if origin is None else [path, origin]
 
-        gate = self._take_fault(lookup, lambda f: f.kind in ("error", "missing"))
+        gate = self._take_fault(lookup, lambda f: f.kind in ("error", "missing", "hang"))
+        if gate is not None and gate.kind == "hang":
+            self._hang(handler)
+            return
         if gate is not None:
             status = 404 if gate.kind == "missing" else int(gate.params.get("status", 500))  # type: ignore[arg-type]
             extra = {}
@@ -546,6 +551,22 @@ class ArtifactServer:
         body = _Body(lambda: disk.open("rb"), disk.stat().st_size, disk)
         content_type = _CONTENT_TYPES.get(os.path.splitext(path)[1], "application/octet-stream")
         self._send_body(handler, head, lookup, body, content_type)
+
+    def _hang(self, handler: _Handler) -> None:
+        """A server that took the request and says nothing: not a byte until the client hangs up."""
+        with self._lock:
+            self._log.append(LoggedRequest(handler.command, handler.path, {}, 0))
+            self._sent.append(0)
+        handler.connection.settimeout(0.05)
+        while not self._stopping.is_set():
+            try:
+                if handler.connection.recv(1, socket.MSG_PEEK) == b"":
+                    break  # the client closed its end
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+        handler.close_connection = True
 
     def _start(self, handler: _Handler, status: int, headers: dict[str, str]) -> int:
         """Log the request, then send the status line and headers. Returns the log index. Logged first: a client
