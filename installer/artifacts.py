@@ -25,8 +25,10 @@ from installer.fsutil import write_atomic
 from installer.layout import Layout, jar_name
 from installer.messages import t
 from installer.releases import (
+    RELEASE_LINES,
     Release,
     Spec,
+    find_line,
     is_safe_tag,
     line_for,
     normalise,
@@ -90,6 +92,10 @@ def resolve_target(
     if spec.kind == "exact":
         release = _resolve_exact(spec, source)
     elif spec.kind == "range":
+        if find_line(spec.anchor) is None:
+            # No release line has this major (99.x): nothing matches, whatever is installed.
+            raise SetupError(ExitCode.ARTIFACT, t("artifacts.no_such_line", spec=spec.text, major=spec.anchor.major,
+                                                  known=", ".join(line.name for line in RELEASE_LINES)))
         if installed_version is not None and spec.major != installed_version.major and not settings.allow_major:
             raise SetupError(ExitCode.ARTIFACT, t("artifacts.range_other_line", spec=spec.text,
                                                   installed=installed))

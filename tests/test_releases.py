@@ -255,6 +255,18 @@ def test_unknown_major_in_a_spec(published: ArtifactServer) -> None:
         assert caught.value.code == ExitCode.ARTIFACT
 
 
+def test_a_major_no_line_has_matches_nothing_rather_than_another_line(published: ArtifactServer) -> None:
+    """99.x on a 2.x installation: not "on another major line" (there is no such line), and no server is asked."""
+    published.clear_log()
+    for installed in ("2.28.1", None):
+        with pytest.raises(SetupError) as caught:
+            resolve_target(settings_for(published), "99.x", installed=installed, failed=[])
+        assert caught.value.code == ExitCode.ARTIFACT
+        assert caught.value.message.startswith("No version matches 99.x") and "major version 99" in caught.value.message
+        assert "another major line" not in caught.value.message and "/allow-major" not in caught.value.message
+    assert published.requests_log == []
+
+
 def test_prerelease_only_when_named(published: ArtifactServer) -> None:
     settings = settings_for(published, allow_major=True)
     assert resolve_target(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"

@@ -11,6 +11,8 @@ EN: dict[str, str] = {
     "changes Java, profile rules and configuration. Add /allow-major to go there, or name the version exactly.",
     "artifacts.all_failed": "Every version in {spec} failed here before ({failed}). Name one exactly to try it again.",
     "artifacts.no_match": "No version matches {spec} in {where}. Nearest: {nearest}.",
+    "artifacts.no_such_line": "No version matches {spec}: integrasjonspunkt has no major version {major} (its "
+    "release lines are {known}).",
     "artifacts.no_versions": "No version matches {spec}: {where} lists no versions of that line.",
     "artifacts.only_named": "the versions named in {where} (the full list was not available: {problem})",
     "artifacts.no_channel": "latest-versions.yml names no '{channel}' version for the environment {env}.",
@@ -107,6 +109,8 @@ NB: dict[str, str] = {
     "artifacts.all_failed": "Alle versjonene i {spec} har feilet her før ({failed}). Oppgi en av dem nøyaktig for å "
     "prøve den igjen.",
     "artifacts.no_match": "Ingen versjon passer med {spec} i {where}. Nærmeste: {nearest}.",
+    "artifacts.no_such_line": "Ingen versjon passer med {spec}: integrasjonspunkt har ingen hovedversjon {major} "
+    "(versjonsseriene er {known}).",
     "artifacts.no_versions": "Ingen versjon passer med {spec}: {where} har ingen versjoner i den serien.",
     "artifacts.only_named": "versjonene som er nevnt i {where} (hele listen var ikke tilgjengelig: {problem})",
     "artifacts.no_channel": "latest-versions.yml nevner ingen '{channel}'-versjon for miljøet {env}.",
