@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from installer import messages
 from installer.errors import ExitCode, same_exit_code
 
@@ -93,3 +95,53 @@ def test_norwegian_names_the_length_in_norwegian() -> None:
 
 def test_bytes_that_are_not_utf8_are_shown_as_bytes() -> None:
     assert messages.shown(b"caf\xe9".decode("utf-8", "surrogateescape")) == "caf\\xe9"
+
+
+def test_bytes_that_are_not_utf8_on_the_command_line_reach_the_log(tmp_path: Path) -> None:
+    """Linux hands Python such bytes as lone surrogates; strict UTF-8 logging lost the whole record."""
+    folder = os.fsencode(tmp_path) + b"/caf\xe9"
+    log = tmp_path / "run.log"
+    proc = subprocess.run([sys.executable, b"-m", b"installer", b"/status", b"/dir", folder, b"/log", os.fsencode(log),
+                           b"/quiet"], capture_output=True, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+                          timeout=60)
+    assert same_exit_code(proc.returncode, ExitCode.NOT_INSTALLED), proc.stderr
+    assert b"Logging error" not in proc.stderr and b"Traceback" not in proc.stderr
+    text = log.read_text(encoding="utf-8")
+    assert "caf\\xe9 /log" in text  # the command line, the byte shown
+    assert "Nothing is installed in " in text and "caf\\xe9" in text.split("Nothing is installed in ", 1)[1]
+
+
+def test_a_record_with_a_lone_surrogate_is_written_with_it_escaped(tmp_path: Path) -> None:
+    import logging
+
+    from installer import logsetup
+
+    log = tmp_path / "setup.log"
+    logsetup.start(None, None)
+    logsetup.attach_file(log)
+    try:
+        logging.getLogger("installer.test").warning("copied %s", "C:\\ip\\caf\udce9.jar")
+    finally:
+        logsetup.stop()
+    assert "copied C:\\ip\\caf\\udce9.jar" in log.read_text(encoding="utf-8")
+
+
+def test_a_traceback_stays_in_the_log_file_and_off_the_terminal(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from installer import logsetup
+
+    log = tmp_path / "setup.log"
+    logsetup.start(None, logging.INFO)  # a silent run mirrors its log to stderr
+    logsetup.attach_file(log)
+    try:
+        try:
+            raise ValueError("deep inside")
+        except ValueError:
+            logging.getLogger("installer.cli").exception("internal error")
+    finally:
+        logsetup.stop()
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err and "deep inside" not in err
+    assert "Traceback" in log.read_text(encoding="utf-8") and "ValueError: deep inside" in log.read_text()
