@@ -97,12 +97,24 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         return _fail_early(SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=inv.verb)),
                            json_wanted, inv.verb)
 
-    from installer import logsetup
-    from installer.settings import resolve
+    from installer import folder_trust, logsetup
+    from installer.settings import executable_dir, resolve
     from installer.ui import UI
 
+    def settle() -> Any:
+        return resolve(inv, exe_dir=executable_dir(), load_state=_load_state, check_trust=folder_trust.check)
+
     try:
-        settings = resolve(inv, load_state=_load_state)
+        settings = settle()
+        if settings.secure_folder and settings.dir is not None and not settings.trust.trusted:
+            # The admin vouches for the folder: take it over, then read its settings as for any trusted folder.
+            try:
+                folder_trust.secure(settings.dir)
+            except OSError as exc:
+                raise SetupError(ExitCode.PREREQUISITES, t("trust.secure_failed", folder=settings.dir,
+                                                            error=str(exc).splitlines()[0])) from None
+            settings = settle()
+            settings.notes.append(t("trust.secured", folder=settings.dir))
     except SetupError as exc:
         return _fail_early(exc, json_wanted, inv.verb)
     if settings.origins.get("lang") == "default":

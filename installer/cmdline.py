@@ -75,6 +75,7 @@ OPTIONS: dict[str, Arity] = {
     "key-url": Arity.VALUE,
     "allow-unsigned": Arity.FLAG,
     "allow-downgrade": Arity.FLAG,
+    "secure-folder": Arity.FLAG,
     # options of single verbs
     "to": Arity.VALUE,
     "properties": Arity.VALUE,
@@ -103,6 +104,8 @@ VERB_OPTIONS = {
     "keystore-type": {"install"},
     "purge": {"uninstall"},
     "restore-data": {"rollback"},
+    # It changes the folder's owner and rights: never with a verb that only reads.
+    "secure-folder": {"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt"},
 }
 
 

@@ -10,10 +10,10 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from installer.text import adopt, artifacts, cli, files, operations, prereqs, service, wizard
+from installer.text import adopt, artifacts, cli, files, operations, prereqs, service, trust, wizard
 
 LANGUAGES = ("en", "nb")
-_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files)
+_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files, trust)
 
 
 def _merge(lang: str) -> dict[str, str]:

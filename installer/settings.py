@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from installer.cmdline import OPTIONS, Arity, Invocation
 from installer.errors import ExitCode, SetupError
+from installer.folder_trust import TRUSTED, Verdict
 from installer.messages import t
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,16 @@ DEFAULTS: dict[str, Any] = {
 RESTRICTED = frozenset(
     {"allow-unsigned", "trusted-key", "allow-http", "winsw-catalog", "java", "jvm-options", "purge"}
 )
+# Never from the environment either: each picks a file setup reads or writes as administrator, or skips a safeguard
+# (an IPSETUP_LOG pointed into a Startup folder would append text there).
+NOT_FROM_ENVIRONMENT = RESTRICTED | {
+    "properties", "log", "offline", "allow-downgrade", "allow-major", "ignore-kosmos", "yes"}
 # Of an existing installation, these come from the state file unless the command line names them.
 FROM_STATE = ("env", "service-id", "java")
 # Only from the command line or their IPSETUP_ variable, never from a file.
 PASSWORDS = ("service-password", "keystore-password")
 # Never read from a settings file or the environment: they describe this one run.
-RUN_ONLY = frozenset({"help", "version", "to"})
+RUN_ONLY = frozenset({"help", "version", "to", "secure-folder"})
 
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -111,6 +116,9 @@ class Settings:
     keystore_type: str | None = None
     purge: bool = False
     restore_data: bool = False
+    secure_folder: bool = False
+    # The install folder's verdict (CLI.md "Trust"): when untrusted, nothing was read from it.
+    trust: Verdict = TRUSTED
     # option name -> where its value came from ("command line", "IPSETUP_X", a file path, "state", "default")
     origins: dict[str, str] = field(default_factory=dict)
     # Warnings found while resolving (shown once logging is set up).
@@ -262,9 +270,11 @@ def resolve(
     exe_dir: Path | None = None,
     load_state: Callable[[Path], Mapping[str, Any]] | None = None,
     stdin: TextIO | None = None,
+    check_trust: Callable[[Path], Verdict] | None = None,
 ) -> Settings:
     """Build the settings of one run. `load_state(folder)` gives what the state file recorded there
-    (option names as keys: env, service-id, java, ...)."""
+    (option names as keys: env, service-id, java, ...); `check_trust(folder)` judges the folder before its
+    setup.toml or state file is read (an untrusted folder supplies nothing)."""
     environ = os.environ if environ is None else environ
     stdin = sys.stdin if stdin is None else stdin
     cli = dict(inv.options)
@@ -273,9 +283,9 @@ def resolve(
     env_layer = {
         name: environ[env_var(name)]
         for name in OPTIONS
-        if env_var(name) in environ and name not in RUN_ONLY and name not in RESTRICTED
+        if env_var(name) in environ and name not in RUN_ONLY and name not in NOT_FROM_ENVIRONMENT
     }
-    for name in RESTRICTED:
+    for name in sorted(NOT_FROM_ENVIRONMENT):
         if env_var(name) in environ:
             settings.notes.append(t("cli.setting_not_here", name=name, origin=env_var(name)))
 
@@ -294,11 +304,19 @@ def resolve(
     if dir_value is None and default_dir() is not None:
         dir_value = default_dir()
     folder = Path(str(dir_value)) if dir_value is not None else None
+    if folder is not None and check_trust is not None:
+        settings.trust = check_trust(folder)
+    readable = folder is not None and settings.trust.trusted
     dir_file = folder / SETTINGS_FILE if folder else None
-    dir_layer = read_settings_file(dir_file) if dir_file else {}
+    dir_layer = read_settings_file(dir_file) if dir_file and readable else {}
     dir_layer.pop("dir", None)
+    if dir_origin not in ("command line", "default"):
+        # A weaker source chose the folder: it must not also choose which file supplies restricted options.
+        for name in sorted(RESTRICTED & dir_layer.keys()):
+            settings.notes.append(t("cli.setting_not_here_dir", name=name, origin=str(dir_file), by=dir_origin))
+            del dir_layer[name]
 
-    state = dict(load_state(folder)) if load_state and folder else {}
+    state = dict(load_state(folder)) if load_state and folder and readable else {}
     layers: list[tuple[Mapping[str, Any], str]] = [
         (cli, "command line"),
         (env_layer, "environment"),

@@ -152,7 +152,8 @@ def open_lock(path: Path, *, create: bool) -> int | None:
     flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | (os.O_CREAT if create else 0)
     try:
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Never group/other-writable whatever the umask: such a folder is not trusted (CLI.md "Trust").
+            path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         return os.open(path, flags, 0o644)
     except FileNotFoundError:
         if create:

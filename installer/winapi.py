@@ -104,6 +104,36 @@ def is_admin() -> bool | None:
         return None
 
 
+def security_descriptor(path: Path) -> str | None:
+    """The owner and DACL of `path` as SDDL (language-neutral SIDs, e.g. `O:BAD:PAI(A;OICI;FA;;;SY)`); None when
+    unreadable or off Windows. GetNamedSecurityInfoW does not follow a reparse point's target for the object
+    itself."""
+    if os.name != "nt":
+        return None
+    import ctypes
+    from ctypes import wintypes
+
+    owner_and_dacl = 0x1 | 0x4  # OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION
+    se_file_object = 1
+    advapi32 = ctypes.windll.advapi32  # type: ignore[attr-defined]
+    descriptor = ctypes.c_void_p()
+    error = advapi32.GetNamedSecurityInfoW(str(path), se_file_object, owner_and_dacl, None, None, None, None,
+                                           ctypes.byref(descriptor))
+    if error != 0:
+        log.warning("GetNamedSecurityInfoW(%s) failed: %d", path, error)
+        return None
+    text = wintypes.LPWSTR()
+    try:
+        if not advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW(
+                descriptor, 1, owner_and_dacl, ctypes.byref(text), None):
+            return None
+        value = text.value
+        ctypes.windll.kernel32.LocalFree(text)  # type: ignore[attr-defined]
+        return value
+    finally:
+        ctypes.windll.kernel32.LocalFree(descriptor)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class WindowsVersion:
     version: str  # "10.0.14393", "6.3.9600"

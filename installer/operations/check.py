@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from installer import artifacts, keys, prereqs, properties, state, winsw_catalog
+from installer import artifacts, folder_trust, keys, prereqs, properties, state, winsw_catalog
 from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.messages import t
@@ -21,7 +21,9 @@ from installer.ui import UI
 log = logging.getLogger(__name__)
 
 
-def _installed(settings: Settings) -> state.State | None:
+def _installed(settings: Settings, trusted: bool) -> state.State | None:
+    if not trusted:
+        return None  # another account could have written the state file: checked as for a new install
     # A damaged state file, or one from a newer setup, ends /check too: it names the file and what to do.
     return state.load(Layout(require_dir(settings)).state_file)
 
@@ -35,7 +37,8 @@ def _target(settings: Settings, installed: state.State | None) -> Release:
 
 
 def run(settings: Settings, ui: UI) -> Result:
-    installed = _installed(settings)
+    verdict = folder_trust.check(require_dir(settings))
+    installed = _installed(settings, verdict.trusted)
     layout = Layout(require_dir(settings), settings.service_id, installed.service_base if installed else None)
     keys.log_expiring(settings, [layout.private / keys.FOLDER])
     try:
@@ -53,8 +56,12 @@ def run(settings: Settings, ui: UI) -> Result:
         needed_bytes=prereqs.estimate_needed_bytes(layout),
         catalog=winsw_catalog.load_catalog(settings.winsw_catalog),
     )
+    if not verdict.trusted:
+        report.findings.append(prereqs.Finding("folder", str(verdict.path), t("trust.needed"), "fail",
+                                               verdict.message(layout.root, "install")))
     prereqs.show(report, ui, release.tag)
     extra = {
+        "folder_trusted": verdict.trusted,
         "findings": [asdict(f) for f in report.findings],
         "java": str(report.java.path) if report.java else None,
         "winsw": report.winsw.spec if report.winsw else None,

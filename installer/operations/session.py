@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import boot_recovery, keys, logsetup, setup_files, state
+from installer import boot_recovery, folder_trust, keys, logsetup, setup_files, state
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.journal import Journal
@@ -79,6 +79,9 @@ def attach_log(layout: Layout) -> None:
 def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> Iterator[Session]:
     """Hold the folder for a changing verb. The folder is created only when `create` (an install)."""
     folder = require_dir(settings)
+    verdict = folder_trust.check(folder)
+    if not verdict.trusted:  # nothing is read from it, nothing changed (CLI.md "Trust")
+        raise SetupError(ExitCode.PREREQUISITES, verdict.message(folder, verb))
     if folder.is_dir():
         setup_files.refuse_links(folder)
     installed = state.load(Layout(folder).state_file) if folder.is_dir() else None
@@ -87,6 +90,8 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
         yield Session(settings, ui, layout, None)
         return
     new_folder = not folder.exists()
+    if new_folder:
+        folder_trust.create(folder)  # locked down before the lock file and the log are written
     with FolderLock(layout.lock_file, verb):
         attach_log(layout)
         keys.log_expiring(settings, [layout.private / keys.FOLDER])

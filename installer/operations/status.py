@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from installer import health, keys, setup_files, state
+from installer import folder_trust, health, keys, setup_files, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
@@ -38,6 +38,9 @@ SERVICE_WORDS = {
 def run(settings: Settings, ui: UI) -> Result:
     folder = require_dir(settings)
     layout = Layout(folder)
+    verdict = folder_trust.check(folder)
+    if not verdict.trusted:  # nothing is read or run from it: report that alone
+        return _untrusted(folder, verdict, ui)
     if folder.is_dir():
         setup_files.refuse_links(folder)
     holder = holder_if_locked(layout.lock_file)
@@ -62,6 +65,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "last_recovery": None,
         "key_expires": None,
         "folder": str(folder),
+        "folder_trusted": True,
     }
     for line in _key_expiry(settings, layout, doc):
         ui.warn(line)
@@ -115,6 +119,18 @@ def _key_expiry(settings: Settings, layout: Layout, doc: dict[str, Any]) -> list
     earliest = keys.earliest_expiry(trusted)
     doc["key_expires"] = earliest.isoformat() if earliest is not None else None
     return keys.describe_expiring(trusted)
+
+
+def _untrusted(folder: Path, verdict: folder_trust.Verdict, ui: UI) -> Result:
+    doc: dict[str, Any] = {
+        "installed": None, "version": None, "env": None, "service_id": None, "service": None, "healthy": False,
+        "health_url": None, "java": None, "winsw": None, "previous_versions": [], "failed_versions": [],
+        "last_operation": None, "interrupted": None, "last_recovery": None, "key_expires": None,
+        "folder": str(folder), "folder_trusted": False,
+    }
+    ui.warn(t("trust.status_untrusted", folder=folder, reason=f"{verdict.path} {verdict.reason}"))
+    return Result(verb="status", exit_code=ExitCode.ATTENTION, result="untrusted", extra=doc,
+                  message=verdict.message(folder, "status"))
 
 
 def _hand_made(settings: Settings, folder: Path) -> str | None:

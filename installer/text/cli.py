@@ -22,6 +22,8 @@ EN: dict[str, str] = {
     "cli.unknown_setting": "{path}: unknown setting '{name}'",
     "cli.setting_not_here": "{name} is ignored in {origin}: it is taken only from the command line "
     "or the install folder's setup.toml.",
+    "cli.setting_not_here_dir": "{name} is ignored in {origin}: the folder was chosen by {by}, not by the "
+    "command line.",
     "cli.password_on_command_line": "A password was given on the command line, where other users of this "
     "machine can see it; prefer '-' (standard input) or the {var} variable.",
     "cli.password_stdin_empty": "/{name} -: no password on standard input.",
@@ -60,6 +62,7 @@ Options:
   /keep-jars N         jars to keep (default 3)
   /allow-major         let a range or latest cross to another major line
   /allow-downgrade     let /upgrade go to a lower version
+  /secure-folder       take ownership of a folder other users can write to, and lock it down
   /allow-http          plain HTTP to a mirror that is not on loopback
   /allow-unsigned      accept a jar whose signature is missing (never one that fails)
   /trusted-key FILE    one more OpenPGP public key to accept
@@ -102,6 +105,7 @@ NB: dict[str, str] = {
     "cli.dir_required": "Oppgi installasjonsmappen med /dir STI (på dette systemet finnes ingen standard).",
     "cli.bad_settings_file": "Kan ikke lese {path}: {reason}",
     "cli.unknown_setting": "{path}: ukjent innstilling '{name}'",
+    "cli.setting_not_here_dir": "{name} ignoreres i {origin}: mappen ble valgt av {by}, ikke av kommandolinjen.",
     "cli.setting_not_here": "{name} ignoreres i {origin}: den tas bare fra kommandolinjen eller fra "
     "installasjonsmappens setup.toml.",
     "cli.password_on_command_line": "Et passord ble gitt på kommandolinjen, der andre brukere av maskinen kan se "
@@ -144,6 +148,7 @@ Valg:
   /keep-jars N         antall jar-filer som beholdes (standard 3)
   /allow-major         la et område eller latest gå over til en annen hovedversjon
   /allow-downgrade     la /upgrade gå til en lavere versjon
+  /secure-folder       ta eierskap til en mappe andre brukere kan skrive i, og lås den ned
   /allow-http          vanlig HTTP til et speil som ikke er på loopback
   /allow-unsigned      godta en jar som mangler signatur (aldri en som ikke stemmer)
   /trusted-key FIL     én OpenPGP-nøkkel til som godtas
