@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.harness.fixtures_winsw",
     "tests.harness.fixtures_winreg",
     "tests.harness.fixtures_world",
+    "tests.trust_support",
 ]

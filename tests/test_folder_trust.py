@@ -20,7 +20,7 @@ from installer.layout import Layout
 from installer.operations.session import changing
 from installer.settings import Settings
 from installer.ui import UI
-from tests.harness.artifact_server import ArtifactServer
+from tests.trust_support import planted_java
 
 pytestmark = pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0,
                                 reason="POSIX owners: the tests make folders of another uid as root")
@@ -36,16 +36,6 @@ def setup(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Co
 
 def listing(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
-
-
-def planted_java(tmp_path: Path, folder: Path) -> Path:
-    """A script posing as `java` named in the folder's setup.toml: it leaves a mark when anything runs it."""
-    mark = tmp_path / "ran-as-root"
-    script = folder / "java"
-    script.write_text(f"#!/bin/sh\ntouch {mark}\necho 'openjdk version \"21.0.4\" 2024-07-16' >&2\n")
-    script.chmod(0o755)
-    (folder / "setup.toml").write_text(f'java = "{script}"\n')
-    return mark
 
 
 @pytest.fixture
@@ -152,18 +142,6 @@ def test_secure_folder_command_lines_on_windows() -> None:
         ["icacls", r"C:\integrasjonspunkt\messages", "/grant:r", r".\svc-ip:(OI)(CI)M"],
     ]
     assert len(folder_trust.secure_commands(folder, "LocalSystem")) == 3  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def published(artifact_server: ArtifactServer, tmp_path: Path) -> list[str]:
-    """The source options of an artifact server that publishes 2.28.1 (its bytes do not matter to /check)."""
-    jar = tmp_path / "published.jar"
-    jar.write_bytes(b"PK not really a jar")
-    artifact_server.publish_jar("2.28.1", jar)
-    artifact_server.set_latest_versions({"production": {"latest": "2.28.1", "earlybird": "2.28.1"}})
-    return ["/maven-repo", artifact_server.maven_repo, "/github-releases", artifact_server.github_releases,
-            "/github-api", artifact_server.github_api, "/versions-url", artifact_server.versions_url,
-            "/winsw-releases", artifact_server.winsw_releases]
 
 
 # --- the verbs --------------------------------------------------------------------------------------
