@@ -109,6 +109,8 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "winsw": prepared.winsw.spec,
         "jar_cache": str(prepared.jar),
         "winsw_cache": str(prepared.winsw_exe),
+        "jar_digest": prepared.jar_digest,
+        "winsw_digest": ["sha256", prepared.winsw.sha256],
         "staged_xml": str(staged_xml),
         "health": prepared.release.line.health,
         "health_url": where.url,
@@ -130,8 +132,10 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None) -> lis
         ctx["writes_properties"] = True
         result.append(steps.write_text_file("write-properties", layout.properties, properties_text or ""))
     result += [
-        steps.place_file(target, "place-jar", Path(ctx["jar_cache"]), layout.jar(ctx["to"])),
-        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True),
+        steps.place_file(target, "place-jar", Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
+                         digest=steps.verified_digest(ctx, "jar_digest")),
+        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True,
+                         digest=steps.verified_digest(ctx, "winsw_digest")),
         steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml),
         steps.register(target),
         steps.start(target),

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import artifacts, prereqs, winsw_catalog
+from installer import artifacts, download, prereqs, sources, verify, winsw_catalog
 from installer import properties as props_mod
 from installer.java import JavaInstall
 from installer.layout import Layout
@@ -17,6 +17,7 @@ from installer.releases import Release
 from installer.settings import Settings
 from installer.state import State
 from installer.ui import UI
+from installer.verify import VerificationError
 from installer.winsw_catalog import WinswBuild
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class Prepared:
     java: JavaInstall
     winsw: WinswBuild
     winsw_exe: Path | None  # verified, in the cache; None when the installed build stays
+    # ["sha1", hex] of the verified jar: placing it checks the copy against this (the journal keeps it).
+    jar_digest: list[str] | None = None
 
 
 def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
@@ -48,7 +51,9 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     """`reuse_jar`: a rollback takes the jar the folder kept, when it is there. `properties`: the settings of a
     properties file about to be written (an install), else the folder's file is read."""
     kept = layout.jar(release.tag)
-    jar = None if reuse_jar and kept.is_file() else artifacts.acquire_jar(release, settings, layout, ui)
+    reuse = reuse_jar and kept.is_file() and _still_verified(kept, sources.cached_jar(layout.cache, release))
+    jar = None if reuse else artifacts.acquire_jar(release, settings, layout, ui)
+    jar_digest = _verified_sha1(jar) if jar else None
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
     props = properties if properties is not None else props_mod.read(layout.properties)
     configured_java = settings.java
@@ -69,9 +74,48 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     prereqs.show(report, ui)
     prereqs.raise_if_failed(report)
     assert report.java is not None and report.winsw is not None
-    keep_build = installed is not None and installed.winsw == report.winsw.spec and layout.exe.exists()
+    keep_build = (installed is not None and installed.winsw == report.winsw.spec and layout.exe.is_file()
+                  and _sha256(layout.exe) == report.winsw.sha256.lower())
+    if installed is not None and installed.winsw == report.winsw.spec and layout.exe.is_file() and not keep_build:
+        log.warning("%s does not match the pinned SHA-256 of %s: placing a verified copy", layout.exe,
+                    report.winsw.spec)
     winsw_exe = None if keep_build else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
-    return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe)
+    return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe,
+                    jar_digest=jar_digest)
+
+
+def _sha256(path: Path) -> str:
+    return download.hash_file(path, ("sha256",))["sha256"]
+
+
+def _published_sha1(jar: Path) -> str | None:
+    """The SHA-1 the jar was verified against: the `.sha1` written beside it in the cache after verification."""
+    try:
+        return verify.parse_checksum(jar.with_name(jar.name + ".sha1").read_bytes(), "sha1", jar.name)
+    except (OSError, VerificationError):
+        return None
+
+
+def _verified_sha1(jar: Path) -> list[str]:
+    """["sha1", hex] of the jar just verified, checked again now: from here on the copy into the folder is
+    hashed as it is written and compared with this."""
+    published = _published_sha1(jar)
+    actual = download.hash_file(jar, ("sha1",))["sha1"]
+    verify.check_digest("sha1", published or "", actual, jar.name)
+    return ["sha1", actual]
+
+
+def _still_verified(kept: Path, cached: Path) -> bool:
+    """A jar the folder kept, reused by a rollback or repair: it must still match the SHA-1 it was verified
+    against when the cache holds that record; else a verified copy is fetched."""
+    published = _published_sha1(cached)
+    if published is None:
+        log.info("%s: no verified SHA-1 recorded in the cache; reusing the kept jar", kept)
+        return True
+    if download.hash_file(kept, ("sha1",))["sha1"] == published:
+        return True
+    log.warning("%s does not match its verified SHA-1 %s: fetching a verified copy", kept, published)
+    return False
 
 
 def _line_of(tag: str) -> object:

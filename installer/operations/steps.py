@@ -61,26 +61,51 @@ class Target:
         return sorted({props_mod.server_port(props), props_mod.management_port(props)})
 
 
+def verified_digest(ctx: dict[str, Any], key: str) -> tuple[str, str] | None:
+    """The (algorithm, hex) the journal's context recorded for a verified file, or None (an older journal)."""
+    value = ctx.get(key)
+    return (str(value[0]), str(value[1])) if isinstance(value, list | tuple) and len(value) == 2 else None
+
+
 # --- files ----------------------------------------------------------------------------------------------
 
 
-def _copy_into_place(src: Path, dest: Path, executable: bool) -> None:
+class ChangedAfterVerification(OSError):
+    """A file differs from the one verified earlier in this operation: someone replaced it in between."""
+
+
+def _copy_into_place(src: Path, dest: Path, executable: bool, digest: tuple[str, str] | None = None) -> None:
+    """Copy `src` to `dest` by way of `<dest>.new`; with `digest` (algorithm, hex) the bytes are hashed as they
+    are written and must be the ones verified, or nothing reaches `dest`."""
     tmp = dest.with_name(dest.name + ".new")
-    shutil.copyfile(src, tmp)
+    if digest is None:
+        shutil.copyfile(src, tmp)
+    else:
+        hasher = hashlib.new(digest[0])
+        with src.open("rb") as source, tmp.open("wb") as target:
+            while chunk := source.read(1 << 20):
+                hasher.update(chunk)
+                target.write(chunk)
+        if hasher.hexdigest() != digest[1].lower():
+            tmp.unlink(missing_ok=True)
+            raise ChangedAfterVerification(t("steps.changed_after_verification", path=src, algorithm=digest[0],
+                                             expected=digest[1].lower(), actual=hasher.hexdigest()))
     if executable and os.name != "nt":
         tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, dest)
 
 
-def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: bool = False) -> Step:
-    """Put `src` at `dest`; a file already there waits aside and comes back on undo."""
+def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: bool = False,
+               digest: tuple[str, str] | None = None) -> Step:
+    """Put `src` at `dest`; a file already there waits aside and comes back on undo. `digest`: the (algorithm,
+    hex) `src` had when it was verified; the copy is checked against it."""
     aside = target.aside / dest.name
 
     def do() -> None:
         if dest.exists() and not aside.exists():
             aside.parent.mkdir(parents=True, exist_ok=True)
             os.replace(dest, aside)
-        _copy_into_place(src, dest, executable)
+        _copy_into_place(src, dest, executable, digest)
         if dest == target.layout.exe:
             target.forget_winsw_version()
 

@@ -89,7 +89,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
     xml_first = bool(ctx.get("xml_first"))
     result = [
-        steps.place_file(target, "place-jar", Path(ctx["jar_source"]), layout.jar(ctx["to"]))
+        steps.place_file(target, "place-jar", Path(ctx["jar_source"]), layout.jar(ctx["to"]),
+                         digest=steps.verified_digest(ctx, "jar_digest"))
         if ctx.get("jar_source") else None,
         write_xml if xml_first else None,
         Step("precopy-data", precopy),
@@ -97,7 +98,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         Step("backup-data", backup_changes),
         None if ctx["keep_registration"] else unregister,
         None if xml_first else write_xml,
-        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True)
+        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True,
+                         digest=steps.verified_digest(ctx, "winsw_digest"))
         if ctx.get("winsw_cache") else None,
         None if ctx["keep_registration"] else register,
         Step("scrub-password", lambda: scrub_password(target, Path(ctx["staged_xml"])))

@@ -84,6 +84,8 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "winsw": prepared.winsw.spec,
         "jar_source": str(prepared.jar) if prepared.jar else None,
         "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
+        "jar_digest": prepared.jar_digest,
+        "winsw_digest": ["sha256", prepared.winsw.sha256],
         "staged_xml": str(staged_xml),
         "health": prepared.release.line.health,
         "health_old": line_for(installed.version).health,

@@ -79,6 +79,8 @@ EN: dict[str, str] = {
     "recover.nothing": "Nothing to recover.",
     # upgrade and rollback
     "upgrade.nothing_installed": "Nothing is installed in {folder}: use /install.",
+    "steps.changed_after_verification": "{path} changed after it was verified ({algorithm} {actual}, verified "
+    "{expected}); it was not used.",
     "upgrade.already": "integrasjonspunkt {version} is installed already: nothing to do.",
     "upgrade.downgrade": "{version} is lower than the installed {installed}: give /allow-downgrade to go down.",
     "upgrade.target": "Upgrading integrasjonspunkt {old} -> {new} in {folder}.",
@@ -187,6 +189,8 @@ NB: dict[str, str] = {
     "recover.nothing": "Ingenting å gjenopprette.",
     # upgrade and rollback
     "upgrade.nothing_installed": "Ingenting er installert i {folder}: bruk /install.",
+    "steps.changed_after_verification": "{path} ble endret etter at den ble kontrollert ({algorithm} {actual}, "
+    "kontrollert {expected}); den ble ikke brukt.",
     "upgrade.already": "integrasjonspunkt {version} er allerede installert: ingenting å gjøre.",
     "upgrade.downgrade": "{version} er lavere enn installerte {installed}: oppgi /allow-downgrade for å gå ned.",
     "upgrade.target": "Oppgraderer integrasjonspunkt {old} -> {new} i {folder}.",
