@@ -104,6 +104,11 @@ def sddl_problem(sddl: str) -> str:
     owner = re.search(r"O:(S-[0-9-]+|[A-Z]{2})", sddl)
     if owner is None or owner.group(1) not in _ADMIN_SIDS:
         return t("trust.owner", owner=owner.group(1) if owner else "?")
+    return sddl_writers_problem(sddl)
+
+
+def sddl_writers_problem(sddl: str) -> str:
+    """Why accounts other than Administrators, SYSTEM and TrustedInstaller can change the object, or ''."""
     dacl = re.search(r"D:([A-Z]*)((?:\([^()]*\))*)", sddl)
     if dacl is None or "D:NO_ACCESS_CONTROL" in sddl:  # a NULL DACL: everyone has full access
         return t("trust.writable", who="Everyone")

@@ -45,6 +45,12 @@ REGISTRY_KEYS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Amazon Corretto", r"SOFTWARE\Amazon Corretto", ("JavaHome", "Path")),
 )
 _REGISTRY_DEPTH = 3
+# Vendor folders under %ProgramFiles% whose `<vendor>\<version>\bin\java.exe` are Java installations.
+PROGRAM_FILES_VENDORS = ("Java", "Eclipse Adoptium", "Microsoft", "Zulu", "Amazon Corretto", "AdoptOpenJDK",
+                         "Semeru", "BellSoft")
+# Where a Java was found by searching PATH: any user may have put a folder in front there, so such a Java is
+# taken only when no installed one fits, and never silently in a /quiet run.
+ORIGIN_PATH = "PATH"
 
 _VERSION_LINE = re.compile(r'version "([^"]+)"')
 
@@ -178,14 +184,53 @@ def candidates(configured: str | None, environ: Mapping[str, str] | None = None)
         found.append((Path(java_home) / "bin" / _exe_name(), "JAVA_HOME"))
     if winapi.registry_available():
         found.extend((home / "bin" / _exe_name(), origin) for home, origin in _registry_homes())
-    on_path = shutil.which(_exe_name(), path=environ.get("PATH"))
-    if on_path:
-        found.append((Path(on_path).absolute(), "PATH"))
+    for variable in ("ProgramW6432", "ProgramFiles"):
+        program_files = environ.get(variable, "").strip()
+        for vendor in PROGRAM_FILES_VENDORS if program_files else ():
+            for java in sorted((Path(program_files) / vendor).glob(f"*/bin/{_exe_name()}")):
+                found.append((java, str(Path(program_files) / vendor)))
     if os.name != "nt":
         for folder in LINUX_JVM_DIRS:
             for java in sorted(folder.glob("*/bin/java")):
                 found.append((java, str(folder)))
+    # Last: the same Java found in a place above keeps that origin.
+    on_path = _search_path(environ.get("PATH"))
+    if on_path:
+        found.append((on_path, ORIGIN_PATH))
     return found
+
+
+def _search_path(path: str | None) -> Path | None:
+    """The first java on PATH, never from the current directory (FACTS.md W8: Windows searches it first)."""
+    folders = [f for f in (path or "").split(os.pathsep) if f.strip() and Path(f).is_absolute()]
+    on_path = shutil.which(_exe_name(), path=os.pathsep.join(folders)) if folders else None
+    return Path(on_path).absolute() if on_path else None
+
+
+def writable_by_others(executable: Path) -> str | None:
+    """Why another account could replace this Java (its file or a folder above it can be written by others),
+    or None. Such a Java is not even run: setup runs it elevated."""
+    real = Path(os.path.realpath(executable))
+    if os.name == "nt":
+        from installer import folder_trust
+
+        for path in (real, real.parent, real.parent.parent):
+            sddl = winapi.security_descriptor(path)
+            problem = folder_trust.sddl_writers_problem(sddl) if sddl else None
+            if problem:
+                return f"{path}: {problem}"
+        return None
+    for path in (real, *real.parents):
+        try:
+            info = path.stat()
+        except OSError:
+            return None  # not there: the probe says so
+        sticky = path.is_dir() and info.st_mode & 0o1000  # /tmp: others cannot replace what they do not own
+        if info.st_uid not in (0, os.geteuid()):
+            return f"{path}: uid {info.st_uid}"
+        if info.st_mode & 0o022 and not sticky:
+            return f"{path}: mode {info.st_mode & 0o7777:o}"
+    return None
 
 
 def _identity(path: Path) -> str:
@@ -195,14 +240,23 @@ def _identity(path: Path) -> str:
 def find_all(configured: str | None, *, environ: Mapping[str, str] | None = None,
              timeout: float = VERSION_TIMEOUT) -> JavaSurvey:
     """Every Java found, run once each (in parallel), de-duplicated by real path; the first origin wins."""
-    unique: dict[str, tuple[Path, str]] = {}
-    for path, origin in candidates(configured, environ):
-        unique.setdefault(_identity(path), (path, origin))
+    seen: set[str] = set()
+    to_probe: list[tuple[Path, str]] = []
     survey = JavaSurvey()
-    if not unique:
+    for path, origin in candidates(configured, environ):
+        if _identity(path) in seen:
+            continue
+        seen.add(_identity(path))
+        problem = writable_by_others(path) if origin != "/java" and path.is_file() else None
+        if problem:  # not run at all: another account could have put anything there
+            log.warning("Java at %s (%s) skipped: other users can change it (%s)", path, origin, problem)
+            survey.broken.append(BrokenJava(path, origin, t("prereqs.java_writable", where=problem)))
+            continue
+        to_probe.append((path, origin))
+    if not to_probe:
         return survey
-    with ThreadPoolExecutor(max_workers=min(PROBES_AT_ONCE, len(unique))) as pool:
-        results = list(pool.map(lambda item: _probe(item[0], item[1], timeout), unique.values()))
+    with ThreadPoolExecutor(max_workers=min(PROBES_AT_ONCE, len(to_probe))) as pool:
+        results = list(pool.map(lambda item: _probe(item[0], item[1], timeout), to_probe))
     for result in results:
         if isinstance(result, JavaInstall):
             survey.installs.append(result)

@@ -151,8 +151,10 @@ def _judge(chosen: JavaInstall, minimum: int, preferred: int, machine: Machine, 
 
 
 def _java_finding(given: str | None, explicit: bool, minimum: int, preferred: int,
-                  machine: Machine) -> tuple[JavaInstall | None, Finding]:
-    """`given`: the configured Java, `explicit` when the admin named it (else the state file recorded it)."""
+                  machine: Machine, quiet: bool = False) -> tuple[JavaInstall | None, Finding]:
+    """`given`: the configured Java, `explicit` when the admin named it (else the state file recorded it).
+    Installed Javas (/java, JAVA_HOME, registry, Program Files, the JVM folders) rank above the one on PATH,
+    whatever their version numbers say; a PATH Java is never taken silently in a /quiet run."""
     needed = _java_needed(minimum, preferred)
     survey = java.find_all(given)
     configured = next((i for i in survey.installs if i.origin == "/java"), None)
@@ -182,7 +184,13 @@ def _java_finding(given: str | None, explicit: bool, minimum: int, preferred: in
             note, verdict = t("prereqs.java_recorded_broken", path=configured_broken.path,
                               reason=configured_broken.reason), "warning"
     others = [i for i in survey.installs if i.origin != "/java"]
-    chosen = java.choose(others, minimum, preferred)
+    chosen = java.choose([i for i in others if i.origin != java.ORIGIN_PATH], minimum, preferred) or \
+        java.choose([i for i in others if i.origin == java.ORIGIN_PATH], minimum, preferred)
+    if chosen is not None and chosen.origin == java.ORIGIN_PATH:
+        if quiet:
+            return None, Finding("java", chosen.describe(), needed, "fail",
+                                 t("prereqs.java_path_only_quiet", path=chosen.path, version=chosen.version))
+        note, verdict = " ".join(filter(None, (note, t("prereqs.java_path_only", path=chosen.path)))), "warning"
     if chosen is None:
         message = t("prereqs.java_none", needed=needed, found=_survey_text(survey),
                     hint=_install_hint(minimum, preferred))
@@ -336,7 +344,8 @@ def check(settings: Settings, line_java_min: int, line_java_preferred: int, layo
     given = settings.java if configured_java is _Default.SETTINGS else configured_java
     explicit = settings.origins.get("java") not in (None, "state")
     report = CheckReport()
-    report.java, java_finding = _java_finding(given, explicit, line_java_min, line_java_preferred, machine)
+    report.java, java_finding = _java_finding(given, explicit, line_java_min, line_java_preferred, machine,
+                                              quiet=settings.quiet)
     report.winsw, platform_findings = _platform_findings(settings, catalog, machine)
     report.findings = [
         java_finding,

@@ -25,6 +25,11 @@ EN: dict[str, str] = {
     "prereqs.java_none_found": "no usable Java",
     "prereqs.java_seen": "Java {version} at {path} ({origin})",
     "prereqs.java_seen_broken": "{path} ({origin}): {reason}",
+    "prereqs.java_writable": "not run: other users can change it ({where})",
+    "prereqs.java_path_only": "The only suitable Java was found through PATH ({path}); name the Java to use with "
+    "/java.",
+    "prereqs.java_path_only_quiet": "The only suitable Java, {version}, was found through PATH ({path}); a silent "
+    "run does not pick a Java from PATH: name it with /java.",
     "prereqs.java_seen_none": "no Java at all",
     "prereqs.java_none": "No usable Java for this version: it needs {needed}. Found: {found}. {hint}",
     "prereqs.java_install_hint": "Install a 64-bit Java {major} (for example Eclipse Temurin {major} JRE from "
@@ -137,6 +142,11 @@ NB: dict[str, str] = {
     "prereqs.java_none_found": "ingen brukbar Java",
     "prereqs.java_seen": "Java {version} i {path} ({origin})",
     "prereqs.java_seen_broken": "{path} ({origin}): {reason}",
+    "prereqs.java_writable": "ikke kjørt: andre brukere kan endre den ({where})",
+    "prereqs.java_path_only": "Den eneste egnede Java-en ble funnet via PATH ({path}); oppgi Java-en som skal "
+    "brukes med /java.",
+    "prereqs.java_path_only_quiet": "Den eneste egnede Java-en, {version}, ble funnet via PATH ({path}); en stille "
+    "kjøring velger ikke Java fra PATH: oppgi den med /java.",
     "prereqs.java_seen_none": "ingen Java i det hele tatt",
     "prereqs.java_none": "Ingen brukbar Java for denne versjonen: den trenger {needed}. Fant: {found}. {hint}",
     "prereqs.java_install_hint": "Installer en 64-biters Java {major} (for eksempel Eclipse Temurin {major} JRE "
