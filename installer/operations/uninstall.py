@@ -4,6 +4,7 @@ stay unless /purge (asked first unless /quiet or /yes)."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -41,22 +42,41 @@ def run(settings: Settings, ui: UI) -> Result:
             path.unlink(missing_ok=True)
         shutil.rmtree(layout.cache, ignore_errors=True)
         if settings.purge:
-            _purge(layout, keystore)
+            kept = _purge(layout, keystore)
             message = t("uninstall.done_purged", version=installed.version, folder=layout.root)
+            for path in kept:
+                ui.warn(t("uninstall.kept_outside", path=path, folder=layout.root))
+                message += " " + t("uninstall.kept_outside", path=path, folder=layout.root)
         else:
             message = t("uninstall.done", version=installed.version, folder=layout.root)
         ui.success(message)
         return Result(verb="uninstall", version=installed.version, message=message)
 
 
-def _purge(layout: Layout, keystore: Path | None) -> None:
-    """Delete the admin's data: only with /purge, after the confirmation above."""
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path` (a link counts as itself, not its target) lies inside `folder`."""
+    real = Path(os.path.realpath(path.parent)) / path.name
+    return real.is_relative_to(os.path.realpath(folder)) and real != Path(os.path.realpath(folder))
+
+
+def _purge(layout: Layout, keystore: Path | None) -> list[Path]:
+    """Delete the admin's data inside the folder: only with /purge, after the confirmation above. What the
+    properties name outside the folder (a keystore in a shared folder) is kept; the paths kept are returned."""
     targets = [*layout.data_paths(), layout.backups]
+    kept: list[Path] = []
     if keystore is not None and keystore.is_file():
-        targets.append(keystore)
+        if _inside(keystore, layout.root):
+            targets.append(keystore)
+        else:
+            log.warning("purge: keeping %s, outside %s", keystore, layout.root)
+            kept.append(keystore)
     for path in targets:
+        if not _inside(path, layout.root):
+            kept.append(path)
+            continue
         log.warning("purge: deleting %s", path)
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
-            path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)  # a link goes, never what it points to
+    return kept

@@ -63,7 +63,8 @@ EN: dict[str, str] = {
     "status.no": "no",
     # uninstall
     "uninstall.confirm_purge": "Also delete the data, the properties file and the keystore in {folder}? "
-    "This cannot be undone.",
+    "This cannot be undone. Anything outside the folder is kept.",
+    "uninstall.kept_outside": "{path} lies outside {folder} and was kept.",
     "uninstall.purge_declined": "Uninstall cancelled: nothing was changed.",
     "uninstall.done": "integrasjonspunkt {version} is uninstalled; data, properties and keystore were kept in "
     "{folder}.",
@@ -173,11 +174,12 @@ NB: dict[str, str] = {
     "status.no": "nei",
     # uninstall
     "uninstall.confirm_purge": "Også slette dataene, properties-filen og nøkkellageret i {folder}? Det kan ikke "
-    "angres.",
+    "angres. Det som ligger utenfor mappen, beholdes.",
     "uninstall.purge_declined": "Avinstallasjonen ble avbrutt: ingenting ble endret.",
     "uninstall.done": "integrasjonspunkt {version} er avinstallert; data, properties-fil og nøkkellager ble "
     "beholdt i {folder}.",
     "uninstall.done_purged": "integrasjonspunkt {version} er avinstallert og dataene slettet fra {folder}.",
+    "uninstall.kept_outside": "{path} ligger utenfor {folder} og ble beholdt.",
     # recovery
     "recover.found": "Fant en avbrutt {operation} ({old} -> {new}); fullfører den før {verb}.",
     "recover.unknown_operation": "Journalen nevner en operasjon denne setup ikke kjenner: {operation}.",
