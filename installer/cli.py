@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,7 +62,9 @@ def _load_state(folder: Path) -> dict[str, Any]:
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    from installer.logsetup import redact
+
+    sys.stdout.write(redact(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
     sys.stdout.flush()
 
 
@@ -124,6 +127,10 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     set_language(settings.lang)
     logsetup.register_secret(settings.service_password)
     logsetup.register_secret(settings.keystore_password)
+    from installer.settings import PASSWORDS, env_var
+
+    for name in PASSWORDS:  # read once: no child (Java probes, WinSW, sc.exe) inherits it
+        os.environ.pop(env_var(name), None)
     interactive = inv.verb is None
     quiet = settings.quiet or settings.json
     try:
@@ -161,6 +168,9 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
 
 def _report(result: Any, ui: Any, json_output: bool, wizard: bool) -> None:
+    from installer.logsetup import redact
+
+    result.message, result.detail = redact(result.message or ""), redact(result.detail or "")
     log.info("exit %d: %s", int(result.exit_code), result.message)
     if json_output:
         _print_json(result.document())

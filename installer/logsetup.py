@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 import logging.handlers
 from pathlib import Path
@@ -16,9 +18,14 @@ _attached: set[Path] = set()
 
 
 def register_secret(value: str | None) -> None:
-    """Mask `value` in every log line from now on."""
-    if value and len(value) >= 1:
-        _secrets.add(value)
+    """Mask `value` in every log line and result from now on, also in the escaped forms a message or a JSON
+    document would show it in (`{value!r}`, JSON, XML): a control character changes how the secret is spelt."""
+    if not value:
+        return
+    for form in (value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
+                 value.encode("unicode_escape").decode("ascii"), html.escape(value)):
+        if form:
+            _secrets.add(form)
 
 
 def redact(text: str) -> str:

@@ -210,9 +210,11 @@ def default_description(profile: str | None) -> str:
     return t("service.xml_description_no_env")
 
 
-def _checked(value: str) -> str:
+def _checked(value: str, *, secret: bool = False) -> str:
     if _XML_INVALID.search(value):
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("service.xml_bad_char", value=value))
+        # A password is never put into a message, in any spelling.
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("service.xml_bad_char_secret") if secret else
+                         t("service.xml_bad_char", value=value))
     return value
 
 
@@ -223,7 +225,7 @@ def _account_element(account: ServiceAccount) -> ET.Element:
     for tag, text in (("domain", domain), ("user", user), ("username", account.username)):
         ET.SubElement(element, tag).text = _checked(text)
     if account.password is not None:
-        ET.SubElement(element, "password").text = _checked(account.password)
+        ET.SubElement(element, "password").text = _checked(account.password, secret=True)
     if account.allow_service_logon:
         ET.SubElement(element, "allowservicelogon").text = "true"
     return element

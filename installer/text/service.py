@@ -8,6 +8,8 @@ EN: dict[str, str] = {
     "service.xml_description_no_env": "Digdir integrasjonspunkt (eFormidling/eInnsyn). "
     "Installed and upgraded with setup.exe.",
     "service.xml_bad_char": "The value {value!r} for the service XML holds a character XML cannot store.",
+    "service.xml_bad_char_secret": "The service account's password holds a character XML cannot store (a control "
+    "character); WinSW cannot be given it.",
     "service.xml_missing": "The service XML {path} does not exist.",
     "service.xml_unreadable": "The service XML {path} cannot be read: {reason}",
     "service.xml_malformed": "The service XML {path} is not valid XML (line {line}, column {column}): {reason}. "
@@ -66,6 +68,8 @@ NB: dict[str, str] = {
     "service.xml_description_no_env": "Digdir integrasjonspunkt (eFormidling/eInnsyn). "
     "Installert og oppgradert med setup.exe.",
     "service.xml_bad_char": "Verdien {value!r} til tjeneste-XML-en har et tegn XML ikke kan lagre.",
+    "service.xml_bad_char_secret": "Passordet til tjenestekontoen har et tegn XML ikke kan lagre (et kontrolltegn); "
+    "WinSW kan ikke få det.",
     "service.xml_missing": "Tjeneste-XML-en {path} finnes ikke.",
     "service.xml_unreadable": "Tjeneste-XML-en {path} kan ikke leses: {reason}",
     "service.xml_malformed": "Tjeneste-XML-en {path} er ikke gyldig XML (linje {line}, kolonne {column}): "
