@@ -43,6 +43,9 @@ CHUNK = 1024 * 1024
 TIMEOUT = (15.0, 60.0)  # connect, read (seconds)
 ATTEMPTS = 5  # tries of one large download, each resuming where the last one stopped
 SMALL_LIMIT = 16 * 1024 * 1024  # checksums, signatures, version lists
+# A large download (a jar of ~160 MiB, a WinSW exe) ends with exit 11 past this size: a mirror that sends without
+# end must not fill the disk of the server setup runs on.
+LARGE_LIMIT = 1024 * 1024 * 1024
 USER_AGENT = f"integrasjonspunkt-setup/{__version__}"
 RETRY_AFTER_CAP = 10.0
 # A server that takes the request and never answers: how long one download waits without a byte, over all its
@@ -60,6 +63,10 @@ class DownloadError(SetupError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(ExitCode.ARTIFACT, message)
         self.status = status
+
+
+class TooLarge(DownloadError):
+    """A download past its size limit."""
 
 
 # --- origins ---------------------------------------------------------------------------------------
@@ -325,6 +332,7 @@ def _get_document(session: requests.Session, url: str, patience: Patience, *, mi
             log.warning("%s: %s", display_url(url), reason(exc))  # asked again until patience runs out
     patience.heard()
     with response:
+        _refuse_encoding(response)
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code != 200:
@@ -408,10 +416,24 @@ class _HashingWriter:
             thread.join()
 
 
-def _body(response: requests.Response) -> Iterator[bytes]:
+def _refuse_encoding(response: requests.Response) -> None:
+    """Every request asks for `Accept-Encoding: identity`; a body compressed anyway is refused, never decompressed
+    (a decompression bomb, and urllib3's decoders have had advisories)."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        response.close()
+        raise DownloadError(t("artifacts.encoded_refused", url=display_url(response.url), encoding=encoding))
+
+
+def _body(response: requests.Response, have: int = 0, limit: int | None = None) -> Iterator[bytes]:
     """The response body as it arrives: `read1` hands over what each receive got (up to a chunk), so a broken
-    connection loses nothing already received – the resume starts exactly there."""
-    while chunk := response.raw.read1(CHUNK, decode_content=True):
+    connection loses nothing already received – the resume starts exactly there. The bytes are taken as sent
+    (never decoded); more than `limit` in all ends the download."""
+    limit = LARGE_LIMIT if limit is None else limit
+    while chunk := response.raw.read1(CHUNK, decode_content=False):
+        have += len(chunk)
+        if have > limit:
+            raise TooLarge(t("artifacts.too_large", url=display_url(response.url), limit=limit))
         yield chunk
 
 
@@ -491,6 +513,7 @@ def _request_headers(have: int, meta: dict[str, Any]) -> dict[str, str]:
 def _accept(response: requests.Response, have: int, meta: dict[str, Any], label: str) -> tuple[int, int | None] | None:
     """(bytes of the part to keep, total size) for this answer; None when the part must go and the try start over.
     A status other than 200/206 (404, 403, 5xx after the retries) ends the download."""
+    _refuse_encoding(response)
     status = response.status_code
     if status == 416 and have:
         log.warning("%s: the server cannot resume at byte %d; starting over", label, have)
@@ -563,13 +586,18 @@ def _fetch(session: requests.Session, url: str, dest: Path, ui: UI, patience: Pa
                 last_reason = t("artifacts.bad_range")
                 continue
             have, total = accepted
+            if total is not None and total > LARGE_LIMIT:
+                raise DownloadError(t("artifacts.too_large", url=display_url(url), limit=LARGE_LIMIT))
             _write_meta(dest, url, response, total)
             hashers = {name: hashlib.new(name) for name in algorithms}
             if have:
                 _hash_existing(part, hashers)
-            chunks = ui.track_bytes(patience.listen(_body(response)), total, label, done=have)
+            chunks = ui.track_bytes(patience.listen(_body(response, have)), total, label, done=have)
             try:
                 _write_part(part, chunks, hashers, append=bool(have))
+            except TooLarge:
+                discard(dest)  # nothing of it is worth resuming
+                raise
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 last_reason = reason(exc)
                 log.warning("%s: connection lost after %s bytes: %s (try %d of %d)", label,

@@ -9,6 +9,7 @@ README.md beside this file lists every switch.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import json
@@ -46,9 +47,9 @@ WINSW_PREFIX = "/github/winsw/winsw/releases/download"
 OBJECTS_PREFIX = "/objects"
 
 FAULT_KINDS = frozenset({"corrupt", "cut", "error", "slow", "missing", "bad_signature", "no_range", "wrong_range",
-                         "hang"})
+                         "hang", "gzip"})
 # Faults that change the body: on a redirected download they act where the bytes are served.
-_BODY_FAULTS = frozenset({"corrupt", "cut", "slow", "bad_signature", "no_range", "wrong_range"})
+_BODY_FAULTS = frozenset({"corrupt", "cut", "slow", "bad_signature", "no_range", "wrong_range", "gzip"})
 _CHUNK = 1024 * 1024
 _LOGGED_HEADERS = ("Range", "If-Range", "User-Agent", "Accept", "Accept-Encoding", "Host")
 _CONTENT_TYPES = {
@@ -431,7 +432,8 @@ class ArtifactServer:
 
         Kinds: corrupt (at=offset), cut (after=N bytes), error (status=500), slow (rate=bytes/s), missing,
         bad_signature (asc=bytes, else another published .asc), no_range, wrong_range, hang (accepts the request
-        and never answers, until the client gives up or the server stops). Every kind takes times=K:
+        and never answers, until the client gives up or the server stops), gzip (the body compressed with
+        Content-Encoding: gzip whatever Accept-Encoding asked for). Every kind takes times=K:
         act K times, then serve normally (default: always). One fault per path; a new one replaces it.
         """
         if kind not in FAULT_KINDS:
@@ -660,6 +662,12 @@ class ArtifactServer:
             data = fault.params["asc"]  # type: ignore[union-attr]
             assert isinstance(data, bytes)
             body = _Body(lambda: io.BytesIO(data), len(data), None)
+        if kind == "gzip":
+            with body.open() as stream:
+                packed = gzip.compress(stream.read())
+            body = _Body(lambda: io.BytesIO(packed), len(packed), None)
+            extra = {**(extra or {}), "Content-Encoding": "gzip"}
+            fault, kind = None, None
 
         size = body.size
         headers = {"Content-Type": content_type, "Accept-Ranges": "bytes", **(extra or {})}

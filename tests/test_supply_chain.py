@@ -1,0 +1,54 @@
+"""What setup.exe is built from: the lock file pins every package with its hashes and satisfies pyproject.toml;
+the dependency declarations keep out the versions with known advisories."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def locked() -> dict[str, tuple[Version, list[str]]]:
+    """name -> (version, sha256 hashes) of build/requirements.lock."""
+    text = (ROOT / "build" / "requirements.lock").read_text(encoding="utf-8")
+    entries: dict[str, tuple[Version, list[str]]] = {}
+    for block in re.split(r"\n(?=[A-Za-z])", "\n".join(line for line in text.splitlines()
+                                                     if not line.startswith("#"))):
+        head = re.match(r"([A-Za-z0-9._-]+)==(\S+)", block)
+        assert head, block
+        entries[head.group(1).lower()] = (Version(head.group(2)), re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+    return entries
+
+
+def test_every_locked_package_has_a_hash_and_fits_pyproject() -> None:
+    lock = locked()
+    for name, (_version, hashes) in lock.items():
+        assert hashes, name
+    for line in [*project()["dependencies"], *project()["optional-dependencies"]["build"]]:
+        requirement = Requirement(line)
+        assert requirement.name.lower() in lock, f"{requirement.name} is not in build/requirements.lock"
+        version = lock[requirement.name.lower()][0]
+        assert requirement.specifier.contains(version, prereleases=True), (requirement, version)
+
+
+def test_declared_floors_and_caps() -> None:
+    declared = {Requirement(line).name.lower(): Requirement(line).specifier for line in project()["dependencies"]}
+    assert not declared["requests"].contains("2.32.3") and declared["requests"].contains("2.32.4")  # CVE-2024-47081
+    for advisory in ("2.6.2", "2.6.3", "2.7.0", "2.8.0"):  # decompression infinite loop
+        assert not declared["urllib3"].contains(advisory)
+    assert not declared["urllib3"].contains("2.2.3") and declared["urllib3"].contains("2.6.1")
+    assert not declared["pysequoia"].contains("0.2.0")
+    tools = [Requirement(line) for line in [*project()["optional-dependencies"]["test"],
+                                            *project()["optional-dependencies"]["build"]]]
+    for name in ("ruff", "pyinstaller"):
+        (requirement,) = [r for r in tools if r.name.lower() == name]
+        assert str(requirement.specifier).startswith("=="), requirement
