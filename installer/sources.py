@@ -324,6 +324,12 @@ class OfflineSource:
         recorded = (self.index or {}).get("latest_versions")
         if not isinstance(recorded, dict) or not recorded:
             raise SetupError(ExitCode.ARTIFACT, t("artifacts.offline_no_channels", path=self.folder))
+        # Each environment maps channel names to tags, as latest-versions.yml does; anything else is a broken file.
+        if not all(isinstance(env, str) and isinstance(values, dict)
+                   and all(isinstance(k, str) and isinstance(v, str) for k, v in values.items())
+                   for env, values in recorded.items()):
+            raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=self.folder / INDEX,
+                                                  reason="latest_versions is not a map of environments to tags"))
         return recorded
 
     def held(self) -> str:

@@ -1,14 +1,17 @@
 """Downloads take bytes as sent and only so many: a body compressed against `Accept-Encoding: identity` is refused
-(never decompressed), and a large download stops at its size limit (exit 11) instead of filling the disk."""
+(never decompressed), and a large download stops at its size limit (exit 11) instead of filling the disk. A broken
+offline index is exit 11 too, never an internal error."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from installer import download
+from installer import cli, download
 from installer.errors import ExitCode
+from installer.messages import set_language
 from installer.ui import UI
 from tests.artifacts_support import make_jar
 from tests.harness.artifact_server import ArtifactServer
@@ -47,3 +50,18 @@ def test_a_download_past_its_limit_stops(artifact_server: ArtifactServer, served
     with pytest.raises(download.DownloadError, match="larger than 1048576 bytes"):
         download.fetch(download.make_session(), served, dest, QUIET, label="big.jar", attempts=1)
     assert not download.part_path(dest).exists()
+
+
+@pytest.mark.parametrize("latest", [{"production": "v4.0.8"}, {"production": ["v4.0.8"]},
+                                    {"production": {"latest": 408}}])
+def test_an_offline_index_whose_latest_versions_is_not_a_map_is_exit_11(
+        tmp_path: Path, latest: object, capsys: pytest.CaptureFixture[str]) -> None:
+    offline = tmp_path / "offline"
+    offline.mkdir()
+    (offline / "index.json").write_text(json.dumps({"jars": [{"tag": "v4.0.8", "prerelease": False}],
+                                                    "latest_versions": latest}))
+    set_language("en")
+    code = cli.main(["/check", "latest", "/offline", str(offline), "/dir", str(tmp_path / "ip"), "/json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.ARTIFACT, document
+    assert "latest_versions is not a map" in document["message"]
