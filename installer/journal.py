@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installer import __version__
+from installer import __version__, properties
 from installer import setup_files as files
 from installer.fsutil import write_json_atomic
+from installer.layout import Layout
 from installer.messages import t
 from installer.releases import is_safe_tag
 from installer.settings import valid_service_id
@@ -138,18 +139,17 @@ def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
         optional(name, files.absolute_path)
     for name in ("winsw", "winsw_old"):
         optional(name, valid_winsw)
+    layout = Layout(folder)
     for name, sub in _UNDER_PRIVATE.items():
-        optional(name, lambda v, sub=sub: files.under(v, folder / ".setup" / sub))
+        optional(name, lambda v, sub=sub: files.under(v, layout.private / sub))
     for name in _UNDER_BACKUPS:
-        optional(name, lambda v: files.under(v, folder / "backups"))
+        optional(name, lambda v: files.under(v, layout.backups))
     optional("keystore", lambda v: files.under(v, folder) or _named_by_properties(v, folder))
 
 
 def _named_by_properties(value: object, folder: Path) -> bool:
     """A keystore outside the folder is accepted only where the folder's properties file points."""
-    from installer import properties
-
     if not files.absolute_path(value):
         return False
-    named = properties.keystore_path(properties.read(folder / "integrasjonspunkt-local.properties"), folder)
+    named = properties.keystore_path(properties.read(Layout(folder).properties), folder)
     return named is not None and Path(str(value)) == named

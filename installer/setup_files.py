@@ -18,6 +18,7 @@ from typing import Any
 
 from installer import __version__
 from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
 from installer.messages import t
 
 # Every document setup writes says which setup wrote it, so a refusal can name the version to use.
@@ -45,8 +46,8 @@ def refuse_link(path: Path) -> None:
 
 def refuse_links(root: Path) -> None:
     """Exit 14 (nothing run) when `.setup/`, anything below it, `installer-logs/` or the log in it is a link."""
-    private = root / ".setup"
-    logs = root / "installer-logs"
+    layout = Layout(root)
+    private, logs = layout.private, layout.setup_logs
     refuse_link(private)
     refuse_link(logs)
     for folder in (private, logs):
