@@ -40,8 +40,9 @@ def language() -> str:
     return _current
 
 
-# A quoted value longer than this is cut (a 100 kB argument must not become a 100 kB line).
-MAX_SHOWN = 200
+# A quoted value longer than this is cut (a 100 kB argument must not become a 100 kB line); a Windows path
+# within MAX_PATH (260) is always shown whole.
+MAX_SHOWN = 260
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Line breaks, terminal control, bidirectional overrides and zero-width characters: shown escaped.
 _HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
