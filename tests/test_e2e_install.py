@@ -79,14 +79,13 @@ def test_4x_on_java_17_stops_before_anything_changes(world: World) -> None:
     assert not world.folder.exists() or {p.name for p in world.folder.iterdir()} <= {".setup", "installer-logs"}
 
 
-@pytest.mark.parametrize("behaviour, params, extra", [
-    ("never_healthy", {}, ["/health-timeout", "4"]),
-    ("crash_after", {"after": 3}, ["/health-stable", "5"]),
+@pytest.mark.parametrize("behaviour, params, health", [
+    ("never_healthy", {}, ["/health-timeout", "4", "/health-stable", "1"]),
+    ("crash_after", {"after": 3}, ["/health-timeout", "30", "/health-stable", "5"]),
 ])
-def test_failed_install_is_undone(world: World, behaviour: str, params: dict, extra: list[str]) -> None:
+def test_failed_install_is_undone(world: World, behaviour: str, params: dict, health: list[str]) -> None:
     world.publish("2.28.0", behaviour, **params)
-    proc = world.setup("/install", "2.28.0", "/quiet", "/health-timeout", "30", "/health-stable", "1",
-                       "/properties", str(world.properties), *extra)
+    proc = world.setup("/install", "2.28.0", "/quiet", *health, "/properties", str(world.properties))
     assert same_exit_code(proc.returncode, 12), proc.stderr
     assert "2.28.0" in proc.stderr
     assert world.answers() is None and world.winsw.record("integrasjonspunkt") is None
