@@ -13,7 +13,7 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from installer import __version__, logsetup, state, winapi, wizard_install, wizard_maintain
+from installer import __version__, folder_trust, logsetup, state, winapi, wizard_install, wizard_maintain
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.messages import t
@@ -37,6 +37,9 @@ def run(settings: Settings, ui: UI) -> Result:
     guided.ui.heading(t("wizard.title", version=__version__))
     try:
         folder = require_dir(settings)
+        verdict = folder_trust.check(folder)
+        if not verdict.trusted:  # nothing is read from it, no question asked about it (CLI.md "Trust")
+            raise SetupError(ExitCode.PREREQUISITES, verdict.message(folder, "install"))
         if wizard_maintain.has_installation(settings, folder):
             result = wizard_maintain.guide(guided)
         else:
@@ -86,7 +89,7 @@ def show_result(guided: Guided, result: Result) -> None:
 
 def _facts(settings: Settings) -> list[tuple[str, str]]:
     """What runs in the folder now: version, service state, the WSDL or health URL, and the log file."""
-    if settings.dir is None:
+    if settings.dir is None or not folder_trust.check(settings.dir).trusted:
         return []
     layout = Layout(settings.dir)
     rows: list[tuple[str, str]] = []

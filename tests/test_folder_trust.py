@@ -233,3 +233,22 @@ def test_a_new_folder_is_locked_down_before_the_lock_file_exists(tmp_path: Path)
             assert folder_trust.check(folder).trusted
     finally:
         os.umask(old)
+
+
+def test_the_wizard_on_a_foreign_folder_asks_nothing_and_reads_nothing(foreign: Path, tmp_path: Path) -> None:
+    import pexpect
+
+    state.save(Layout(foreign).state_file, state.State(version="2.28.1", env="production",
+                                                       service_id="integrasjonspunkt", java="/usr/bin/java",
+                                                       winsw="2.12.0/WinSW-x64.exe"))
+    before = listing(foreign)
+    environment = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(sys.executable, ["-m", "installer", "/lang", "en", "/dir", str(foreign)], env=environment,
+                          encoding="utf-8", timeout=60, dimensions=(60, 250))
+    child.expect(pexpect.EOF)
+    text = child.before
+    child.close()
+    assert same_exit_code(child.exitstatus, ExitCode.PREREQUISITES), text
+    assert "/secure-folder" in " ".join(text.split())
+    assert "2.28.1" not in text, "the planted state file was read"
+    assert listing(foreign) == before
