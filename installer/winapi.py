@@ -104,18 +104,18 @@ def is_admin() -> bool | None:
         return None
 
 
-def security_descriptor(path: Path) -> str | None:
+def security_descriptor(path: Path, dlls: Any = None) -> str | None:
     """The owner and DACL of `path` as SDDL (language-neutral SIDs, e.g. `O:BAD:PAI(A;OICI;FA;;;SY)`); None when
-    unreadable or off Windows. GetNamedSecurityInfoW does not follow a reparse point's target for the object
-    itself."""
-    if os.name != "nt":
+    unreadable or off Windows. `dlls`: what has `advapi32` and `kernel32` (ctypes.windll; tests pass a fake)."""
+    if dlls is None and os.name != "nt":
         return None
     import ctypes
     from ctypes import wintypes
 
+    dlls = dlls if dlls is not None else ctypes.windll  # type: ignore[attr-defined]
     owner_and_dacl = 0x1 | 0x4  # OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION
     se_file_object = 1
-    advapi32 = ctypes.windll.advapi32  # type: ignore[attr-defined]
+    advapi32 = dlls.advapi32
     descriptor = ctypes.c_void_p()
     error = advapi32.GetNamedSecurityInfoW(str(path), se_file_object, owner_and_dacl, None, None, None, None,
                                            ctypes.byref(descriptor))
@@ -128,10 +128,10 @@ def security_descriptor(path: Path) -> str | None:
                 descriptor, 1, owner_and_dacl, ctypes.byref(text), None):
             return None
         value = text.value
-        ctypes.windll.kernel32.LocalFree(text)  # type: ignore[attr-defined]
+        dlls.kernel32.LocalFree(text)
         return value
     finally:
-        ctypes.windll.kernel32.LocalFree(descriptor)  # type: ignore[attr-defined]
+        dlls.kernel32.LocalFree(descriptor)
 
 
 @dataclass(frozen=True)

@@ -252,3 +252,45 @@ def test_the_wizard_on_a_foreign_folder_asks_nothing_and_reads_nothing(foreign: 
     assert "/secure-folder" in " ".join(text.split())
     assert "2.28.1" not in text, "the planted state file was read"
     assert listing(foreign) == before
+
+
+class FakeWindowsDlls:
+    """advapi32 and kernel32 as ctypes.windll offers them: each call recorded, the out-parameters filled as Windows
+    fills them (a security descriptor pointer, then its SDDL string)."""
+
+    def __init__(self, sddl: str, error: int = 0) -> None:
+        self.calls: list[tuple[object, ...]] = []
+        self.sddl, self.error = sddl, error
+        self.advapi32, self.kernel32 = self, self
+
+    def GetNamedSecurityInfoW(self, *args: object) -> int:
+        self.calls.append(("GetNamedSecurityInfoW", *args[:7]))
+        args[7]._obj.value = 0x5EC  # type: ignore[attr-defined]
+        return self.error
+
+    def ConvertSecurityDescriptorToStringSecurityDescriptorW(self, *args: object) -> int:
+        self.calls.append(("ConvertSecurityDescriptorToStringSecurityDescriptorW", args[0].value, *args[1:3],  # type: ignore[attr-defined]
+                           args[4]))
+        args[3]._obj.value = self.sddl  # type: ignore[attr-defined]
+        return 1
+
+    def LocalFree(self, handle: object) -> int:
+        self.calls.append(("LocalFree", handle.value))  # type: ignore[attr-defined]
+        return 0
+
+
+def test_the_security_descriptor_is_read_with_the_documented_calls() -> None:
+    from installer import winapi
+
+    dlls = FakeWindowsDlls(LOCKED)
+    assert winapi.security_descriptor(PureWindowsPath(r"C:\integrasjonspunkt"), dlls) == LOCKED  # type: ignore[arg-type]
+    assert dlls.calls == [
+        # SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, no SIDs or ACLs wanted back
+        ("GetNamedSecurityInfoW", r"C:\integrasjonspunkt", 1, 5, None, None, None, None),
+        # SDDL_REVISION_1, the same parts, no length wanted
+        ("ConvertSecurityDescriptorToStringSecurityDescriptorW", 0x5EC, 1, 5, None),
+        ("LocalFree", LOCKED),
+        ("LocalFree", 0x5EC),
+    ]
+    failing = FakeWindowsDlls(LOCKED, error=5)  # ERROR_ACCESS_DENIED
+    assert winapi.security_descriptor(PureWindowsPath(r"C:\x"), failing) is None  # type: ignore[arg-type]
