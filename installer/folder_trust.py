@@ -96,24 +96,38 @@ def _windows_problem(path: Path) -> str:
     sddl = winapi.security_descriptor(path)
     if sddl is None:
         return t("trust.unreadable")
-    return sddl_problem(sddl)
+    return sddl_problem(sddl, running_user())
 
 
-def sddl_problem(sddl: str) -> str:
-    """Why a folder with this security descriptor (SDDL: owner and DACL) is not trusted, or ''."""
+_running_user: list[str | None] = []
+
+
+def running_user() -> str | None:
+    """The SID setup runs as (an administrator: it may own and write the folder, as root may on POSIX), once."""
+    if not _running_user:
+        from installer import winapi
+
+        _running_user.append(winapi.current_user_sid())
+    return _running_user[0]
+
+
+def sddl_problem(sddl: str, user: str | None = None) -> str:
+    """Why a folder with this security descriptor (SDDL: owner and DACL) is not trusted, or ''. `user`: the SID
+    setup runs as, which may own and write it too."""
     owner = re.search(r"O:(S-[0-9-]+|[A-Z]{2})", sddl)
-    if owner is None or owner.group(1) not in _ADMIN_SIDS:
+    if owner is None or (owner.group(1) not in _ADMIN_SIDS and owner.group(1) != user):
         return t("trust.owner", owner=owner.group(1) if owner else "?")
-    return sddl_writers_problem(sddl)
+    return sddl_writers_problem(sddl, user)
 
 
-def sddl_writers_problem(sddl: str) -> str:
-    """Why accounts other than Administrators, SYSTEM and TrustedInstaller can change the object, or ''."""
+def sddl_writers_problem(sddl: str, user: str | None = None) -> str:
+    """Why accounts other than Administrators, SYSTEM, TrustedInstaller (and `user`, the SID setup runs as) can
+    change the object, or ''."""
     dacl = re.search(r"D:([A-Z]*)((?:\([^()]*\))*)", sddl)
     if dacl is None or "D:NO_ACCESS_CONTROL" in sddl:  # a NULL DACL: everyone has full access
         return t("trust.writable", who="Everyone")
     for kind, _flags, rights, sid in _ACE.findall(dacl.group(2)):
-        if kind not in ("A", "OA") or sid in _TRUSTED_WRITERS or sid in _CREATOR_OWNER:
+        if kind not in ("A", "OA") or sid in _TRUSTED_WRITERS or sid in _CREATOR_OWNER or sid == user:
             continue
         if _mask(rights) & _WRITE_BITS:
             return t("trust.writable", who=sid)

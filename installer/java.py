@@ -216,7 +216,7 @@ def writable_by_others(executable: Path) -> str | None:
 
         for path in (real, real.parent, real.parent.parent):
             sddl = winapi.security_descriptor(path)
-            problem = folder_trust.sddl_writers_problem(sddl) if sddl else None
+            problem = folder_trust.sddl_writers_problem(sddl, folder_trust.running_user()) if sddl else None
             if problem:
                 return f"{path}: {problem}"
         return None

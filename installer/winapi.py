@@ -104,6 +104,25 @@ def is_admin() -> bool | None:
         return None
 
 
+def current_user_sid(run: Any = None) -> str | None:
+    """The SID of the account this process runs as (`whoami /user`, by its System32 path: FACTS.md W8), or None.
+    `run`: subprocess.run or a stand-in (tests)."""
+    if run is None and os.name != "nt":
+        return None
+    import subprocess
+
+    run = run or subprocess.run
+    whoami = str(Path(os.environ.get("SYSTEMROOT") or r"C:\Windows") / "System32" / "whoami.exe")  # any case on Windows
+    try:
+        done = run([whoami, "/user", "/fo", "csv", "/nh"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("whoami /user: %s", exc)
+        return None
+    fields = [field.strip().strip('"') for field in (done.stdout or "").strip().split('","')]
+    sid = fields[-1].strip('"') if fields else ""
+    return sid if done.returncode == 0 and sid.startswith("S-1-") else None
+
+
 def security_descriptor(path: Path, dlls: Any = None) -> str | None:
     """The owner and DACL of `path` as SDDL (language-neutral SIDs, e.g. `O:BAD:PAI(A;OICI;FA;;;SY)`); None when
     unreadable or off Windows. `dlls`: what has `advapi32` and `kernel32` (ctypes.windll; tests pass a fake)."""

@@ -294,3 +294,28 @@ def test_the_security_descriptor_is_read_with_the_documented_calls() -> None:
     ]
     failing = FakeWindowsDlls(LOCKED, error=5)  # ERROR_ACCESS_DENIED
     assert winapi.security_descriptor(PureWindowsPath(r"C:\x"), failing) is None  # type: ignore[arg-type]
+
+
+RUNNER = "S-1-5-21-1004336348-1177238915-682003330-500"
+
+
+def test_the_account_setup_runs_as_may_own_and_write_the_folder() -> None:
+    # A folder an elevated administrator made in their profile: they own it and keep Full control.
+    made = f"O:{RUNNER}D:AI(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;FA;;;{RUNNER})"
+    assert folder_trust.sddl_problem(made, RUNNER) == ""
+    assert RUNNER in folder_trust.sddl_problem(made, None)
+    assert "S-1-5-21-1-2-3-1001" in folder_trust.sddl_problem(made + "(A;;FA;;;S-1-5-21-1-2-3-1001)", RUNNER)
+
+
+def test_the_running_user_comes_from_whoami_by_its_system32_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from installer import winapi
+
+    calls: list[list[str]] = []
+
+    def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0, f'"kommune\\\\drift-admin","{RUNNER}"\r\n', "")
+
+    monkeypatch.setenv("SYSTEMROOT", r"D:\Windows")
+    assert winapi.current_user_sid(run) == RUNNER
+    assert calls == [[str(Path(r"D:\Windows") / "System32" / "whoami.exe"), "/user", "/fo", "csv", "/nh"]]
