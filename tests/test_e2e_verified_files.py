@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,4 +62,21 @@ def test_a_kept_winsw_exe_that_changed_is_replaced_by_a_verified_copy(world: Wor
     assert proc.returncode == 0, proc.stderr
     assert exe.read_bytes() == original
     assert "does not match the pinned SHA-256" in proc.stderr
+    world.setup("/uninstall", *FAST)
+
+
+def test_a_kept_jar_that_changed_is_fetched_again_before_a_rollback_uses_it(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    assert world.install("2.28.0").returncode == 0
+    kept = world.folder / "integrasjonspunkt-2.28.0.jar"
+    original = kept.read_bytes()
+    assert world.setup("/upgrade", "2.28.1", *FAST).returncode == 0
+    shutil.rmtree(Layout(world.folder).cache, ignore_errors=True)  # no cached copy: the record must do
+    kept.write_bytes(original + b"\0planted")
+    proc = world.setup("/rollback", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert "does not match its verified SHA1" in proc.stderr
+    assert kept.read_bytes() == original
+    assert world.answers() == "2.28.0"
     world.setup("/uninstall", *FAST)

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import artifacts, download, prereqs, sources, verify, winsw_catalog
+from installer import artifacts, download, prereqs, sources, verified_files, verify, winsw_catalog
 from installer import properties as props_mod
 from installer.java import JavaInstall
 from installer.layout import Layout
@@ -51,7 +51,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     """`reuse_jar`: a rollback takes the jar the folder kept, when it is there. `properties`: the settings of a
     properties file about to be written (an install), else the folder's file is read."""
     kept = layout.jar(release.tag)
-    reuse = reuse_jar and kept.is_file() and _still_verified(kept, sources.cached_jar(layout.cache, release))
+    reuse = reuse_jar and kept.is_file() and _still_verified(kept, layout, release)
     jar = None if reuse else artifacts.acquire_jar(release, settings, layout, ui)
     jar_digest = _verified_sha1(jar) if jar else None
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
@@ -105,16 +105,21 @@ def _verified_sha1(jar: Path) -> list[str]:
     return ["sha1", actual]
 
 
-def _still_verified(kept: Path, cached: Path) -> bool:
-    """A jar the folder kept, reused by a rollback or repair: it must still match the SHA-1 it was verified
-    against when the cache holds that record; else a verified copy is fetched."""
-    published = _published_sha1(cached)
-    if published is None:
-        log.info("%s: no verified SHA-1 recorded in the cache; reusing the kept jar", kept)
+def _still_verified(kept: Path, layout: Layout, release: Release) -> bool:
+    """A jar the folder kept, reused by a rollback or repair: it must still match the digest it was placed with
+    (or, for a jar placed before setup recorded that, the SHA-1 its cached copy was verified against); else a
+    verified copy is fetched."""
+    expected = verified_files.recorded(layout.private, kept.name)
+    if expected is None:
+        published = _published_sha1(sources.cached_jar(layout.cache, release))
+        expected = ("sha1", published) if published else None
+    if expected is None:
+        log.info("%s: no verified digest recorded; reusing the kept jar", kept)
         return True
-    if download.hash_file(kept, ("sha1",))["sha1"] == published:
+    if download.hash_file(kept, (expected[0],))[expected[0]] == expected[1]:
         return True
-    log.warning("%s does not match its verified SHA-1 %s: fetching a verified copy", kept, published)
+    log.warning("%s does not match its verified %s %s: fetching a verified copy", kept, expected[0].upper(),
+                expected[1])
     return False
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from installer import health, processes, setup_files
+from installer import health, processes, setup_files, verified_files
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.fsutil import write_atomic
@@ -106,6 +106,8 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             aside.parent.mkdir(parents=True, exist_ok=True)
             os.replace(dest, aside)
         _copy_into_place(src, dest, executable, digest)
+        if digest is not None:
+            verified_files.record(target.layout.private, dest.name, digest)
         if dest == target.layout.exe:
             target.forget_winsw_version()
 
