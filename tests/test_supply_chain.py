@@ -52,3 +52,20 @@ def test_declared_floors_and_caps() -> None:
     for name in ("ruff", "pyinstaller"):
         (requirement,) = [r for r in tools if r.name.lower() == name]
         assert str(requirement.specifier).startswith("=="), requirement
+
+
+def test_github_actions_are_pinned_by_commit() -> None:
+    """A tag can be moved to other code; a commit cannot. The comment names the release the commit is."""
+    for workflow in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        for line in workflow.read_text(encoding="utf-8").splitlines():
+            uses = re.search(r"uses:\s*(\S+)", line)
+            if uses and not uses.group(1).startswith("./"):
+                assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses.group(1)), (workflow.name, line)
+                assert re.search(r"#\s*v\d+\.\d+\.\d+", line), (workflow.name, line)
+
+
+def test_setup_exe_is_built_from_the_lock_file() -> None:
+    for script in (ROOT / ".ci" / "run", ROOT / ".github" / "workflows" / "windows.yml"):
+        text = script.read_text(encoding="utf-8")
+        assert "--require-hashes -r build/requirements.lock" in text, script
+        assert ".[build]" not in text, script
