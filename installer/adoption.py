@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from installer.layout import PROPERTIES
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.schtasks import ScheduledTask
+from installer.system_tools import system32
 from installer.winsw import ServiceError, ServiceState, WinSW, run_command
 from installer.winsw_catalog import WinswBuild
 
@@ -115,12 +115,8 @@ def _binary_exe(binary_path: str) -> str:
 
 def registration(service_id: str) -> Registration | None:
     """The service's registration from `sc.exe qc`; None when sc.exe cannot tell."""
-    sc = shutil.which("sc.exe")
-    if sc is None:
-        log.info("sc.exe not found: the registration of %s is not read", service_id)
-        return None
     try:
-        done = run_command([sc, "qc", service_id], timeout=30.0)
+        done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
     except ServiceError as exc:
         log.warning("sc.exe qc %s: %s", service_id, exc.message)
         return None

@@ -11,6 +11,9 @@ import os
 import subprocess
 from pathlib import Path
 
+from installer.decoding import console_output
+from installer.system_tools import system32
+
 log = logging.getLogger(__name__)
 
 ADMINISTRATORS = "*S-1-5-32-544"
@@ -21,20 +24,29 @@ LOCAL_SYSTEM_NAMES = {"localsystem", "nt authority\\system", ".\\localsystem"}
 def icacls_commands(folder: Path, account: str | None = None) -> list[list[str]]:
     """`icacls` command lines: drop inherited entries, full control for Administrators and SYSTEM, modify for
     the service's own account when it is not LocalSystem; (OI)(CI) so files and sub-folders inherit it."""
-    command = ["icacls", str(folder), "/inheritance:r",
+    command = [system32("icacls.exe"), str(folder), "/inheritance:r",
                "/grant:r", f"{ADMINISTRATORS}:(OI)(CI)F",
                "/grant:r", f"{SYSTEM}:(OI)(CI)F"]
     if account and account.strip().lower() not in LOCAL_SYSTEM_NAMES:
         command += ["/grant:r", f"{account}:(OI)(CI)M"]
-    return [command]
+    # /q: no "processed file" line per file; failures still come on stderr.
+    return [[*command, "/q"]]
 
 
 def restrict(folder: Path, account: str | None = None) -> None:
     """Apply the ACL (Windows only; elsewhere the folder keeps the permissions the OS gave it)."""
     if os.name != "nt":
         return
-    for command in icacls_commands(folder, account):
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
-        log.info("%s -> %d %s%s", " ".join(command), proc.returncode, proc.stdout.strip(), proc.stderr.strip())
+    run_icacls(icacls_commands(folder, account))
+
+
+def run_icacls(commands: list[list[str]]) -> None:
+    """Run the command lines in order; OSError with icacls' own words when one fails."""
+    for command in commands:
+        # Bytes, decoded with a fallback: icacls writes the OEM code page, and a folder name with æøå in a
+        # strict decode would fail after the ACL was set.
+        proc = subprocess.run(command, capture_output=True, check=False)
+        out, err = console_output(proc.stdout).strip(), console_output(proc.stderr).strip()
+        log.info("%s -> %d %s%s", subprocess.list2cmdline(command), proc.returncode, out, err)
         if proc.returncode != 0:
-            raise OSError(f"icacls exited {proc.returncode}: {(proc.stderr or proc.stdout).strip()}")
+            raise OSError(f"icacls exited {proc.returncode}: {err or out}")

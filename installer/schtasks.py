@@ -12,11 +12,11 @@ import io
 import logging
 import ntpath
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from installer.service_xml import jar_file_name, split_windows_args
+from installer.system_tools import system32
 from installer.winsw import ServiceError, run_command
 
 log = logging.getLogger(__name__)
@@ -75,12 +75,8 @@ def running_jar(folder: Path) -> list[ScheduledTask]:
     none) and when schtasks cannot be asked (logged)."""
     if os.name != "nt":
         return []
-    schtasks = shutil.which("schtasks.exe")
-    if schtasks is None:
-        log.warning("schtasks.exe was not found: scheduled tasks were not looked at")
-        return []
     try:
-        done = run_command([schtasks, "/query", "/fo", "csv", "/v"], timeout=QUERY_TIMEOUT)
+        done = run_command([system32("schtasks.exe"), "/query", "/fo", "csv", "/v"], timeout=QUERY_TIMEOUT)
     except ServiceError as exc:
         log.warning("scheduled tasks were not looked at: %s", exc.message)
         return []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -21,8 +20,10 @@ from pathlib import Path
 import psutil
 
 from installer import processes
+from installer.decoding import ansi_text, console_output
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.messages import t
+from installer.system_tools import system32
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +114,6 @@ def _alive(proc: psutil.Process) -> bool:
         return False
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Windows consoles write in the OEM code page.
-        return data.decode("oem" if os.name == "nt" else "latin-1", errors="replace")
-
-
 def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) -> Completed:
     """Run a program, log the command, its output and exit code (secrets masked)."""
 
@@ -141,7 +134,7 @@ def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) 
     except OSError as exc:
         log.warning("%s: %s", shown, exc)
         raise ServiceError(t("service.exe_failed", exe=argv[0], reason=exc)) from None
-    done = Completed(proc.returncode, mask(_decode(proc.stdout)), mask(_decode(proc.stderr)))
+    done = Completed(proc.returncode, mask(console_output(proc.stdout)), mask(console_output(proc.stderr)))
     log.info("%s -> exit %d in %.2f s%s", shown, done.code, time.monotonic() - began,
              "" if done.output == "-" else "\n" + done.output)
     return done
@@ -201,7 +194,7 @@ class WinSW:
                                   cwd=self.exe.parent)
         except (subprocess.TimeoutExpired, OSError) as exc:
             raise ServiceError(t("service.exe_failed", exe=self.exe, reason=exc)) from None
-        stdout = _decode(proc.stdout)
+        stdout = console_output(proc.stdout)
         answer = (stdout.strip(), proc.returncode)
         if answer != self._last_status:
             self._last_status = answer
@@ -210,7 +203,7 @@ class WinSW:
         state = parse_status(stdout, proc.returncode)
         if state is None:
             raise ServiceError(t("service.status_unreadable", service_id=self.service_id, exe=self.exe,
-                                 code=proc.returncode, output=(stdout + _decode(proc.stderr)).strip() or "-"))
+                                 code=proc.returncode, output=(stdout + console_output(proc.stderr)).strip() or "-"))
         return state
 
     def _wait(self, deadline: float, done: Callable[[ServiceState], bool],
@@ -422,7 +415,8 @@ class WinSW:
         for name in (f"{base}.err.log", f"{base}.out.log"):
             path = self.log_dir / name
             try:
-                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_TAIL_LINES:]
+                # Java writes its log in the ANSI code page unless told otherwise.
+                lines = ansi_text(path.read_bytes()).splitlines()[-LOG_TAIL_LINES:]
             except OSError:
                 continue
             if lines:
@@ -432,10 +426,7 @@ class WinSW:
 
 def service_account(service_id: str) -> str | None:
     """The account the service logs on as (`sc.exe qc`: SERVICE_START_NAME); None when it does not exist."""
-    sc = shutil.which("sc.exe")
-    if sc is None:
-        raise ServiceError(t("service.sc_missing"))
-    done = run_command([sc, "qc", service_id], timeout=30.0)
+    done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
     if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
         return None
     if done.code != 0:

@@ -6,6 +6,7 @@ processes.py's finding of the service's Java process and ports."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from tests.harness import winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.waiting import wait_until
+from tests.test_system_tools import plant
 
 PROGRAM = Path(__file__).resolve().parent / "harness" / "service_program.py"
 JAR = "integrasjonspunkt-2.28.1.jar"
@@ -402,3 +404,14 @@ def test_port_open_connects_and_never_binds() -> None:
     # Just closed, with a connection in TIME_WAIT: a bind test would call it busy; a connect test does not.
     assert not processes.port_open(port)
     assert processes.port_holder(port) is None
+
+
+def test_sc_runs_from_system32_not_from_path_or_the_current_folder(
+        program_service: Callable[..., WinSW], winsw_env: WinswEnv, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    program_service().install()
+    planted = tmp_path / "planted"
+    plant(planted, "sc.exe")
+    monkeypatch.chdir(planted)
+    monkeypatch.setenv("PATH", f".{os.pathsep}{planted}{os.pathsep}{os.environ['PATH']}")
+    assert winsw.service_account("integrasjonspunkt") == "LocalSystem"

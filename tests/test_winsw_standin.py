@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from installer.errors import same_exit_code
+from installer.system_tools import system32
 from tests.harness import winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
@@ -414,7 +415,7 @@ def test_v3_start_fails_when_the_service_cannot_start(winsw_env: WinswEnv, tmp_p
 
 
 def sc(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["sc.exe", *args], capture_output=True, text=True, timeout=30)
+    return subprocess.run([system32("sc.exe"), *args], capture_output=True, text=True, timeout=30)
 
 
 def test_sc_qc_prints_the_registration(winsw_env: WinswEnv, tmp_path: Path) -> None:

@@ -55,7 +55,6 @@ EN: dict[str, str] = {
     "service.uninstall_timeout": "The service {service_id} was still registered {seconds} s after it was "
     "removed (marked for deletion while a process of it runs?; last state: {state}).",
     "service.exe_locked": "{exe} was still locked {seconds} s after the service was removed.",
-    "service.sc_missing": "sc.exe was not found on PATH; cannot read the service's account.",
     "service.sc_failed": "`sc.exe qc {service_id}` failed (exit code {code}): {output}",
     "service.log_tail": "Last lines of {path}:",
 }
@@ -115,7 +114,6 @@ NB: dict[str, str] = {
     "service.uninstall_timeout": "Tjenesten {service_id} var fortsatt registrert {seconds} s etter at den ble "
     "fjernet (merket for sletting mens en prosess fra den kjører?; siste tilstand: {state}).",
     "service.exe_locked": "{exe} var fortsatt låst {seconds} s etter at tjenesten ble fjernet.",
-    "service.sc_missing": "Fant ikke sc.exe på PATH; kan ikke lese tjenestens konto.",
     "service.sc_failed": "`sc.exe qc {service_id}` feilet (avslutningskode {code}): {output}",
     "service.log_tail": "Siste linjer i {path}:",
 }

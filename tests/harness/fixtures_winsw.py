@@ -1,5 +1,7 @@
 """Fixtures of the WinSW part of the test harness: `winsw_env`, a fresh machine-wide service registry for the
-WinSW and sc.exe stand-ins, with `sc.exe` on PATH; its teardown ends every process of that registry."""
+WinSW and sc.exe stand-ins, with `sc.exe` in a fake Windows folder's System32 (`SystemRoot` names it, PATH
+does not: the product must run Windows' tools by their System32 path); its teardown ends every process of
+that registry."""
 
 from __future__ import annotations
 
@@ -80,7 +82,15 @@ def _cmdline(proc: psutil.Process) -> list[str]:
 @dataclass
 class WinswEnv:
     registry: Path
-    bin: Path
+    system_root: Path  # the fake Windows folder, %SystemRoot%
+
+    @property
+    def system32(self) -> Path:
+        return self.system_root / "System32"
+
+    def add_tool(self, name: str, data: bytes) -> Path:
+        """Put an executable into the fake System32 (`icacls.exe`, `schtasks.exe`, ...)."""
+        return _write_executable(self.system32 / name, data)
 
     @property
     def asset_bytes(self) -> bytes:
@@ -129,11 +139,11 @@ def winsw_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     if os.name == "nt":
         pytest.skip("the WinSW stand-in is for POSIX; on Windows the real WinSW runs")
     root = tmp_path_factory.mktemp("winsw")
-    env = WinswEnv(registry=root / "registry", bin=root / "bin")
+    env = WinswEnv(registry=root / "registry", system_root=root / "Windows")
     env.registry.mkdir()
-    _write_executable(env.bin / "sc.exe", sc_bytes())
+    env.add_tool("sc.exe", sc_bytes())
     monkeypatch.setenv(ENV_REGISTRY, str(env.registry))
-    monkeypatch.setenv("PATH", f"{env.bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("SystemRoot", str(env.system_root))
     for name in (winsw_standin.ENV_V3, winsw_standin.ENV_STOP_PENDING, winsw_standin.ENV_LINGER,
                  winsw_standin.ENV_DELETE_DELAY):
         monkeypatch.delenv(name, raising=False)
