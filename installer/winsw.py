@@ -40,6 +40,7 @@ ERROR_SERVICE_EXISTS = 1073
 _MISSING = re.compile(r"does not exist|NoSuchService", re.IGNORECASE)
 _MARKED = re.compile(r"marked for deletion|MarkedForDeletion", re.IGNORECASE)
 _EXISTS = re.compile(r"already exists|ServiceExists", re.IGNORECASE)
+MARKED_GRACE = 5.0  # Stopped and still registered this long after uninstall: a program holds it open (W4)
 EXISTS_GRACE = 2.0  # an "already exists" may be a service still being deleted: ask again this long
 STOP_RETRY = 0.5  # re-ask a stop the service could not accept (1061 while it was starting)
 LOG_TAIL_LINES = 15
@@ -55,6 +56,10 @@ class ServiceError(SetupError):
 
 class ServiceExists(ServiceError):
     """`install` found a service with this id (adopt it, or stop)."""
+
+
+class MarkedForDeletion(ServiceError):
+    """The service is marked for deletion: a program holds it open, and nothing can change it until it closes."""
 
 
 class ServiceState(Enum):
@@ -390,7 +395,20 @@ class WinSW:
         if done.code != 0 and not settled and self.status() is not ServiceState.NON_EXISTENT:
             raise ServiceError(t("service.uninstall_failed", service_id=self.service_id, code=done.code,
                                  output=done.output))
-        ok, state = self._wait(deadline, lambda s: s is ServiceState.NON_EXISTENT)
+        stopped_since: list[float] = []
+
+        def marked(state: ServiceState) -> bool:
+            # Windows deletes a stopped service at once unless a handle to it is open (services.msc, a
+            # monitoring agent): then it stays, disabled and Stopped, until that program lets go.
+            if state is not ServiceState.STOPPED:
+                stopped_since.clear()
+                return False
+            stopped_since[:] = stopped_since or [time.monotonic()]
+            return time.monotonic() - stopped_since[0] >= MARKED_GRACE
+
+        ok, state = self._wait(deadline, lambda s: s is ServiceState.NON_EXISTENT, marked)
+        if not ok and state is ServiceState.STOPPED:
+            raise MarkedForDeletion(t("service.marked_for_deletion", service_id=self.service_id))
         if not ok:
             raise ServiceError(t("service.uninstall_timeout", service_id=self.service_id,
                                  seconds=_seconds(timeout), state=state.value))

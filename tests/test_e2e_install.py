@@ -195,3 +195,33 @@ def test_two_runs_at_once_and_a_lock_left_by_a_killed_run(world: World) -> None:
     world.server.clear_faults()
     proc = world.install("2.28.0")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_repair_while_services_msc_holds_the_service_changes_it_in_place(world: World) -> None:
+    """W4: with a handle open, WinSW's uninstall would only mark the service (install then says it exists, and
+    the service vanishes when the handle closes). The repair changes the registration where it is."""
+    world.publish("2.28.0")
+    assert world.install("2.28.0").returncode == 0
+    world.winsw.open_handle("integrasjonspunkt")
+    xml = world.folder / "integrasjonspunkt-service.xml"
+    xml.write_text(xml.read_text(encoding="utf-8").replace("<name>", "<name>Endret "), encoding="utf-8")
+    proc = world.setup("/repair", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    world.winsw.close_handle("integrasjonspunkt")
+    record = world.winsw.record("integrasjonspunkt")
+    assert record is not None and not record["marked_for_deletion"] and record["start_type"] == 2
+    assert record["display_name"].startswith("Endret ")
+    assert world.answers() == "2.28.0"
+    assert world.setup("/uninstall", *FAST).returncode == 0
+
+
+def test_uninstall_while_services_msc_holds_the_service_says_what_to_close(world: World) -> None:
+    world.publish("2.28.0")
+    assert world.install("2.28.0").returncode == 0
+    world.winsw.open_handle("integrasjonspunkt")
+    proc = world.setup("/uninstall", *FAST)
+    assert proc.returncode != 0
+    assert "marked for deletion" in proc.stderr and "services.msc" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    world.winsw.close_handle("integrasjonspunkt")
+    assert world.winsw.record("integrasjonspunkt") is None

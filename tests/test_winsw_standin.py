@@ -16,7 +16,7 @@ import pytest
 
 from installer.errors import same_exit_code
 from installer.system_tools import system32
-from tests.harness import winsw_standin
+from tests.harness import sc_standin, winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.service_registry import Registry
@@ -454,6 +454,43 @@ def test_sc_shows_the_account_of_the_xml_or_the_v3_command_line(winsw_env: Winsw
     v3 = Service(winsw_env, tmp_path / "b", service_id="b", v3=True).write("x", account)
     v3.run("install", "--username", ".\\ip", "--password", "pw")
     assert "SERVICE_START_NAME : .\\ip" in sc("qc", "b").stdout
+
+
+def test_an_open_handle_leaves_an_uninstalled_service_marked_and_disabled(svc: Service) -> None:
+    """FACTS.md W4: DeleteService with a handle open (services.msc) only marks the service and disables it;
+    WinSW 2.12 then says Stopped, install answers 1073, start and sc config fail, until the handle closes."""
+    svc.program()
+    assert svc.run("install").returncode == 0
+    svc.env.open_handle("svc")
+    assert svc.run("uninstall").returncode == 0
+    assert svc.status() == "Stopped"
+    record = svc.record()
+    assert record is not None and record["marked_for_deletion"] and record["start_type"] == 4
+    assert same_exit_code(svc.run("install").returncode, 1073)
+    assert same_exit_code(svc.run("start").returncode, 1072)
+    done = sc("config", "svc", "start=", "auto")
+    assert same_exit_code(done.returncode, 1072) and "ChangeServiceConfig FAILED 1072" in done.stdout
+    assert svc.status() == "Stopped"
+    svc.env.close_handle("svc")
+    assert svc.status() == "NonExistent"
+    assert svc.run("install").returncode == 0
+
+
+def test_sc_config_description_and_failure_change_the_registration(svc: Service) -> None:
+    svc.program()
+    assert svc.run("install").returncode == 0
+    for args in (["config", "svc", "start=", "demand", "DisplayName=", "Nytt navn æøå", "depend=", "/",
+                  "obj=", ".\\ip", "password=", "hemmelig"],
+                 ["description", "svc", "Ny beskrivelse"],
+                 ["failure", "svc", "reset=", "3600", "actions=", "restart/10000/none/0"]):
+        done = sc(*args)
+        assert (done.returncode, done.stdout.strip()) == (0, f"[SC] {sc_standin.CHANGE_CALLS[args[0]]} SUCCESS")
+    record = svc.record()
+    assert record is not None
+    assert (record["start_type"], record["display_name"], record["account"], record["description"]) == (
+        3, "Nytt navn æøå", ".\\ip", "Ny beskrivelse")
+    assert (record["reset_failure"], record["failure_actions"]) == (3600.0, [["restart", 10.0], ["none", 0.0]])
+    assert sc("config", "svc", "bogus=", "x").returncode == 87
 
 
 # --- the fixture --------------------------------------------------------------------------------------------

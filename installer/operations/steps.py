@@ -20,7 +20,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from installer import health, processes, setup_files, verified_files
+from installer import health, processes, service_config, setup_files, verified_files
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.fsutil import write_atomic
@@ -222,16 +222,42 @@ def register(target: Target, name: str = "register") -> Step:
     return Step(name, do, undo)
 
 
-def unregister(target: Target, name: str = "unregister") -> Step:
+def change_registration(target: Target, old_xml: Path, name: str = "register-new") -> Step:
+    """The registration changed in place (sc.exe config, description, failure) to what the new XML asks for,
+    instead of WinSW's uninstall + install: an uninstall while any program holds the service open only marks
+    it for deletion, and the service vanishes later (FACTS.md W4). A service that lost its registration (a
+    repair) is installed. Undo gives it the old XML's registration again."""
+
     def do() -> None:
-        target.winsw.uninstall(UNINSTALL_TIMEOUT)
+        if target.winsw.status() is ServiceState.NON_EXISTENT:
+            target.winsw.install()
+        else:
+            service_config.apply(target.ctx["service_id"], target.layout.xml)
+        _remember_registration(target)
+
+    def undo() -> None:
+        if not old_xml.exists() or target.winsw.status() is ServiceState.NON_EXISTENT:
+            return
+        service_config.apply(target.ctx["service_id"], old_xml)
+        digest = registration_digest(old_xml.read_bytes())
+        if digest is None:
+            _registration_file(target.layout).unlink(missing_ok=True)
+        else:
+            write_atomic(_registration_file(target.layout), (digest + "\n").encode("ascii"))
+
+    return Step(name, do, undo)
+
+
+def reinstall_if_missing(target: Target, name: str = "unregister-old") -> Step:
+    """Where the service used to be unregistered before a switch: nothing to do now that the registration is
+    changed in place, but a journal from before may have unregistered it, and its undo registers it again."""
 
     def undo() -> None:
         if target.winsw.status() is ServiceState.NON_EXISTENT:
             target.winsw.install()
             _remember_registration(target)
 
-    return Step(name, do, undo)
+    return Step(name, lambda: None, undo)
 
 
 def keep_registration(name: str) -> Step:

@@ -1,11 +1,11 @@
 """Moving a running installation from one version to another: the steps of /upgrade and /rollback.
 
 Before the service is touched: the new jar is placed, the new XML is staged and the data is copied. Then:
-stop → back up what changed → unregister → XML → WinSW exe → register → (data guard) → start → health →
-commit. When the service logs on as an account set in services.msc and the XML carries none, unregister and
-register are left out (they would reset the account to LocalSystem): WinSW reads its XML at every start. For
-the same reason they keep the registration as it is when the new XML differs from the one the service was
-registered with only in the jar, Java and options (the usual upgrade): four WinSW commands fewer while it is down.
+stop → back up what changed → XML → WinSW exe → registration changed in place (sc.exe config; never WinSW's
+uninstall + install, which leaves a service marked for deletion while services.msc holds it open) → (data
+guard) → start → health → commit. When the service logs on as an account set in services.msc and the XML
+carries none, the registration is left as it is. So it is when the new XML differs from the one the service was
+registered with only in the jar, Java and options (the usual upgrade): WinSW reads those at every start.
 
 On failure the engine undoes the steps newest first – the new version stops, its data is moved aside and the
 backup restored, the old XML, exe and registration come back, the old version starts – and `after_undo`
@@ -83,7 +83,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     write_xml = steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml)
     # Decided once, when the plan is first made: the journal keeps the answer for a recovery.
     if ctx.setdefault("reregister", needs_registration(ctx, layout)):
-        unregister, register = steps.unregister(target, "unregister-old"), steps.register(target, "register-new")
+        unregister = steps.reinstall_if_missing(target, "unregister-old")
+        register = steps.change_registration(target, backup_dir / layout.xml.name, "register-new")
     else:
         unregister, register = steps.keep_registration("unregister-old"), steps.keep_registration("register-new")
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.

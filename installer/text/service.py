@@ -57,6 +57,11 @@ EN: dict[str, str] = {
     "service.exe_locked": "{exe} was still locked {seconds} s after the service was removed.",
     "service.sc_failed": "`sc.exe qc {service_id}` failed (exit code {code}): {output}",
     "service.log_tail": "Last lines of {path}:",
+    "service.marked_for_deletion": "The service {service_id} is marked for deletion: a program holds it open, and "
+    "Windows removes it when that program lets go. Close the Services window (services.msc), Event Viewer and "
+    "Task Manager, and stop monitoring agents that watch services; then run setup again.",
+    "service.config_unreadable": "The service's registration cannot be read from {path}: {reason}",
+    "service.config_failed": "`sc.exe {verb} {service_id}` failed (exit code {code}): {output}",
 }
 
 NB: dict[str, str] = {
@@ -116,4 +121,9 @@ NB: dict[str, str] = {
     "service.exe_locked": "{exe} var fortsatt låst {seconds} s etter at tjenesten ble fjernet.",
     "service.sc_failed": "`sc.exe qc {service_id}` feilet (avslutningskode {code}): {output}",
     "service.log_tail": "Siste linjer i {path}:",
+    "service.marked_for_deletion": "Tjenesten {service_id} er merket for sletting: et program holder den åpen, "
+    "og Windows fjerner den når programmet slipper den. Lukk Tjenester-vinduet (services.msc), Loggboken og "
+    "Oppgavebehandling, og stopp overvåkingsagenter som følger med på tjenester; kjør så setup på nytt.",
+    "service.config_unreadable": "Tjenestens registrering kan ikke leses fra {path}: {reason}",
+    "service.config_failed": "`sc.exe {verb} {service_id}` feilet (avslutningskode {code}): {output}",
 }

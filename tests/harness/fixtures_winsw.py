@@ -130,6 +130,14 @@ class WinswEnv:
         with reg.locked(service_id):
             return reg.current(service_id)
 
+    def open_handle(self, service_id: str) -> None:
+        """What services.msc or a monitoring agent does: hold the service open. An uninstall only marks it for
+        deletion (and disables it) until `close_handle`."""
+        Registry(self.registry).handle_file(service_id).touch()
+
+    def close_handle(self, service_id: str) -> None:
+        Registry(self.registry).handle_file(service_id).unlink(missing_ok=True)
+
     def kill_all(self) -> None:
         kill_registry_processes(self.registry)
 

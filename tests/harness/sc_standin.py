@@ -1,5 +1,7 @@
 """A stand-in for Windows' `sc.exe`: `sc.exe qc <id>` and `sc.exe query <id>` print a service's registration
-and state from the WinSW stand-in's registry, the way sc does (FACTS.md section 5)."""
+and state from the WinSW stand-in's registry, the way sc does (FACTS.md section 5); `sc.exe config`,
+`sc.exe description` and `sc.exe failure` change it in place (ChangeServiceConfig/ChangeServiceConfig2), and
+fail with 1072 on a service marked for deletion, as Windows does."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from pathlib import Path
 from tests.harness.service_registry import Record, Registry, state_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TYPE_WORDS = {"boot": 0, "system": 1, "auto": 2, "delayed-auto": 2, "demand": 3, "disabled": 4}
+FAILURE_ACTIONS = {"restart": "restart", "none": "none", "reboot": "reboot", "": "none"}
 START_TYPE_NAMES = {0: "BOOT_START", 1: "SYSTEM_START", 2: "AUTO_START", 3: "DEMAND_START", 4: "DISABLED"}
 STATES = {"stopped": (1, "STOPPED"), "starting": (2, "START_PENDING"), "stopping": (3, "STOP_PENDING"),
           "running": (4, "RUNNING")}
@@ -77,8 +81,76 @@ def set_service_account(registry: Path, service_id: str, account: str) -> None:
         reg.save(record)
 
 
+def _options(words: list[str]) -> dict[str, str] | None:
+    """sc's `name= value` pairs (the `=` belongs to the name, the value is the next word)."""
+    if len(words) % 2 or not all(w.endswith("=") for w in words[0::2]):
+        return None
+    return {name[:-1].lower(): value for name, value in zip(words[0::2], words[1::2], strict=True)}
+
+
+def _change(record: Record, verb: str, rest: list[str]) -> str | None:
+    """Apply `config`/`description`/`failure` to the record; an error text for a bad command line."""
+    if verb == "description":
+        if len(rest) != 1:
+            return "description takes one text"
+        record["description"] = rest[0]
+        return None
+    options = _options(rest)
+    if options is None:
+        return f"bad options: {rest}"
+    if verb == "config":
+        for name, value in options.items():
+            if name == "start" and value.lower() in START_TYPE_WORDS:
+                record["start_type"] = START_TYPE_WORDS[value.lower()]
+                record["delayed_auto_start"] = value.lower() == "delayed-auto"
+            elif name == "displayname":
+                record["display_name"] = value
+            elif name == "obj":
+                record["account"] = value
+            elif name == "depend":
+                record["depend"] = [d for d in value.split("/") if d]
+            elif name != "password":
+                return f"unknown option {name}="
+        return None
+    reset, actions = options.get("reset"), options.get("actions")
+    if reset is None or actions is None:
+        return "failure needs reset= and actions="
+    parts = actions.split("/") if actions else []
+    if len(parts) % 2:
+        return f"bad actions= {actions}"
+    record["reset_failure"] = float(int(reset))
+    record["failure_actions"] = [[FAILURE_ACTIONS[a], int(d) / 1000.0] for a, d in zip(parts[0::2], parts[1::2],
+                                                                                       strict=True)]
+    return None
+
+
+CHANGE_CALLS = {"config": "ChangeServiceConfig", "description": "ChangeServiceConfig2",
+                "failure": "ChangeServiceConfig2"}
+
+
+def change(verb: str, service_id: str, rest: list[str]) -> int:
+    registry = Registry.from_env()
+    with registry.locked(service_id):
+        record = registry.current(service_id)
+        if record is None:
+            print("[SC] OpenService FAILED 1060:\n\nThe specified service does not exist as an installed service.\n")
+            return 1060
+        if record.get("marked_for_deletion"):
+            print(f"[SC] {CHANGE_CALLS[verb]} FAILED 1072:\n\nThe specified service has been marked for deletion.\n")
+            return 1072
+        problem = _change(record, verb, rest)
+        if problem:
+            print(f"(stand-in) {problem}", file=sys.stderr)
+            return 87  # ERROR_INVALID_PARAMETER
+        registry.save(record)
+    print(f"[SC] {CHANGE_CALLS[verb]} SUCCESS")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = argv[1:]
+    if len(args) >= 2 and args[0].lower() in CHANGE_CALLS:
+        return change(args[0].lower(), args[1], args[2:])
     if len(args) != 2 or args[0].lower() not in ("qc", "query"):
         print("DESCRIPTION:\n        SC is a command line program used for communicating with the\n"
               "        Service Control Manager and services.\n(stand-in: only `qc <id>` and `query <id>`)")

@@ -68,6 +68,13 @@ class Registry:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def handle_file(self, service_id: str) -> Path:
+        """While this file exists, a program (services.msc, a monitoring agent) holds a handle to the service."""
+        return self._file(service_id, ".handle")
+
+    def handle_open(self, service_id: str) -> bool:
+        return self.handle_file(service_id).exists()
+
     def load(self, service_id: str) -> Record | None:
         try:
             return json.loads(self._file(service_id, ".json").read_text(encoding="utf-8"))
@@ -96,7 +103,7 @@ class Registry:
         if run and not alive(run.get("supervisor")):
             record["run"] = None
             self.save(record)
-        gone = record.get("marked_for_deletion") and not record.get("run")
+        gone = record.get("marked_for_deletion") and not record.get("run") and not self.handle_open(service_id)
         if gone and time.time() >= float(record.get("delete_at") or 0):
             self.delete(service_id)
             return None

@@ -188,7 +188,9 @@ class Cli:
         with self.registry.locked(config.service_id):
             existing = self.registry.current(config.service_id)
             if existing is not None:
-                return 1072 if existing.get("marked_for_deletion") else 1073
+                # With a handle open the service still opens: WinSW 2.12 finds it and says it exists.
+                marked = existing.get("marked_for_deletion") and not self.registry.handle_open(config.service_id)
+                return 1072 if marked else 1073
             record = new_record(config, account)
             self.registry.save(record)
             # Windows registers the service before WinSW sets the failure actions: a bad duration leaves
@@ -206,10 +208,15 @@ class Cli:
             if record.get("marked_for_deletion"):
                 return "marked"
             if state_of(record) != "stopped":
-                record["marked_for_deletion"] = True
+                record.update(marked_for_deletion=True, start_type=START_TYPES["disabled"])
                 self.registry.save(record)
                 return "running"
             _kill((record.get("run") or {}).get("supervisor"))
+            if self.registry.handle_open(service_id):
+                # DeleteService with a handle open only marks the service and disables it (MS-SCMR).
+                record.update(marked_for_deletion=True, start_type=START_TYPES["disabled"], run=None)
+                self.registry.save(record)
+                return "removed"
             delay = float(os.environ.get(ENV_DELETE_DELAY) or 0)
             if delay > 0:
                 record.update(marked_for_deletion=True, delete_at=time.time() + delay, run=None)
