@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from installer import __version__
+from installer import __version__, winapi
 from installer.cmdline import VERBS, parse
 from installer.errors import ExitCode, SetupError
 from installer.messages import set_language, shown, t
@@ -64,11 +64,25 @@ def _load_state(folder: Path) -> dict[str, Any]:
 def _print_json(document: dict[str, Any]) -> None:
     from installer.logsetup import redact
 
-    sys.stdout.write(redact(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
+    # ASCII with \u escapes: read right whatever code page the reader decodes with (PowerShell: OEM).
+    sys.stdout.write(redact(json.dumps(document, indent=2, ensure_ascii=True)) + "\n")
     sys.stdout.flush()
 
 
+def _utf8_when_redirected() -> None:
+    """Redirected output in UTF-8. A frozen setup.exe writes a pipe or file in the ANSI code page, strictly:
+    æøå arrive garbled and a North Sami ŋ or č in a folder name raises UnicodeEncodeError after the operation
+    is done (FACTS.md W7). A console keeps its own (Windows writes Unicode to it)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or stream.isatty():
+            continue
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_when_redirected()
+    winapi.forget_dll_directory()
     argv = list(sys.argv[1:] if argv is None else argv)
     json_wanted = any(a.lower() in ("/json", "--json") for a in argv)
     try:
@@ -121,7 +135,6 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     except SetupError as exc:
         return _fail_early(exc, json_wanted, inv.verb)
     if settings.origins.get("lang") == "default":
-        from installer import winapi
 
         settings.lang = winapi.ui_language()  # the Windows UI language; English elsewhere
     set_language(settings.lang)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from installer import winapi
+from installer.decoding import console_output
 from installer.messages import t
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _probe(path: Path, origin: str, timeout: float) -> JavaInstall | BrokenJava:
     except OSError as exc:
         log.warning("%s: %s", " ".join(command), exc)
         return BrokenJava(path, origin, t("prereqs.java_cannot_run", reason=exc.strerror or exc))
-    output = done.stderr.decode("utf-8", "replace") + done.stdout.decode("utf-8", "replace")
+    output = console_output(done.stderr) + console_output(done.stdout)
     log.info("%s (%s) exit %d: %s", " ".join(command), origin, done.returncode, output.strip())
     if done.returncode != 0:
         first = next((line.strip() for line in output.splitlines() if line.strip()), "")

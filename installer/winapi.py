@@ -308,3 +308,26 @@ def started_by_double_click() -> bool:
     alone = alone_in_console(pids, os.getpid(), _launcher_pid())
     log.info("console processes %s: %s", pids, "started by double-click" if alone else "started from a console")
     return alone
+
+
+# --- the one-file bootloader's DLL directory ---------------------------------------------------------------
+
+
+def forget_dll_directory(kernel32: Any = None, *, frozen: bool | None = None, windows: bool | None = None) -> bool:
+    """Undo the one-file bootloader's SetDllDirectory(<_MEI temp folder>): every child process (java.exe,
+    WinSW, sc.exe) would inherit it and could load a DLL of ours instead of its own. True when it was called.
+    `kernel32` is for tests (a Linux run asserts the call)."""
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    windows = os.name == "nt" if windows is None else windows
+    if not (frozen and windows):
+        return False
+    if kernel32 is None:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    try:
+        kernel32.SetDllDirectoryW(None)
+    except (AttributeError, OSError):
+        log.warning("SetDllDirectoryW(NULL) failed", exc_info=True)
+        return False
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import installer
+from installer import winapi
 from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, same_exit_code
 
@@ -133,3 +135,34 @@ def test_bad_typed_value_is_one_line_1639(tmp_path: Path) -> None:
     proc = run_setup("/status", "/dir", str(tmp_path), "/health-timeout", "soon")
     assert same_exit_code(proc.returncode, 1639)
     assert "/health-timeout" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_json_and_messages_survive_an_ansi_code_page_stdout(tmp_path: Path) -> None:
+    """W7: a frozen setup.exe's redirected stdout is cp1252, strict. A North Sami ŋ/č in the folder name
+    raised UnicodeEncodeError after the work was done; the JSON must parse whatever the reader decodes with."""
+    folder = tmp_path / "ip ŋč æøå"
+    folder.mkdir()
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    proc = subprocess.run([sys.executable, "-m", "installer", "/status", "/json", "/dir", str(folder)],
+                          capture_output=True, env=env, timeout=120)
+    assert same_exit_code(proc.returncode, 15), proc.stderr
+    assert proc.stdout.isascii()  # the same bytes in cp1252, cp850 or UTF-8
+    doc = json.loads(proc.stdout.decode("cp850"))
+    assert doc["folder"] == str(folder) and doc["result"] == "not-installed"
+    assert "Traceback" not in proc.stderr.decode("utf-8")
+    assert f"Nothing is installed in {folder}." in proc.stderr.decode("utf-8")
+
+
+def test_the_bootloaders_dll_directory_is_forgotten_when_frozen_on_windows() -> None:
+    calls: list[object] = []
+
+    class Kernel32:
+        def SetDllDirectoryW(self, path: object) -> int:
+            calls.append(path)
+            return 1
+
+    assert not winapi.forget_dll_directory(Kernel32(), frozen=False, windows=True)
+    assert not winapi.forget_dll_directory(Kernel32(), frozen=True, windows=False)
+    assert calls == []
+    assert winapi.forget_dll_directory(Kernel32(), frozen=True, windows=True)
+    assert calls == [None]
