@@ -12,6 +12,7 @@ from pathlib import Path
 
 from installer import winapi
 from installer.layout import Layout
+from installer.service_xml import quote_windows_arg
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,10 @@ def entry_name(layout: Layout) -> str:
 
 
 def command(layout: Layout) -> str:
-    return f'"{layout.setup_copy}" /recover /dir "{layout.root}" /quiet'
+    # Quoted by Windows' rules: a folder "D:\" written as `"D:\"` would make `\"` a literal quote and swallow
+    # the rest of the line; the backslashes before a closing quote are doubled.
+    setup, folder = quote_windows_arg(str(layout.setup_copy), True), quote_windows_arg(str(layout.root), True)
+    return f"{setup} /recover /dir {folder} /quiet"
 
 
 def _copy_running_setup(layout: Layout) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from installer import boot_recovery, winapi
 from installer.layout import Layout
 from installer.operations.session import close_journal, open_journal
+from installer.service_xml import split_windows_args
 from tests.harness import fake_winreg
 
 
@@ -42,3 +43,11 @@ def test_without_a_registry_the_journal_still_opens_and_closes(tmp_path: Path) -
     assert journal.path.is_file() and not winapi.set_run_once(boot_recovery.entry_name(layout), "x")
     close_journal(layout, journal)
     assert not journal.path.exists() and not layout.setup_copy.exists()
+
+
+def test_a_drive_root_folder_keeps_its_trailing_backslash_out_of_the_quote() -> None:
+    """`/dir "D:\"` would read as `D:"` plus the rest of the line (CommandLineToArgvW: `\"` is a quote)."""
+    layout = Layout(Path("D:\\"))
+    args = split_windows_args(boot_recovery.command(layout))
+    assert args[1:] == ["/recover", "/dir", "D:\\", "/quiet"]
+    assert args[0] == str(layout.setup_copy)
