@@ -70,6 +70,11 @@ class ServiceState(Enum):
     STOPPING = "Stopping"
 
 
+# SERVICE_STATUS.dwCurrentState; continue/pause pending and paused read as running.
+_SC_STATES = {1: ServiceState.STOPPED, 2: ServiceState.STARTING, 3: ServiceState.STOPPING, 4: ServiceState.STARTED,
+              5: ServiceState.STARTED, 6: ServiceState.STARTED, 7: ServiceState.STARTED}
+_SC_STATE = re.compile(r"^\s*STATE\s*:\s*(\d+)", re.MULTILINE)
+
 _STATUS_LINES = {
     "nonexistent": ServiceState.NON_EXISTENT,
     "started": ServiceState.STARTED,
@@ -211,6 +216,19 @@ class WinSW:
                                  code=proc.returncode, output=(stdout + console_output(proc.stderr)).strip() or "-"))
         return state
 
+    def manager_state(self) -> ServiceState | None:
+        """The state as the service manager keeps it (`sc.exe query`: STATE's number, which no Windows language
+        translates), or None when sc cannot tell. Unlike WinSW 2.12's `status`, it tells a pending stop from a
+        running service, and it is a small native program, not a .NET start inside the downtime."""
+        try:
+            done = run_command([system32("sc.exe"), "query", self.service_id], timeout=30.0)
+        except ServiceError:
+            return None
+        if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
+            return ServiceState.NON_EXISTENT
+        match = _SC_STATE.search(done.stdout)
+        return _SC_STATES.get(int(match.group(1))) if done.code == 0 and match else None
+
     def _wait(self, deadline: float, done: Callable[[ServiceState], bool],
               fail: Callable[[ServiceState], bool] = lambda s: False) -> tuple[bool, ServiceState]:
         """Poll `status` until `done` (True), `fail` or the deadline (False)."""
@@ -309,7 +327,9 @@ class WinSW:
         asked = time.monotonic()
         while any(_alive(p) for p in running) and time.monotonic() < deadline:
             if time.monotonic() - asked >= STOP_RETRY:
-                state = self.status()
+                # WinSW 2.12 says Started for a pending stop too: the service manager tells them apart, so a
+                # stop already under way is not asked for again every STOP_RETRY.
+                state = self.manager_state() or self.status()
                 if state in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
                     return  # Stopped while the process lingers: _wait_process_gone waits for it
                 if state in (ServiceState.STARTED, ServiceState.STARTING):
@@ -339,7 +359,8 @@ class WinSW:
             nonlocal asked
             if state in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
                 return True
-            if state in (ServiceState.STARTED, ServiceState.STARTING) and time.monotonic() - asked >= STOP_RETRY:
+            if state in (ServiceState.STARTED, ServiceState.STARTING) and time.monotonic() - asked >= STOP_RETRY \
+                    and self.manager_state() in (ServiceState.STARTED, ServiceState.STARTING, None):
                 self._ask_stop(deadline - time.monotonic())
                 asked = time.monotonic()
             return False

@@ -219,6 +219,22 @@ def test_stop_rides_out_a_pending_stop(program_service: Callable[..., WinSW], fo
     assert "cannot accept control messages" in caplog.text
 
 
+def test_a_pending_stop_that_winsw_2_calls_started_is_not_asked_again(program_service: Callable[..., WinSW],
+                                                                        folder: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """WinSW 2.12 prints Started for StopPending: the driver asks the service manager (sc query) instead of
+    sending `stop` again every half second while the stop is under way."""
+    monkeypatch.setenv(winsw_standin.ENV_STOP_PENDING, "2")
+    service = program_service()
+    service.install()
+    service.start(10)
+    wait_until(lambda: len(processes.java_processes(folder)) == 1, START_WAIT)
+    service.stop(15, folder, [])
+    assert service.status() is ServiceState.STOPPED
+    wrapper_log = (folder / "integrasjonspunkt-logs" / f"{service.exe.stem}.wrapper.log").read_text(encoding="utf-8")
+    assert wrapper_log.count("Stopping the service with id") == 1, wrapper_log
+
+
 def test_stop_ends_when_the_services_own_process_ends(java_service: Callable[..., tuple[WinSW, int]],
                                                       folder: Path, monkeypatch: pytest.MonkeyPatch,
                                                       caplog: pytest.LogCaptureFixture) -> None:
