@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import health, processes, schtasks, service_env, service_xml
+from installer import health, processes, schtasks, service_env, service_xml, winapi
 from installer import java as java_mod
 from installer import properties as props_mod
 from installer.errors import SetupError
@@ -115,6 +115,12 @@ def _binary_exe(binary_path: str) -> str:
 
 def registration(service_id: str) -> Registration | None:
     """The service's registration from `sc.exe qc`; None when sc.exe cannot tell."""
+    if winapi.registry_available():
+        # The registry, not sc.exe's text, whose labels may be translated (W12).
+        key = winapi.service_key(service_id)
+        if key is None:
+            return Registration(exists=False)
+        return Registration(True, key.account, _binary_exe(key.image_path) if key.image_path else None)
     try:
         done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
     except ServiceError as exc:

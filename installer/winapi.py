@@ -224,6 +224,37 @@ def free_bytes(path: Path) -> tuple[int, Path]:
     return shutil.disk_usage(probe).free, probe
 
 
+# --- a service's registration, from the registry (not localised, unlike sc.exe's text) ------------------------
+
+SERVICES = r"SYSTEM\CurrentControlSet\Services"
+
+
+@dataclass(frozen=True)
+class ServiceKey:
+    r"""`HKLM\SYSTEM\CurrentControlSet\Services\<id>` as the service manager writes it."""
+
+    account: str  # ObjectName: LocalSystem, NT AUTHORITY\LocalService, .\user, DOMAIN\user
+    image_path: str | None  # ImagePath: the exe, quoted, maybe with arguments
+    start: int | None  # Start: 2 automatic, 3 demand, 4 disabled
+    marked_for_deletion: bool  # DeleteFlag: DeleteService ran while a handle was open
+
+
+def service_key(service_id: str) -> ServiceKey | None:
+    """The service's key; None when the service does not exist (or there is no registry: ask registry_available)."""
+    path = f"{SERVICES}\\{service_id}"
+    if service_id.lower() not in (name.lower() for name in subkeys(SERVICES)):
+        return None
+    account = read_value(path, "ObjectName")
+    image = read_value(path, "ImagePath")
+    start = read_value(path, "Start")
+    return ServiceKey(
+        account=account if isinstance(account, str) and account else "LocalSystem",
+        image_path=image if isinstance(image, str) else None,
+        start=start if isinstance(start, int) else None,
+        marked_for_deletion=read_value(path, "DeleteFlag") == 1,
+    )
+
+
 # --- RunOnce: a command Windows runs once at the next start (boot-time recovery) --------------------------
 
 RUN_ONCE = r"SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from installer import processes
+from installer import processes, winapi
 from installer.decoding import ansi_text, console_output
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.messages import t
@@ -464,7 +464,12 @@ class WinSW:
 
 
 def service_account(service_id: str) -> str | None:
-    """The account the service logs on as (`sc.exe qc`: SERVICE_START_NAME); None when it does not exist."""
+    """The account the service logs on as (the registry's ObjectName; without a registry `sc.exe qc`'s
+    SERVICE_START_NAME); None when it does not exist."""
+    if winapi.registry_available():
+        # The registry's ObjectName: sc.exe's labels may be translated (W12).
+        key = winapi.service_key(service_id)
+        return None if key is None else key.account
     done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
     if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
         return None

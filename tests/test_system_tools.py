@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from installer import adoption, winapi, winsw
 from installer import java as java_mod
 from installer.system_tools import system32, system_root
+from tests.harness import fake_winreg
 
 PLANTED = f"#!{sys.executable}\nimport sys\nprint('SERVICE_START_NAME : .\\\\planted')\nsys.exit(0)\n"
 
@@ -38,3 +40,25 @@ def test_java_is_never_taken_from_the_current_folder(tmp_path: Path, monkeypatch
     monkeypatch.chdir(here)
     found = java_mod.candidates(None, {"PATH": f".{os.pathsep}{os.pathsep}bin"})
     assert [origin for _, origin in found if origin == "PATH"] == []
+
+
+def test_the_service_registration_is_read_from_the_registry_not_from_sc_text(
+        fake_winreg_module: fake_winreg.Registry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """W12: sc.exe's labels may be translated; the registry's ObjectName, ImagePath and Start are not. sc.exe is
+    not even there: a run of it would fail the test."""
+    monkeypatch.setenv("SystemRoot", str(tmp_path / "no-windows"))
+    key = r"HKLM\SYSTEM\CurrentControlSet\Services\Integrasjonspunkt"
+    fake_winreg_module.set_value(key, "ObjectName", r".\integrasjonspunkt")
+    fake_winreg_module.set_value(key, "ImagePath", r'"%SystemDrive%\ip\integrasjonspunkt-service.exe"',
+                                 fake_winreg.REG_EXPAND_SZ)
+    fake_winreg_module.set_value(key, "Start", 3)
+    monkeypatch.setenv("SystemDrive", "D:")
+    assert winsw.service_account("integrasjonspunkt") == r".\integrasjonspunkt"
+    found = winapi.service_key("integrasjonspunkt")
+    assert found == winapi.ServiceKey(r".\integrasjonspunkt", r'"D:\ip\integrasjonspunkt-service.exe"', 3, False)
+    assert adoption.registration("integrasjonspunkt") == adoption.Registration(
+        True, r".\integrasjonspunkt", r"D:\ip\integrasjonspunkt-service.exe")
+    assert winsw.service_account("other") is None
+    assert adoption.registration("other") == adoption.Registration(exists=False)
+    fake_winreg_module.set_value(key, "DeleteFlag", 1)
+    assert winapi.service_key("integrasjonspunkt").marked_for_deletion  # type: ignore[union-attr]
