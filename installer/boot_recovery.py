@@ -1,18 +1,27 @@
-"""A reboot in the middle heals itself: while a journal is open, Windows is asked (RunOnce) to run
-`"<D>\\.setup\\setup.exe" /recover /dir "<D>" /quiet` at its next start. The copy in `.setup/` is used because
-the file the admin ran may be gone by then. The entry is removed when the journal closes."""
+"""A reboot in the middle heals itself: while a journal is open, `"<D>\\.setup\\setup.exe" /recover /dir "<D>"
+/quiet` is arranged to run at the next start of Windows, and removed when the journal closes. The copy in
+`.setup/` is used because the file the admin ran may be gone by then.
+
+Two ways, because each has a gap: a scheduled task with a boot trigger that runs as SYSTEM (FACTS.md section 7)
+heals at boot, before anyone logs on, but needs the Task Scheduler service; HKLM RunOnce needs nothing but runs
+only at the next logon of an administrator (W6). Both run the same /recover: the lock lets one work, and the
+other finds no journal."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from installer import winapi
 from installer.layout import Layout
 from installer.service_xml import quote_windows_arg
+from installer.system_tools import system32
+from installer.winsw import ServiceError, run_command
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +39,70 @@ def command(layout: Layout) -> str:
     return f"{setup} /recover /dir {folder} /quiet"
 
 
+TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
+LOCAL_SYSTEM_SID = "S-1-5-18"
+TASK_TIMEOUT = 60.0
+
+
+def task_name(layout: Layout) -> str:
+    return "\\" + entry_name(layout)
+
+
+def task_xml(layout: Layout) -> bytes:
+    """The task definition, Task Scheduler schema 1.2: at boot, as SYSTEM (the SID and no LogonType, which
+    schtasks /xml accepts on every version), no time limit, UTF-16 LE with a BOM as Task Scheduler writes it."""
+    ET.register_namespace("", TASK_NAMESPACE)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{TASK_NAMESPACE}}}{tag}", attrs)
+        element.text = text
+        return element
+
+    task = ET.Element(f"{{{TASK_NAMESPACE}}}Task", {"version": "1.2"})
+    sub(sub(task, "RegistrationInfo"), "Description",
+        f"Finishes or undoes an interrupted integrasjonspunkt setup in {layout.root} (removed when it is done).")
+    sub(sub(sub(task, "Triggers"), "BootTrigger"), "Enabled", "true")
+    principal = sub(sub(task, "Principals"), "Principal", id="System")
+    sub(principal, "UserId", LOCAL_SYSTEM_SID)
+    sub(principal, "RunLevel", "HighestAvailable")
+    settings = sub(task, "Settings")
+    for tag, value in (("MultipleInstancesPolicy", "IgnoreNew"), ("DisallowStartIfOnBatteries", "false"),
+                       ("StopIfGoingOnBatteries", "false"), ("StartWhenAvailable", "true"),
+                       ("ExecutionTimeLimit", "PT0S"), ("Enabled", "true")):
+        sub(settings, tag, value)
+    run = sub(sub(task, "Actions", Context="System"), "Exec")
+    sub(run, "Command", str(layout.setup_copy))
+    sub(run, "Arguments", f"/recover /dir {quote_windows_arg(str(layout.root), True)} /quiet")
+    sub(run, "WorkingDirectory", str(layout.setup_copy.parent))
+    text = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
+    return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
+
+
+def _task_file(layout: Layout) -> Path:
+    return layout.private / "recover-task.xml"
+
+
+def _schtasks(*args: str) -> bool:
+    try:
+        done = run_command([system32("schtasks.exe"), *args], timeout=TASK_TIMEOUT)
+    except ServiceError as exc:
+        log.warning("schtasks %s: %s", args[0], exc.message)
+        return False
+    return done.code == 0
+
+
+def register_task(layout: Layout) -> bool:
+    path = _task_file(layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(task_xml(layout))
+    return _schtasks("/create", "/tn", task_name(layout), "/xml", str(path), "/f")
+
+
+def delete_task(layout: Layout) -> None:
+    _schtasks("/delete", "/tn", task_name(layout), "/f")
+    _task_file(layout).unlink(missing_ok=True)
+
+
 def _copy_running_setup(layout: Layout) -> None:
     """Keep a copy of the frozen setup.exe that is running now (from source there is nothing to copy)."""
     if not getattr(sys, "frozen", False):
@@ -43,17 +116,27 @@ def _copy_running_setup(layout: Layout) -> None:
     tmp.replace(layout.setup_copy)
 
 
-def arm(layout: Layout) -> None:
-    if not winapi.registry_available():
+def _on_windows(windows: bool | None) -> bool:
+    return os.name == "nt" if windows is None else windows
+
+
+def arm(layout: Layout, *, windows: bool | None = None) -> None:
+    """`windows` is for tests: a Linux run with the fake registry and a fake schtasks.exe."""
+    on_windows = _on_windows(windows)
+    if not on_windows and not winapi.registry_available():
         return
     try:
         _copy_running_setup(layout)
+        if on_windows and not register_task(layout):
+            log.warning("the boot-time recovery task was not registered; RunOnce remains (next logon)")
         winapi.set_run_once(entry_name(layout), command(layout))
     except OSError as exc:
         # Recovery at the next run of setup still works; only the automatic one at boot is missing.
         log.warning("could not arrange recovery at the next start of Windows: %s", exc)
 
 
-def disarm(layout: Layout) -> None:
+def disarm(layout: Layout, *, windows: bool | None = None) -> None:
+    if _on_windows(windows):
+        delete_task(layout)
     if winapi.registry_available():
         winapi.delete_run_once(entry_name(layout))

@@ -3,6 +3,9 @@ closes. The registry code runs for real against the fake `winreg` module."""
 
 from __future__ import annotations
 
+import json
+import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from installer import boot_recovery, winapi
@@ -10,6 +13,7 @@ from installer.layout import Layout
 from installer.operations.session import close_journal, open_journal
 from installer.service_xml import split_windows_args
 from tests.harness import fake_winreg
+from tests.harness.fixtures_winsw import WinswEnv
 
 
 def run_once_values(registry: fake_winreg.Registry) -> dict[str, str]:
@@ -51,3 +55,45 @@ def test_a_drive_root_folder_keeps_its_trailing_backslash_out_of_the_quote() -> 
     args = split_windows_args(boot_recovery.command(layout))
     assert args[1:] == ["/recover", "/dir", "D:\\", "/quiet"]
     assert args[0] == str(layout.setup_copy)
+
+
+def _fake_schtasks(winsw_env: WinswEnv) -> Path:
+    """A schtasks.exe that records each command line and keeps a copy of the task XML it was given."""
+    calls = winsw_env.system_root / "schtasks.calls"
+    winsw_env.add_tool("schtasks.exe", (
+        f"#!{sys.executable}\nimport json, shutil, sys\n"
+        f"open({str(calls)!r}, 'a', encoding='utf-8').write(json.dumps(sys.argv) + '\\n')\n"
+        "if '/xml' in sys.argv: shutil.copyfile(sys.argv[sys.argv.index('/xml') + 1], "
+        f"{str(winsw_env.system_root / 'task.xml')!r})\n").encode())
+    return calls
+
+
+def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
+        fake_winreg_module: fake_winreg.Registry, winsw_env: WinswEnv, tmp_path: Path) -> None:
+    """W6: RunOnce runs at the next administrator logon; the boot task (SYSTEM, ONSTART) runs before anyone
+    logs on. Exact schtasks command lines from System32, and the XML as Task Scheduler writes it."""
+    calls = _fake_schtasks(winsw_env)
+    layout = Layout(tmp_path / "ip æøå")
+    layout.root.mkdir()
+    boot_recovery.arm(layout, windows=True)
+    schtasks = str(winsw_env.system32 / "schtasks.exe")
+    name = "\\" + boot_recovery.entry_name(layout)
+    task_file = str(layout.private / "recover-task.xml")
+    (created,) = [json.loads(line) for line in calls.read_text(encoding="utf-8").splitlines()]
+    assert created == [schtasks, "/create", "/tn", name, "/xml", task_file, "/f"]
+    data = (winsw_env.system_root / "task.xml").read_bytes()
+    assert data[:2] == b"\xff\xfe"
+    root = ET.fromstring(data[2:].decode("utf-16-le").split("\n", 1)[1])
+    ns = {"t": boot_recovery.TASK_NAMESPACE}
+    assert root.find("t:Triggers/t:BootTrigger", ns) is not None
+    assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=ns) == "S-1-5-18"
+    assert root.find("t:Principals/t:Principal/t:LogonType", ns) is None
+    assert root.findtext("t:Settings/t:ExecutionTimeLimit", namespaces=ns) == "PT0S"
+    assert root.findtext("t:Actions/t:Exec/t:Command", namespaces=ns) == str(layout.setup_copy)
+    arguments = root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=ns)
+    assert split_windows_args(arguments or "") == ["/recover", "/dir", str(layout.root), "/quiet"]
+    assert boot_recovery.entry_name(layout) in run_once_values(fake_winreg_module)
+    boot_recovery.disarm(layout, windows=True)
+    deleted = json.loads(calls.read_text(encoding="utf-8").splitlines()[-1])
+    assert deleted == [schtasks, "/delete", "/tn", name, "/f"]
+    assert not (layout.private / "recover-task.xml").exists() and run_once_values(fake_winreg_module) == {}
