@@ -17,7 +17,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from installer import winapi
+from installer import service_config, winapi
 from installer.layout import Layout
 from installer.service_xml import quote_windows_arg
 from installer.system_tools import system32
@@ -129,6 +129,9 @@ def arm(layout: Layout, *, windows: bool | None = None) -> None:
         _copy_running_setup(layout)
         if on_windows and not register_task(layout):
             log.warning("the boot-time recovery task was not registered; RunOnce remains (next logon)")
+        if on_windows and layout.service_id:
+            # A reboot now must not auto-start a half-switched version: demand start until the journal closes.
+            service_config.set_start(layout.service_id, "demand")
         winapi.set_run_once(entry_name(layout), command(layout))
     except OSError as exc:
         # Recovery at the next run of setup still works; only the automatic one at boot is missing.
@@ -138,5 +141,8 @@ def arm(layout: Layout, *, windows: bool | None = None) -> None:
 def disarm(layout: Layout, *, windows: bool | None = None) -> None:
     if _on_windows(windows):
         delete_task(layout)
+        start = service_config.start_of(layout.xml, layout.service_id) if layout.service_id else None
+        if start is not None:
+            service_config.set_start(layout.service_id, start)
     if winapi.registry_available():
         winapi.delete_run_once(entry_name(layout))

@@ -10,7 +10,9 @@ WinSW exe is replaced in its place.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,10 +95,37 @@ def sc_commands(service_id: str, reg: Registration) -> list[list[str]]:
     ]
 
 
-def apply(service_id: str, xml_path: Path) -> None:
-    """Give the registered service what its XML asks for. MarkedForDeletion when a program holds it open."""
+def hold_start() -> bool:
+    """While a journal is open the service starts on demand only (Windows): a reboot in the middle of a switch
+    must not auto-start a half-switched version; the boot-time recovery puts things right and restores it."""
+    return os.name == "nt"
+
+
+def set_start(service_id: str, start: str) -> bool:
+    """`sc.exe config <id> start= <start>`; False (logged) when the service is missing or sc fails."""
+    try:
+        done = run_command([system32("sc.exe"), "config", service_id, "start=", start], timeout=SC_TIMEOUT)
+    except ServiceError as exc:
+        log.warning("start type of %s not set to %s: %s", service_id, start, exc.message)
+        return False
+    return done.code == 0
+
+
+def start_of(xml_path: Path, service_id: str) -> str | None:
+    """The start type the XML asks for (sc's word); None when the XML cannot be read."""
+    try:
+        return registration_of(xml_path, service_id).start
+    except (SetupError, ValueError, OSError, DefusedXmlException, ET.ParseError):
+        return None
+
+
+def apply(service_id: str, xml_path: Path, *, hold: bool = False) -> None:
+    """Give the registered service what its XML asks for (`hold`: start type demand, for the length of an
+    open journal). MarkedForDeletion when a program holds it open."""
     try:
         reg = registration_of(xml_path, service_id)
+        if hold:
+            reg = dataclasses.replace(reg, start="demand")
     except SetupError:
         raise
     except (ValueError, OSError, DefusedXmlException, ET.ParseError) as exc:

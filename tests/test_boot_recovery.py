@@ -4,6 +4,7 @@ closes. The registry code runs for real against the fake `winreg` module."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -75,7 +76,14 @@ def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
     calls = _fake_schtasks(winsw_env)
     layout = Layout(tmp_path / "ip æøå")
     layout.root.mkdir()
+    exe = winsw_env.install_exe(layout.root, layout.exe.stem)
+    layout.xml.write_text(f"<service><id>{layout.service_id}</id><name>ip</name><description>d</description>"
+                          f"<executable>{sys.executable}</executable><startmode>Automatic</startmode></service>",
+                          encoding="utf-8")
+    assert subprocess.run([str(exe), "install"], capture_output=True).returncode == 0
     boot_recovery.arm(layout, windows=True)
+    record = winsw_env.record(layout.service_id)
+    assert record is not None and record["start_type"] == 3  # demand: a reboot now starts nothing half-switched
     schtasks = str(winsw_env.system32 / "schtasks.exe")
     name = "\\" + boot_recovery.entry_name(layout)
     task_file = str(layout.private / "recover-task.xml")
@@ -97,3 +105,5 @@ def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
     deleted = json.loads(calls.read_text(encoding="utf-8").splitlines()[-1])
     assert deleted == [schtasks, "/delete", "/tn", name, "/f"]
     assert not (layout.private / "recover-task.xml").exists() and run_once_values(fake_winreg_module) == {}
+    record = winsw_env.record(layout.service_id)
+    assert record is not None and record["start_type"] == 2  # the XML's Automatic again

@@ -4,11 +4,15 @@ syntax: `sc config <name> start= auto DisplayName= <text> depend= / obj= <accoun
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from installer import service_config
+from installer.winsw import MarkedForDeletion
+from tests.harness.fixtures_winsw import WinswEnv
 
 XML = """<service>
   <id>integrasjonspunkt</id>
@@ -56,3 +60,23 @@ def test_start_mode_account_dependencies_and_failure_actions(tmp_path: Path,
                                             "integrasjonspunkt")
     config, _, _ = service_config.sc_commands("integrasjonspunkt", manual)
     assert config[3:5] == ["start=", "demand"] and config[-2:] == ["obj=", "LocalSystem"]
+
+
+def test_apply_changes_the_registered_service_and_holds_it_on_demand_start(winsw_env: WinswEnv,
+                                                                            tmp_path: Path) -> None:
+    exe = winsw_env.install_exe(tmp_path)
+    xml = tmp_path / f"{exe.stem}.xml"
+    xml.write_text(XML.format(extra="<startmode>Automatic</startmode>").replace(
+        "C:\\jdk\\bin\\java.exe", sys.executable), encoding="utf-8")
+    assert subprocess.run([str(exe), "install"], capture_output=True).returncode == 0
+    xml.write_text(xml.read_text(encoding="utf-8").replace("miljø staging", "miljø produksjon"), encoding="utf-8")
+    service_config.apply("integrasjonspunkt", xml, hold=True)
+    record = winsw_env.record("integrasjonspunkt")
+    assert record is not None
+    assert (record["start_type"], record["description"]) == (3, "Digdir integrasjonspunkt, miljø produksjon")
+    service_config.apply("integrasjonspunkt", xml)
+    assert winsw_env.record("integrasjonspunkt")["start_type"] == 2  # type: ignore[index]
+    winsw_env.open_handle("integrasjonspunkt")
+    assert subprocess.run([str(exe), "uninstall"], capture_output=True).returncode == 0
+    with pytest.raises(MarkedForDeletion, match=r"services\.msc"):
+        service_config.apply("integrasjonspunkt", xml)

@@ -232,13 +232,13 @@ def change_registration(target: Target, old_xml: Path, name: str = "register-new
         if target.winsw.status() is ServiceState.NON_EXISTENT:
             target.winsw.install()
         else:
-            service_config.apply(target.ctx["service_id"], target.layout.xml)
+            service_config.apply(target.ctx["service_id"], target.layout.xml, hold=service_config.hold_start())
         _remember_registration(target)
 
     def undo() -> None:
         if not old_xml.exists() or target.winsw.status() is ServiceState.NON_EXISTENT:
             return
-        service_config.apply(target.ctx["service_id"], old_xml)
+        service_config.apply(target.ctx["service_id"], old_xml, hold=service_config.hold_start())
         digest = registration_digest(old_xml.read_bytes())
         if digest is None:
             _registration_file(target.layout).unlink(missing_ok=True)
