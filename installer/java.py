@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -203,9 +202,15 @@ def candidates(configured: str | None, environ: Mapping[str, str] | None = None)
 
 def _search_path(path: str | None) -> Path | None:
     """The first java on PATH, never from the current directory (FACTS.md W8: Windows searches it first)."""
-    folders = [f for f in (path or "").split(os.pathsep) if f.strip() and Path(f).is_absolute()]
-    on_path = shutil.which(_exe_name(), path=os.pathsep.join(folders)) if folders else None
-    return Path(on_path).absolute() if on_path else None
+    # Not shutil.which: before Python 3.12 on Windows it puts the current directory first even when given a path.
+    for folder in (path or "").split(os.pathsep):
+        folder = folder.strip().strip('"')
+        if not folder or not Path(folder).is_absolute():
+            continue
+        candidate = Path(folder) / _exe_name()
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def writable_by_others(executable: Path) -> str | None:

@@ -62,3 +62,17 @@ def test_the_service_registration_is_read_from_the_registry_not_from_sc_text(
     assert adoption.registration("other") == adoption.Registration(exists=False)
     fake_winreg_module.set_value(key, "DeleteFlag", 1)
     assert winapi.service_key("integrasjonspunkt").marked_for_deletion  # type: ignore[union-attr]
+
+
+def test_the_path_search_for_java_skips_the_current_folder_even_as_windows_searches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """shutil.which before 3.12 puts the current directory first on Windows even when given a path."""
+    here, listed = tmp_path / "here", tmp_path / "listed"
+    plant(here, "java.EXE", "#!/bin/sh\necho planted\n")
+    listed.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("PATHEXT", ".EXE")
+    assert java_mod._search_path(str(listed)) is None
+    plant(listed, "java", "#!/bin/sh\necho listed\n")
+    assert java_mod._search_path(f"{listed}") == listed / "java"
