@@ -158,6 +158,9 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         ui.warn(note)
 
     verb = inv.verb or "wizard"
+    from installer import interrupts
+
+    interrupts.install()
     try:
         result = _verb_runner(verb)(settings, ui)
     except SetupError as exc:

@@ -14,6 +14,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from installer import interrupts
 from installer.journal import DONE, STARTED, UNDO_FAILED, UNDONE, Journal
 
 log = logging.getLogger(__name__)
@@ -77,13 +78,14 @@ class Engine:
                     log.warning("step %s failed after the health check: %s", step.name, exc)
                     self.journal.mark(step.name, DONE)
                     continue
-                log.error("step %s failed: %s", step.name, exc)
-                if on_failure is not None:
-                    try:
-                        on_failure(step.name, exc)
-                    except Exception:
-                        log.exception("while noting the failure of %s", step.name)
-                failures = self.undo(steps)
+                with interrupts.shielded():  # a second Ctrl+C must not cut the undo short
+                    log.error("step %s failed: %s", step.name, exc)
+                    if on_failure is not None:
+                        try:
+                            on_failure(step.name, exc)
+                        except Exception:
+                            log.exception("while noting the failure of %s", step.name)
+                    failures = self.undo(steps)
                 raise StepFailed(step.name, exc, failures) from exc
             self.journal.mark(step.name, DONE)
             if step.marks_healthy:
@@ -93,6 +95,10 @@ class Engine:
 
     def undo(self, steps: list[Step]) -> list[tuple[str, BaseException]]:
         """Undo, newest first, every step that began; keep going past a failing undo."""
+        with interrupts.shielded():
+            return self._undo(steps)
+
+    def _undo(self, steps: list[Step]) -> list[tuple[str, BaseException]]:
         failures: list[tuple[str, BaseException]] = []
         for step in reversed(steps):
             if self.journal.state_of(step.name) not in (STARTED, DONE):

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from installer import __version__, folder_trust, logsetup, state, winapi, wizard_install, wizard_maintain
+from installer import __version__, folder_trust, interrupts, logsetup, state, winapi, wizard_install, wizard_maintain
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.messages import t
@@ -50,6 +50,7 @@ def run(settings: Settings, ui: UI) -> Result:
     except (KeyboardInterrupt, EOFError):
         result = _cancelled(guided)
     show_result(guided, result)
+    interrupts.settled()  # the cancel is over: Ctrl+C may close the window
     keep_window_open(guided.ui)
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from installer import interrupts
 from installer import journal as journal_mod
 from installer import state as state_mod
 from installer.engine import Engine, Step
@@ -55,13 +56,14 @@ def finish_interrupted(session: Session, said_by: str) -> dict[str, Any] | None:
         engine.run(plan)
         action, version = "completed", ctx.get("to")
     else:
-        failures = engine.undo(plan)
-        if failures:
-            raise SetupError(ExitCode.ATTENTION, t("recover.undo_failed", operation=journal.operation,
-                                                   steps=", ".join(n for n, _ in failures)))
-        after_undo = getattr(module, "after_undo", None)
-        if after_undo is not None:
-            after_undo(ctx, ui)
+        with interrupts.shielded():  # Ctrl+C while undoing only says to wait
+            failures = engine.undo(plan)
+            if failures:
+                raise SetupError(ExitCode.ATTENTION, t("recover.undo_failed", operation=journal.operation,
+                                                       steps=", ".join(n for n, _ in failures)))
+            after_undo = getattr(module, "after_undo", None)
+            if after_undo is not None:
+                after_undo(ctx, ui)
         action, version = "undone", ctx.get("from")
     record = {"operation": journal.operation, "from": ctx.get("from"), "to": ctx.get("to"), "action": action,
               "version": version, "at": utc_now(), "by": "/" + said_by}

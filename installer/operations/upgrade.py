@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from installer import artifacts, service_xml, winsw
+from installer import artifacts, interrupts, service_xml, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
@@ -155,7 +155,8 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
                       detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
                                                steps=", ".join(n for n, _ in failed.undo_failures)))
     try:
-        switch.after_undo(ctx, ui)
+        with interrupts.shielded():  # the old version's check belongs to the undo
+            switch.after_undo(ctx, ui)
     except Exception as exc:  # the old version does not answer either
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
