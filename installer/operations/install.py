@@ -51,7 +51,6 @@ def run(settings: Settings, ui: UI) -> Result:
             close_journal(session.layout, journal)
             return _failed(session, ctx, failed)
         close_journal(session.layout, journal)
-        ui.success(t("install.done", version=release.tag, url=ctx["health_url"]))
         return Result(verb="install", message=t("install.done", version=release.tag, url=ctx["health_url"]),
                       version=release.tag)
 

@@ -69,7 +69,8 @@ def finish_interrupted(session: Session, said_by: str) -> dict[str, Any] | None:
               "version": version, "at": utc_now(), "by": "/" + said_by}
     _remember(session, journal, record)
     close_journal(session.layout, journal)
-    ui.success(_said(record))
+    if said_by != "recover":  # /recover's own result says it once, at the end
+        ui.success(_said(record))
     return record
 
 

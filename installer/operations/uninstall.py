@@ -49,7 +49,6 @@ def run(settings: Settings, ui: UI) -> Result:
                 message += " " + t("uninstall.kept_outside", path=path, folder=layout.root)
         else:
             message = t("uninstall.done", version=installed.version, folder=layout.root)
-        ui.success(message)
         return Result(verb="uninstall", version=installed.version, message=message)
 
 

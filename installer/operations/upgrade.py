@@ -139,7 +139,6 @@ def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
         return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
     close_journal(session.layout, journal)
     message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
-    ui.success(message)
     return Result(verb=verb, version=ctx["to"], message=message)
 
 
