@@ -15,6 +15,7 @@ from typing import Any
 log = logging.getLogger("installer.ui")
 
 QUIET_PROGRESS_EVERY = 5.0  # seconds between progress log lines in a silent run
+_NO_WRAP = 100_000  # columns of a console that is no terminal: tables never cut a path
 
 
 class UI:
@@ -32,7 +33,12 @@ class UI:
         if self._console is None:
             from rich.console import Console  # only a person's run pays for rich
 
-            self._console = Console(file=self._stream(), highlight=False)
+            stream = self._stream()
+            if stream.isatty():
+                self._console = Console(file=stream, highlight=False)
+            else:
+                # A file or a pipe (a redirect, Ansible): whole lines and whole cells, never cut or wrapped at 80.
+                self._console = Console(file=stream, highlight=False, soft_wrap=True, width=_NO_WRAP)
         return self._console
 
     def _show(self, text: str, style: str | None) -> None:
