@@ -153,7 +153,8 @@ def _main(argv: list[str], json_wanted: bool) -> int:
                                                                 reason=exc.strerror or _first_line(exc))),
                            json_wanted, inv.verb)
     ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
-    log.info("setup %s: %s", __version__, " ".join(shown(logsetup.redact(a)) for a in argv) or "(guided install)")
+    logsetup.header(f"setup {__version__}: " + (" ".join(shown(logsetup.redact(a)) for a in argv)
+                                                 or "(guided install)"))
     for note in settings.notes:
         ui.warn(note)
 
@@ -178,18 +179,22 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         where = f" ({settings.dir / 'installer-logs' / 'setup.log'})" if settings.dir else ""
         result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
                         message=t("cli.internal_error", error=_first_line(exc), log=where))
-    _report(result, ui, settings.json, wizard=interactive and not quiet)
+    _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())
     logsetup.stop()
     return int(result.exit_code)
 
 
-def _report(result: Any, ui: Any, json_output: bool, wizard: bool) -> None:
+def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Path]) -> None:
+    """The result, once: the operations leave saying it to this function."""
     from installer.logsetup import redact
 
     result.message, result.detail = redact(result.message or ""), redact(result.detail or "")
     log.info("exit %d: %s", int(result.exit_code), result.message)
     if json_output:
-        _print_json(result.document())
+        document = result.document()
+        # The install folder's log when the run reached the folder (it is attached last), else /log FILE.
+        document.setdefault("log", str(logs[-1]) if logs else None)
+        _print_json(document)
         return
     if wizard:
         return  # the wizard has shown its own result panel
@@ -205,6 +210,8 @@ def _report(result: Any, ui: Any, json_output: bool, wizard: bool) -> None:
             ui.error(result.message)
         if result.detail:
             print(result.detail, file=sys.stderr)
+    if logs and not ui.quiet:
+        ui.info(t("cli.log_at", path=", ".join(str(p) for p in logs)))
 
 
 def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None) -> int:

@@ -14,7 +14,10 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 # whole record ("--- Logging error ---"). Written as \xNN it stays visible in the log.
 _ERRORS = "backslashreplace"
 _secrets: set[str] = set()
-_attached: set[Path] = set()
+_attached: list[Path] = []
+# The run's first line (setup version, the command line with secrets masked): every log file gets it, also one
+# attached later (the install folder's, once the folder is known), so each run in a file says what ran.
+_header: str | None = None
 
 
 def register_secret(value: str | None) -> None:
@@ -73,6 +76,8 @@ def start(extra_log: Path | None, stderr_level: int | None) -> logging.Logger:
         logger.removeHandler(old)
         old.close()
     _attached.clear()
+    global _header
+    _header = None
     logger.propagate = False
     # Without a handler Python would print warnings raw to the terminal of an interactive run.
     logger.addHandler(logging.NullHandler())
@@ -98,8 +103,23 @@ def attach_file(path: Path, rotate: bool = True) -> None:
     else:
         handler = logging.FileHandler(path, encoding="utf-8", errors=_ERRORS)
     handler.setLevel(logging.DEBUG)
-    logging.getLogger(ROOT_LOGGER).addHandler(_handler(handler))
-    _attached.add(path)
+    logger = logging.getLogger(ROOT_LOGGER)
+    logger.addHandler(_handler(handler))
+    _attached.append(path)
+    if _header is not None:
+        handler.handle(logger.makeRecord(logger.name, logging.INFO, __file__, 0, _header, None, None))
+
+
+def header(text: str) -> None:
+    """Log the run's first line now, and into every log file attached later."""
+    global _header
+    _header = redact(text)
+    logging.getLogger(ROOT_LOGGER).info(_header)
+
+
+def files() -> list[Path]:
+    """The log files of this run, in the order they were attached."""
+    return list(_attached)
 
 
 def stop() -> None:

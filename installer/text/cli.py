@@ -33,6 +33,7 @@ EN: dict[str, str] = {
     "cli.interrupted": "Cancelled.",
     "cli.log_unwritable": "Cannot write the log {file}: {reason}. Nothing was changed.",
     "cli.finishing_undo": "Ctrl+C: finishing the undo, please wait.",
+    "cli.log_at": "Log: {path}",
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
 Without a verb, setup opens the guided install.
@@ -120,6 +121,7 @@ NB: dict[str, str] = {
     "cli.interrupted": "Avbrutt.",
     "cli.log_unwritable": "Kan ikke skrive loggen {file}: {reason}. Ingenting ble endret.",
     "cli.finishing_undo": "Ctrl+C: gjør ferdig angringen, vent litt.",
+    "cli.log_at": "Logg: {path}",
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
 Uten handling åpner setup den veiledede installasjonen.
