@@ -123,6 +123,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
     try:
         settings = settle()
+        _validate(settings)  # the whole command line before anything touches the disk (also /secure-folder)
         if settings.secure_folder and settings.dir is not None and not settings.trust.trusted:
             # The admin vouches for the folder: take it over, then read its settings as for any trusted folder.
             try:
@@ -182,6 +183,18 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())
     logsetup.stop()
     return int(result.exit_code)
+
+
+def _validate(settings: Any) -> None:
+    """What the command line itself gets wrong is exit 1639 before any request and before the disk is touched:
+    a malformed SPEC (`../x`), a plain-HTTP base URL without /allow-http."""
+    from installer import releases, sources
+
+    if settings.spec is not None and settings.verb in ("install", "upgrade", "check", "download", "schedule"):
+        releases.parse_spec(settings.spec)
+    if settings.offline is None:  # /offline takes every file from a folder: the URLs are not used
+        for option in sources.BASE_OPTIONS:
+            sources.base_url(settings, option)
 
 
 def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Path]) -> None:

@@ -16,12 +16,13 @@ from installer import folder_acl, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
 from installer.messages import t
 from installer.operations import preflight, steps
 from installer.operations.outcome import record_operation
 from installer.operations.session import Session, changing, close_journal, open_journal
 from installer.result import Result
-from installer.settings import Settings
+from installer.settings import Settings, require_dir
 from installer.state import State, save
 from installer.ui import UI
 
@@ -32,6 +33,10 @@ ALREADY_INSTALLED = 1638  # MSI: "Another version of this product is already ins
 
 def run(settings: Settings, ui: UI) -> Result:
     new_properties = properties_to_write(settings)
+    folder = require_dir(settings)
+    if new_properties is None and not folder.exists():
+        # Asked before the folder is made: a bad command line leaves no trace on the disk.
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=Layout(folder).properties))
     with changing(settings, ui, "install", create=True) as session:
         if session.installed:
             return _already_installed(session)

@@ -1,0 +1,49 @@
+"""Parse and validate the whole command line, then touch the network and the disk: a bad command line (1639)
+makes no request and leaves no folder behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from installer.errors import ExitCode, same_exit_code
+from tests.harness.artifact_server import ArtifactServer
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "installer", *argv], capture_output=True, text=True, cwd=REPO_ROOT,
+                          env={**os.environ, "LANG": "C.UTF-8"}, timeout=60)
+
+
+def test_plain_http_base_is_refused_before_any_request(tmp_path: Path, artifact_server: ArtifactServer) -> None:
+    folder = tmp_path / "ip"
+    properties = tmp_path / "local.properties"
+    properties.write_text("difi.move.org.number=910077473\n", encoding="utf-8")
+    done = setup("/install", "/quiet", "/dir", str(folder), "/properties", str(properties),
+                 "/versions-url", artifact_server.versions_url, "/maven-repo", "http://example.org/m")
+    assert same_exit_code(done.returncode, ExitCode.BAD_COMMAND_LINE), done.stderr
+    assert "/maven-repo" in done.stderr and "Traceback" not in done.stderr
+    assert artifact_server.requests_log == []
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("verb", ["/upgrade", "/install", "/check"])
+def test_malformed_spec_is_a_bad_command_line_even_where_nothing_is_installed(tmp_path: Path, verb: str) -> None:
+    folder = tmp_path / "ip"
+    done = setup(verb, "../x", "/quiet", "/dir", str(folder))
+    assert same_exit_code(done.returncode, ExitCode.BAD_COMMAND_LINE), done.stderr
+    assert not folder.exists()
+
+
+def test_install_without_properties_creates_no_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ip"
+    done = setup("/install", "2.28.1", "/quiet", "/dir", str(folder))
+    assert same_exit_code(done.returncode, ExitCode.BAD_COMMAND_LINE), done.stderr
+    assert "integrasjonspunkt-local.properties" in done.stderr
+    assert not folder.exists()
