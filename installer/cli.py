@@ -169,6 +169,8 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         from installer.result import Result
 
         result = Result(verb=verb, exit_code=exc.code, message=exc.message, result="failed", detail=exc.detail)
+        if exc.code == ExitCode.ATTENTION and _before_any_change(verb):
+            result.exit_code, result.message = ExitCode.PREREQUISITES, t("cli.nothing_changed", message=exc.message)
     except KeyboardInterrupt:
         from installer.result import Result
 
@@ -180,9 +182,21 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         where = f" ({settings.dir / 'installer-logs' / 'setup.log'})" if settings.dir else ""
         result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
                         message=t("cli.internal_error", error=_first_line(exc), log=where))
+        if _before_any_change(verb):
+            result.exit_code, result.message = ExitCode.PREREQUISITES, t("cli.nothing_changed", message=result.message)
     _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())
     logsetup.stop()
     return int(result.exit_code)
+
+
+# The verbs whose changes all run under the journal: before it opens, they have changed nothing.
+_JOURNALED = ("install", "upgrade", "rollback", "repair")
+
+
+def _before_any_change(verb: str) -> bool:
+    from installer import phase
+
+    return verb in _JOURNALED and not phase.changing()
 
 
 def _validate(settings: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from installer.errors import ExitCode, same_exit_code
 from tests.harness.artifact_server import ArtifactServer
+from tests.harness.fixtures_world import FAST, World
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,3 +48,18 @@ def test_install_without_properties_creates_no_folder(tmp_path: Path) -> None:
     assert same_exit_code(done.returncode, ExitCode.BAD_COMMAND_LINE), done.stderr
     assert "integrasjonspunkt-local.properties" in done.stderr
     assert not folder.exists()
+
+
+@pytest.mark.e2e
+def test_failure_before_the_first_step_is_a_prerequisite_not_14(world: World) -> None:
+    """sc.exe is read for the upgrade's context, before any step: without it nothing changed, the service runs."""
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    assert world.install("2.28.0").returncode == 0
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != str(world.winsw.bin))
+    done = world.setup("/upgrade", "2.28.1", *FAST, env={"PATH": path})
+    assert same_exit_code(done.returncode, ExitCode.PREREQUISITES), done.stderr
+    assert "sc.exe" in done.stderr and "Nothing was changed." in done.stderr
+    assert world.answers() == "2.28.0"
+    code, doc = world.status()
+    assert code == 0 and doc["version"] == "2.28.0" and doc["interrupted"] is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from installer import adoption, winsw_catalog
+from installer import adoption, phase, winsw_catalog
 from installer.adoption import Candidate, Discovery
 from installer.errors import ExitCode, SetupError
 from installer.messages import joined, t
@@ -62,6 +62,7 @@ def adopt_first(session: Session, verb: str) -> None:
         return
     session.ui.info(t("adopt.automatic", folder=session.layout.root, version=chosen.version, verb="/" + verb,
                       base=chosen.base))
+    phase.began()  # taking over writes the state file (and may register the service)
     installed = take_over(session, chosen)
     apply_recorded(session.settings, installed)
     session.reload()

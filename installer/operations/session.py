@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import boot_recovery, folder_trust, keys, logsetup, setup_files, state
+from installer import boot_recovery, folder_trust, keys, logsetup, phase, setup_files, state
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.journal import Journal
@@ -56,6 +56,7 @@ def layout_for(settings: Settings, installed: State | None) -> Layout:
 
 def open_journal(layout: Layout, operation: str, ctx: dict[str, Any]) -> Journal:
     """Start the record of an operation; Windows will run /recover at its next start until it closes."""
+    phase.began()
     journal = Journal(layout.journal_file, operation, ctx)
     journal.save()
     boot_recovery.arm(layout)
@@ -96,6 +97,8 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
         attach_log(layout)
         keys.log_expiring(settings, [layout.private / keys.FOLDER])
         session = Session(settings, ui, layout, installed, new_folder=new_folder)
+        if layout.journal_file.exists():
+            phase.began()  # an earlier run's operation: finishing it is a change, refusing it is no prerequisite
         if journal_mod.load(layout.journal_file) is not None:
             from installer.operations import recover
 

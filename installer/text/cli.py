@@ -34,6 +34,7 @@ EN: dict[str, str] = {
     "cli.log_unwritable": "Cannot write the log {file}: {reason}. Nothing was changed.",
     "cli.finishing_undo": "Ctrl+C: finishing the undo, please wait.",
     "cli.log_at": "Log: {path}",
+    "cli.nothing_changed": "{message} Nothing was changed.",
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
 Without a verb, setup opens the guided install.
@@ -122,6 +123,7 @@ NB: dict[str, str] = {
     "cli.log_unwritable": "Kan ikke skrive loggen {file}: {reason}. Ingenting ble endret.",
     "cli.finishing_undo": "Ctrl+C: gjør ferdig angringen, vent litt.",
     "cli.log_at": "Logg: {path}",
+    "cli.nothing_changed": "{message} Ingenting ble endret.",
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
 Uten handling åpner setup den veiledede installasjonen.
