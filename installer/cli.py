@@ -147,8 +147,10 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         os.environ.pop(env_var(name), None)
     interactive = inv.verb is None
     quiet = settings.quiet or settings.json
+    # A silent run mirrors its log to stderr; with /json only warnings and errors, for tools that read stderr too.
+    mirrored = logging.WARNING if settings.json else logging.INFO
     try:
-        logsetup.start(settings.log, logging.INFO if quiet and not interactive else None)
+        logsetup.start(settings.log, mirrored if quiet and not interactive else None)
     except OSError as exc:
         return _fail_early(SetupError(ExitCode.PREREQUISITES, t("cli.log_unwritable", file=settings.log,
                                                                 reason=exc.strerror or _first_line(exc))),

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from installer import __version__
 from installer.errors import ExitCode
+
+# The format of the JSON documents; raised when a key changes meaning or goes away (new keys do not raise it).
+SCHEMA = 1
 
 
 @dataclass
@@ -17,6 +21,9 @@ class Result:
     # "ok", "nothing-to-do", "failed", "rolled-back", ... (CLI.md: `result`)
     result: str = "ok"
     detail: str = ""
+    # The version the operation started from and the one it went to (None where it does not apply).
+    old: str | None = None
+    new: str | None = None
     # Extra keys of the JSON document (e.g. /status's fields).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -27,6 +34,9 @@ class Result:
             "exit_code": int(self.exit_code),
             "version": self.version,
             "message": self.message,
+            "from": self.old,
+            "to": self.new,
         }
         doc.update(self.extra)
+        doc.update({"setup_version": __version__, "schema": SCHEMA})
         return doc

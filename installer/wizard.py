@@ -96,8 +96,9 @@ def _facts(settings: Settings) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if state.load(layout.state_file) is not None:
         try:
-            doc = status.run(settings, UI(quiet=True)).extra
-        except SetupError as exc:  # e.g. another run holds the folder
+            seen = status.run(settings, UI(quiet=True))
+            doc = {} if same_exit_code(seen.exit_code, ExitCode.BUSY) else seen.extra  # another run holds it
+        except SetupError as exc:
             log.warning("status for the result panel: %s", exc.message)
             doc = {}
         if doc.get("version"):

@@ -52,6 +52,8 @@ def guide(run: Guided) -> Result:
         if adopted is not None:
             return adopted
     seen = status.run(settings, ui)
+    if seen.result == "busy":
+        raise SetupError(ExitCode.BUSY, seen.message)
     (ui.success if seen.exit_code == ExitCode.OK else ui.warn)(seen.message)
     installed = state.load(layout.state_file)
     if installed is not None:

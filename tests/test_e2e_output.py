@@ -3,9 +3,14 @@ once, the log's place at the end, whole lines; and the folder log saying which c
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from installer import __version__
+from installer.errors import ExitCode, same_exit_code
+from installer.lock import FolderLock
+from installer.result import SCHEMA
 from tests.harness.fixtures_world import FAST, World
 
 pytestmark = pytest.mark.e2e
@@ -42,3 +47,30 @@ def test_results_once_log_named_and_nothing_cut(world: World) -> None:
     # install, upgrade and uninstall each said what ran; /status only reads and writes no folder log.
     assert [h.split(": ", 2)[-1].split()[0] for h in headers] == ["/install", "/upgrade", "/uninstall"], headers
     assert "pw-Xy7-secret" not in text and "/service-password ********" in headers[-1]
+
+
+def test_json_for_fleet_tools(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    log = world.folder / "installer-logs" / "setup.log"
+    done = world.setup("/install", "2.28.0", *FAST, "/properties", str(world.properties), "/json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert (doc["from"], doc["to"], doc["log"]) == (None, "2.28.0", str(log))
+    assert doc["setup_version"] == __version__ and doc["schema"] == SCHEMA
+    # Only warnings and errors reach stderr with /json (the Java 17 under 2.x is a warning).
+    assert all(" WARNING " in line or " ERROR " in line for line in done.stderr.splitlines()), done.stderr
+
+    upgraded = json.loads(world.setup("/upgrade", "2.28.1", *FAST, "/json").stdout)
+    assert (upgraded["from"], upgraded["to"], upgraded["log"]) == ("2.28.0", "2.28.1", str(log))
+
+    table = world.setup("/status", "/lang", "nb")
+    assert "kjører" in table.stdout and "running" not in table.stdout
+    _, status = world.status()
+    assert status["service"] == "running" and status["schema"] == SCHEMA
+
+    with FolderLock(world.folder / ".setup" / "lock", "upgrade"):
+        busy = world.setup("/status", "/json")
+    assert same_exit_code(busy.returncode, ExitCode.BUSY), busy.stderr
+    seen = json.loads(busy.stdout)
+    assert seen["installed"] is True and seen["version"] == "2.28.1" and seen["exit_code"] == ExitCode.BUSY

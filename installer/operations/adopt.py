@@ -42,7 +42,8 @@ def run(settings: Settings, ui: UI) -> Result:
         _show(chosen, installed, ui)
         message = t("adopt.done", version=installed.version, env=installed.env, folder=folder,
                     service_id=installed.service_id, base=chosen.base)
-        return Result(verb="adopt", version=installed.version, message=message, extra=_document(chosen, installed))
+        return Result(verb="adopt", version=installed.version, new=installed.version, message=message,
+                      extra=_document(chosen, installed))
 
 
 def adopt_first(session: Session, verb: str) -> None:

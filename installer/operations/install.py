@@ -56,8 +56,8 @@ def run(settings: Settings, ui: UI) -> Result:
             close_journal(session.layout, journal)
             return _failed(session, ctx, failed)
         close_journal(session.layout, journal)
-        return Result(verb="install", message=t("install.done", version=release.tag, url=ctx["health_url"]),
-                      version=release.tag)
+        return Result(verb="install", new=release.tag, version=release.tag,
+                      message=t("install.done", version=release.tag, url=ctx["health_url"]))
 
 
 def properties_to_write(settings: Settings) -> str | None:
@@ -173,12 +173,12 @@ def _already_installed(session: Session) -> Result:
 
 def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result:
     if isinstance(failed.cause, KeyboardInterrupt):
-        return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled",
+        return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx["to"],
                       message=t("install.cancelled"))
     reason = str(failed.cause).splitlines()[0] if str(failed.cause) else type(failed.cause).__name__
     code = ExitCode.ATTENTION if failed.undo_failures else ExitCode.INSTALL_FAILED
     key = "install.failed_undo_failed" if failed.undo_failures else "install.failed"
-    return Result(verb="install", exit_code=code, result="failed", version=ctx["to"],
+    return Result(verb="install", exit_code=code, result="failed", version=ctx["to"], new=ctx["to"],
                   message=t(key, version=ctx["to"], step=failed.step, reason=reason,
                             undo=", ".join(n for n, _ in failed.undo_failures)),
                   detail=steps.Target(ctx).winsw.log_tail())

@@ -87,7 +87,8 @@ def run(settings: Settings, ui: UI) -> Result:
         record = session.recovered
     if record is None:
         return Result(verb="recover", result="nothing-to-do", message=t("recover.nothing"))
-    return Result(verb="recover", version=record["version"], result=record["action"], extra={"recovered": record},
+    return Result(verb="recover", version=record["version"], result=record["action"], old=record["from"],
+                  new=record["to"], extra={"recovered": record},
                   message=_said(record))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from installer import folder_trust, health, keys, setup_files, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.lock import holder_if_locked
 from installer.messages import joined, t
@@ -44,9 +44,14 @@ def run(settings: Settings, ui: UI) -> Result:
     if folder.is_dir():
         setup_files.refuse_links(folder)
     holder = holder_if_locked(layout.lock_file)
-    if holder:
-        raise SetupError(ExitCode.BUSY, t("operations.busy", holder=holder))
     installed = state.load(layout.state_file) if folder.is_dir() else None
+    if holder:
+        # The other run may be changing the service: say only what the state file (written atomically) holds.
+        busy = {"installed": installed is not None, "version": installed.version if installed else None,
+                "env": installed.env if installed else None, "service_id": installed.service_id if installed
+                else None, "busy": holder, "folder": str(folder)}
+        return Result(verb="status", exit_code=ExitCode.BUSY, result="busy", version=busy["version"], extra=busy,
+                      message=t("operations.busy", holder=holder))
     open_journal = journal_mod.load(layout.journal_file) if folder.is_dir() else None
     doc: dict[str, Any] = {
         "installed": installed is not None,
@@ -105,7 +110,8 @@ def run(settings: Settings, ui: UI) -> Result:
         return Result(verb="status", version=doc["version"], extra=doc,
                       message=t("status.healthy", version=doc["version"], url=doc["health_url"]))
     return Result(verb="status", exit_code=ExitCode.ATTENTION, result="attention", version=doc["version"], extra=doc,
-                  message=t("status.unhealthy", version=doc["version"], service=doc["service"], url=doc["health_url"]))
+                  message=t("status.unhealthy", version=doc["version"], service=t(f"status.service_{doc['service']}"),
+                            url=doc["health_url"]))
 
 
 def _key_expiry(settings: Settings, layout: Layout, doc: dict[str, Any]) -> list[str]:
@@ -145,15 +151,17 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 
 
 def _show(doc: dict[str, Any], ui: UI) -> None:
-    rows = [[t(f"status.row_{key}"), _text(doc[key])] for key in (
+    rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
         "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
 
 
-def _text(value: Any) -> str:
+def _text(key: str, value: Any) -> str:
     if value is None:
         return "-"
+    if key == "service":  # JSON keeps the word tools compare against; a person reads it in the run's language
+        return t(f"status.service_{value}")
     if isinstance(value, bool):
         return t("status.yes") if value else t("status.no")
     if isinstance(value, list):

@@ -49,7 +49,7 @@ def run(settings: Settings, ui: UI) -> Result:
                 message += " " + t("uninstall.kept_outside", path=path, folder=layout.root)
         else:
             message = t("uninstall.done", version=installed.version, folder=layout.root)
-        return Result(verb="uninstall", version=installed.version, message=message)
+        return Result(verb="uninstall", version=installed.version, old=installed.version, message=message)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -139,18 +139,21 @@ def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
         return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
     close_journal(session.layout, journal)
     message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
-    return Result(verb=verb, version=ctx["to"], message=message)
+    return _result(ctx, version=ctx["to"], message=message)
+
+
+def _result(ctx: dict[str, Any], **fields: Any) -> Result:
+    return Result(verb=ctx["operation"], old=ctx["from"], new=ctx["to"], **fields)
 
 
 def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed: StepFailed, detail: str,
                  ui: UI) -> Result:
-    verb = ctx["operation"]
     cause = failed.cause
     reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     if failed.undo_failures:
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
-        return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
                       detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
                                                steps=", ".join(n for n, _ in failed.undo_failures)))
     try:
@@ -160,15 +163,15 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
         old_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Result(verb=verb, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
                       detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
                                                old=ctx["from"], old_reason=old_reason))
     close_journal(session.layout, journal)
     if isinstance(cause, KeyboardInterrupt):
         switch.remember_failure(ctx, ExitCode.CANCELLED, "cancelled")
-        return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
+        return _result(ctx, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
                       message=t("upgrade.cancelled", old=ctx["from"]))
     code = ExitCode.UPGRADE_FAILED
     switch.remember_failure(ctx, code, "rolled-back")
-    return Result(verb=verb, exit_code=code, result="rolled-back", version=ctx["from"], detail=detail,
+    return _result(ctx, exit_code=code, result="rolled-back", version=ctx["from"], detail=detail,
                   message=t("upgrade.rolled_back", new=ctx["to"], step=failed.step, reason=reason, old=ctx["from"]))

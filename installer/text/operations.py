@@ -60,6 +60,9 @@ EN: dict[str, str] = {
     "status.what": "what",
     "status.value": "value",
     "status.yes": "yes",
+    "status.service_running": "running",
+    "status.service_stopped": "stopped",
+    "status.service_absent": "not registered",
     "status.no": "no",
     # uninstall
     "uninstall.confirm_purge": "Also delete the data, the properties file and the keystore in {folder}? "
@@ -171,6 +174,9 @@ NB: dict[str, str] = {
     "status.what": "hva",
     "status.value": "verdi",
     "status.yes": "ja",
+    "status.service_running": "kjører",
+    "status.service_stopped": "stoppet",
+    "status.service_absent": "ikke registrert",
     "status.no": "nei",
     # uninstall
     "uninstall.confirm_purge": "Også slette dataene, properties-filen og nøkkellageret i {folder}? Det kan ikke "
