@@ -148,3 +148,24 @@ def prune(backups: Path, keep: int) -> None:
     for old in before[:-keep] if keep > 0 else before:
         log.info("pruning old backup %s", old)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def tree_bytes(path: Path) -> int:
+    """Bytes of the files in `path` (a file or a folder); unreadable entries count nothing."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name), follow_symlinks=False).st_size
+            except OSError:
+                continue
+    return total
+
+
+def usage(backups: Path) -> dict[str, int]:
+    """How many backup sets the folder keeps and their bytes; `failed` sets are never pruned by setup."""
+    sets = [p for p in backups.iterdir() if p.is_dir()] if backups.is_dir() else []
+    return {"count": len(sets), "bytes": sum(tree_bytes(p) for p in sets),
+            "failed": sum(1 for p in sets if "-failed-" in p.name)}

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from installer import dotnet, java, processes, winapi, winsw_catalog
+from installer import backup, dotnet, java, processes, winapi, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
@@ -269,36 +269,29 @@ def _admin_finding(machine: Machine) -> Finding:
 # --- disk -------------------------------------------------------------------------------------------------
 
 
-def _tree_bytes(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += (Path(root) / name).stat().st_size
-            except OSError:
-                continue
-    return total
-
-
 def estimate_needed_bytes(layout: Layout, jar_bytes: int | None = None) -> int:
     """Room an upgrade needs in the folder: the new jar twice (cache and folder), a backup of the data,
     and a margin for logs. Without `jar_bytes`, the size of the largest jar there (or 200 MB)."""
     if jar_bytes is None:
         jars = [p.stat().st_size for p in layout.root.glob(f"{JAR_PREFIX}*.jar") if p.is_file()]
         jar_bytes = max(jars, default=DEFAULT_JAR_BYTES)
-    data = sum(_tree_bytes(p) for p in layout.data_paths() if p.exists())
+    data = sum(backup.tree_bytes(p) for p in layout.data_paths() if p.exists())
     return 2 * jar_bytes + data + LOG_MARGIN_BYTES
 
 
-def _disk_finding(folder: Path, needed_bytes: int) -> Finding:
-    free, measured = winapi.free_bytes(folder)
+def _disk_finding(layout: Layout, needed_bytes: int) -> Finding:
+    free, measured = winapi.free_bytes(layout.root)
+    kept = backup.usage(layout.backups)
     found = t("prereqs.disk_found", size=size_text(free), folder=measured)
+    if kept["count"]:
+        # Backups pile up (failed sets are kept on purpose): the admin sees what they take before the disk fills.
+        found += t("prereqs.disk_backups", count=kept["count"], size=size_text(kept["bytes"]))
     needed = t("prereqs.disk_needed", size=size_text(needed_bytes))
     if free < needed_bytes:
-        return Finding("disk", found, needed, "fail",
-                       t("prereqs.disk_short", folder=measured, needed=size_text(needed_bytes), free=size_text(free)))
+        message = t("prereqs.disk_short", folder=measured, needed=size_text(needed_bytes), free=size_text(free))
+        if kept["count"]:
+            message += " " + t("prereqs.disk_prune", folder=layout.backups, size=size_text(kept["bytes"]))
+        return Finding("disk", found, needed, "fail", message)
     return Finding("disk", found, needed, "ok")
 
 
@@ -351,7 +344,7 @@ def check(settings: Settings, line_java_min: int, line_java_preferred: int, layo
         java_finding,
         *platform_findings,
         _admin_finding(machine),
-        _disk_finding(layout.root, needed_bytes),
+        _disk_finding(layout, needed_bytes),
         _port_finding(port, layout.root, own_service_ports_ok),
     ]
     for finding in report.findings:

@@ -74,3 +74,19 @@ def test_json_for_fleet_tools(world: World) -> None:
     assert same_exit_code(busy.returncode, ExitCode.BUSY), busy.stderr
     seen = json.loads(busy.stdout)
     assert seen["installed"] is True and seen["version"] == "2.28.1" and seen["exit_code"] == ExitCode.BUSY
+
+
+def test_status_counts_the_backups(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    world.publish("2.28.2", "never_healthy")
+    assert world.install("2.28.0").returncode == 0
+    assert world.setup("/upgrade", "2.28.1", *FAST).returncode == 0
+    failed = world.setup("/upgrade", "2.28.2", "/quiet", "/health-timeout", "4", "/health-stable", "1")
+    assert same_exit_code(failed.returncode, ExitCode.UPGRADE_FAILED), failed.stderr
+    sets = [p for p in (world.folder / "backups").iterdir() if p.is_dir()]
+    size = sum(f.stat().st_size for s in sets for f in s.rglob("*") if f.is_file())
+    _, status = world.status()
+    assert status["backups"] == {"count": len(sets), "bytes": size, "failed": 1} and len(sets) >= 3
+    table = world.setup("/status").stdout
+    assert f"{len(sets)} sets" in table and "1 of a failed version" in table

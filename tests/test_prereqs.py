@@ -441,3 +441,15 @@ def test_show_draws_a_table_for_a_person(windows_setup: SetupFactory, run_check:
                  "Windows Server 2012 R2 Standard (6.3.9600)"):
         assert text in out
     assert os.linesep in out
+
+
+def test_free_disk_names_the_backups(run_check: Check, folder: Path) -> None:
+    for name, size in (("20261101T000000Z-before-2.28.0", 3000), ("20261102T000000Z-failed-2.28.2", 5000)):
+        (folder / "backups" / name / "messages").mkdir(parents=True)
+        (folder / "backups" / name / "messages" / "m1").write_bytes(b"x" * size)
+    free = shutil.disk_usage(folder.parent).free
+    disk = finding(run_check(2, needed_bytes=free + 1024**4), "disk")
+    assert disk.found.endswith(f" free ({folder}); backups: 2 sets, 7.8 KB")
+    assert disk.message.endswith(f"The backups in {folder / 'backups'} take 7.8 KB: delete the sets you no longer "
+                                 "need (the README says which).")
+    assert finding(run_check(2), "disk").verdict == "ok"

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import artifacts, download, prereqs, sources, verified_files, verify, winsw_catalog
+from installer import artifacts, backup, download, prereqs, sources, verified_files, verify, winsw_catalog
 from installer import properties as props_mod
 from installer.java import JavaInstall
 from installer.layout import Layout
@@ -67,7 +67,8 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
         layout,
         port=props_mod.server_port(props),
         own_service_ports_ok=installed is not None,
-        needed_bytes=(jar or kept).stat().st_size * 2,
+        # The jar in the cache and in the folder; an upgrade also copies the data into a new backup set.
+        needed_bytes=(jar or kept).stat().st_size * 2 + (data_bytes(layout) if installed else 0),
         catalog=catalog,
         configured_java=configured_java,
     )
@@ -121,6 +122,10 @@ def _still_verified(kept: Path, layout: Layout, release: Release) -> bool:
     log.warning("%s does not match its verified %s %s: fetching a verified copy", kept, expected[0].upper(),
                 expected[1])
     return False
+
+
+def data_bytes(layout: Layout) -> int:
+    return sum(backup.tree_bytes(p) for p in layout.data_paths() if p.exists())
 
 
 def _line_of(tag: str) -> object:

@@ -11,13 +11,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from installer import folder_trust, health, keys, setup_files, state
+from installer import backup, folder_trust, health, keys, setup_files, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
-from installer.errors import ExitCode
+from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.lock import holder_if_locked
 from installer.messages import joined, t
+from installer.prereqs import size_text
 from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
@@ -69,6 +70,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "interrupted": open_journal.summary() if open_journal else None,
         "last_recovery": None,
         "key_expires": None,
+        "backups": backup.usage(layout.backups),
         "folder": str(folder),
         "folder_trusted": True,
     }
@@ -153,13 +155,16 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 def _show(doc: dict[str, Any], ui: UI) -> None:
     rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
         "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
-        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires")]
+        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
+        "backups")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
 
 
 def _text(key: str, value: Any) -> str:
     if value is None:
         return "-"
+    if key == "backups":
+        return t("status.backups", count=value["count"], size=size_text(value["bytes"]), failed=value["failed"])
     if key == "service":  # JSON keeps the word tools compare against; a person reads it in the run's language
         return t(f"status.service_{value}")
     if isinstance(value, bool):

@@ -70,6 +70,9 @@ EN: dict[str, str] = {
     # disk
     "prereqs.disk_found": "{size} free ({folder})",
     "prereqs.disk_needed": "{size}",
+    "prereqs.disk_backups": "; backups: {count} sets, {size}",
+    "prereqs.disk_prune": "The backups in {folder} take {size}: delete the sets you no longer need (the README "
+    "says which).",
     "prereqs.disk_short": "Not enough free disk in {folder}: {needed} needed (new jar, data backup, logs), "
     "{free} free. Free some space and run setup again.",
     # port
@@ -187,6 +190,9 @@ NB: dict[str, str] = {
     # disk
     "prereqs.disk_found": "{size} ledig ({folder})",
     "prereqs.disk_needed": "{size}",
+    "prereqs.disk_backups": "; sikkerhetskopier: {count} sett, {size}",
+    "prereqs.disk_prune": "Sikkerhetskopiene i {folder} tar {size}: slett settene du ikke lenger trenger "
+    "(README sier hvilke).",
     "prereqs.disk_short": "Ikke nok ledig disk i {folder}: {needed} trengs (ny jar, sikkerhetskopi av data, "
     "logger), {free} er ledig. Frigjør plass og kjør setup igjen.",
     # port
