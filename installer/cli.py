@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -166,7 +167,8 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
     interrupts.install()
     try:
-        result = _verb_runner(verb)(settings, ui)
+        with _steps_shown(ui, interactive):
+            result = _verb_runner(verb)(settings, ui)
     except SetupError as exc:
         from installer.result import Result
 
@@ -211,6 +213,17 @@ def _validate(settings: Any) -> None:
     if settings.offline is None:  # /offline takes every file from a folder: the URLs are not used
         for option in sources.BASE_OPTIONS:
             sources.base_url(settings, option)
+
+
+def _steps_shown(ui: Any, wizard: bool) -> contextlib.AbstractContextManager[Any]:
+    """A person at a terminal sees each step with a spinner and its time, as the wizard shows them (which has
+    its own display); a silent run, /json or output into a file or pipe get the log lines only."""
+    if wizard or ui.quiet or not sys.stdout.isatty():
+        return contextlib.nullcontext()
+    from installer.step_display import StepProgress
+
+    ui.steps = StepProgress(ui.console)
+    return ui.steps
 
 
 def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Path]) -> None:

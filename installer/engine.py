@@ -8,11 +8,13 @@ commit) only move forward: they are never undone.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from installer import interrupts
 from installer.journal import DONE, STARTED, UNDO_FAILED, UNDONE, Journal
@@ -34,6 +36,39 @@ class Step:
     undo: Callable[[], None] = _nothing
     # Done means the new version passed its health check: from here on, recovery completes, never undoes.
     marks_healthy: bool = False
+    # What a person is shown for it (the catalogue's wizard.step.<label>) when not its name; "" shows nothing.
+    label: str | None = None
+
+
+# What an observer hears (a display of the steps): a step starts, is done or failed; its undo starts, is done
+# or failed.
+EVENT_START, EVENT_DONE, EVENT_FAILED = "start", "done", "failed"
+EVENT_UNDO, EVENT_UNDONE, EVENT_UNDO_FAILED = "undo", "undone", "undo-failed"
+
+
+class StepObserver(Protocol):
+    def step_event(self, event: str, step: Step, error: BaseException | None = None) -> None: ...
+
+
+_observers: list[StepObserver] = []
+
+
+@contextlib.contextmanager
+def observing(observer: StepObserver) -> Iterator[None]:
+    """Tell `observer` about every step any engine runs or undoes while inside."""
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
+
+
+def _tell(event: str, step: Step, error: BaseException | None = None) -> None:
+    for observer in list(_observers):
+        try:
+            observer.step_event(event, step, error)
+        except Exception:  # a display must never break an operation
+            log.exception("step display")
 
 
 class StepFailed(Exception):
@@ -71,6 +106,7 @@ class Engine:
                 # Inside the try: a Ctrl+C while the journal is written still undoes what began.
                 self.journal.mark(step.name, STARTED)
                 log.info("step %s", step.name)
+                _tell(EVENT_START, step)
                 step.do()
             except BaseException as exc:
                 if healthy:
@@ -80,6 +116,7 @@ class Engine:
                     continue
                 with interrupts.shielded():  # a second Ctrl+C must not cut the undo short
                     log.error("step %s failed: %s", step.name, exc)
+                    _tell(EVENT_FAILED, step, exc)
                     if on_failure is not None:
                         try:
                             on_failure(step.name, exc)
@@ -88,6 +125,7 @@ class Engine:
                     failures = self.undo(steps)
                 raise StepFailed(step.name, exc, failures) from exc
             self.journal.mark(step.name, DONE)
+            _tell(EVENT_DONE, step)
             if step.marks_healthy:
                 healthy = True
                 self.journal.mark_healthy()
@@ -104,13 +142,16 @@ class Engine:
             if self.journal.state_of(step.name) not in (STARTED, DONE):
                 continue
             log.info("undo %s", step.name)
+            _tell(EVENT_UNDO, step)
             try:
                 step.undo()
             except Exception as exc:
                 log.error("undo of %s failed: %s", step.name, exc)
                 self.journal.mark(step.name, UNDO_FAILED)
+                _tell(EVENT_UNDO_FAILED, step, exc)
                 failures.append((step.name, exc))
                 continue
             self.journal.mark(step.name, UNDONE)
+            _tell(EVENT_UNDONE, step)
             _fault_point("undo-" + step.name)
         return failures

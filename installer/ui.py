@@ -24,10 +24,17 @@ class UI:
         self.json_output = json_output
         self.assume_yes = assume_yes
         self._console: Any = None
+        # The live display of the operation's steps (installer/step_display.py), when a person watches them.
+        self.steps: Any = None
 
     # --- lines ------------------------------------------------------------------------------------
     def _stream(self) -> Any:
         return sys.stderr if self.json_output else sys.stdout
+
+    @property
+    def console(self) -> Any:
+        """The rich console of this run (made on first use)."""
+        return self._rich()
 
     def _rich(self) -> Any:
         if self._console is None:
@@ -45,7 +52,13 @@ class UI:
         if self.quiet:
             # The stderr log handler shows silent runs' lines; stdout stays for the result.
             return
+        self._end_steps()
         self._rich().print(text, style=style, markup=False)
+
+    def _end_steps(self) -> None:
+        # Rich draws a live display below what is printed: end it, so lines and steps keep their order.
+        if self.steps is not None:
+            self.steps.stop()
 
     def info(self, text: str) -> None:
         log.info(text)
@@ -71,6 +84,7 @@ class UI:
             return
         from rich.table import Table
 
+        self._end_steps()
         table = Table(title=title)
         for column in columns:
             table.add_column(column)
@@ -95,6 +109,7 @@ class UI:
         if self.quiet or self.json_output or not self._stream().isatty():
             yield from _log_progress(chunks, total, label, done)
             return
+        self._end_steps()  # rich draws one live display at a time
         from rich.progress import (
             BarColumn,
             DownloadColumn,

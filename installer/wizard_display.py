@@ -4,103 +4,20 @@ steps as they run, and a result panel at the end."""
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from rich.console import RenderableType
 from rich.panel import Panel
-from rich.progress import Progress, SpinnerColumn, Task, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from installer.messages import CATALOG, t
 from installer.prompts import Asker
 from installer.result import Result
 from installer.settings import Settings
+from installer.step_display import StepProgress
 from installer.ui import UI
 
 log = logging.getLogger(__name__)
-
-# The engine logs "step <name>" before a step runs and "undo <name>" before its undo (installer/engine.py).
-ENGINE_LOGGER = "installer.engine"
-_STEP_RECORD = re.compile(r"^(step|undo) (\S+)$")
-DONE_MARK = "✓"
-STOPPED_MARK = "✗"
-
-
-def step_label(name: str) -> str:
-    key = f"wizard.step.{name}"
-    return t(key) if key in CATALOG["en"] else name
-
-
-class MarkColumn(SpinnerColumn):
-    """A spinner while a step runs, then its mark: done, or stopped by a failure or Ctrl+C."""
-
-    def render(self, task: Task) -> RenderableType:
-        if task.finished:
-            mark = task.fields.get("mark", DONE_MARK)
-            return Text(mark, style="green" if mark == DONE_MARK else "red")
-        return super().render(task)
-
-
-class StepProgress(logging.Handler):
-    """One line per engine step (a spinner while it runs, its time when done), fed by the engine's log records,
-    so the operations need no hooks of their own."""
-
-    def __init__(self, console: Any) -> None:
-        super().__init__(logging.INFO)
-        self.console = console
-        self._progress: Progress | None = None
-        self._task: TaskID | None = None
-        self._text = ""
-        self._undoing = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        match = _STEP_RECORD.match(record.getMessage())
-        if match is None:
-            return
-        undoing = match.group(1) == "undo"
-        key = "wizard.step_undoing" if undoing else "wizard.step_doing"
-        try:
-            self._next(t(key, step=step_label(match.group(2))), undoing=undoing)
-        except Exception:  # the display must never break an operation
-            self.handleError(record)
-
-    def _next(self, text: str, *, undoing: bool) -> None:
-        if self._progress is None:
-            self._progress = Progress(MarkColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=self.console, transient=False)
-            self._progress.start()
-        elif self._task is not None:
-            # The step running when the undoing begins is the one that failed or was interrupted.
-            stopped = undoing and not self._undoing
-            description = t("wizard.step_stopped", step=self._text) if stopped else self._text
-            self._progress.update(self._task, description=description, total=1, completed=1,
-                                  mark=STOPPED_MARK if stopped else DONE_MARK)
-        self._text = text
-        self._undoing = undoing
-        self._task = self._progress.add_task(text, total=None, mark=DONE_MARK)
-
-    def stop(self) -> None:
-        """End the display (the last step counts as done); the next step starts a new one."""
-        if self._progress is None:
-            return
-        if self._task is not None:
-            self._progress.update(self._task, total=1, completed=1)
-        self._progress.stop()
-        self._progress = None
-        self._task = None
-
-    def __enter__(self) -> StepProgress:
-        logging.getLogger(ENGINE_LOGGER).addHandler(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        logging.getLogger(ENGINE_LOGGER).removeHandler(self)
-        self.stop()
-
 
 class WizardUI(UI):
     """A person's UI for the operations the wizard runs. A line or table shown once is not shown again: the
@@ -111,10 +28,6 @@ class WizardUI(UI):
         self._shown: set[str] = set()
         self.ask = Asker(self.console)
         self.steps = StepProgress(self.console)
-
-    @property
-    def console(self) -> Any:
-        return self._rich()
 
     def _show(self, text: str, style: str | None) -> None:
         if text in self._shown:
@@ -138,11 +51,6 @@ class WizardUI(UI):
         if self.assume_yes:
             return True
         return self.ask.yes_no(question, default)
-
-    def track_bytes(self, chunks: Iterable[bytes], total: int | None, label: str, done: int = 0) -> Iterator[bytes]:
-        # Rich draws one live display at a time: a download (after a recovery's steps) ends the step display.
-        self.steps.stop()
-        yield from super().track_bytes(chunks, total, label, done)
 
 
 def show_facts(ui: WizardUI, title: str, rows: list[tuple[str, str]], style: str) -> None:

@@ -3,15 +3,20 @@ once, the log's place at the end, whole lines; and the folder log saying which c
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
+import sys
 
+import pexpect
 import pytest
 
 from installer import __version__
 from installer.errors import ExitCode, same_exit_code
 from installer.lock import FolderLock
 from installer.result import SCHEMA
-from tests.harness.fixtures_world import FAST, World
+from tests.harness.fixtures_world import FAST, REPO_ROOT, World
 
 pytestmark = pytest.mark.e2e
 
@@ -90,3 +95,25 @@ def test_status_counts_the_backups(world: World) -> None:
     assert status["backups"] == {"count": len(sets), "bytes": size, "failed": 1} and len(sets) >= 3
     table = world.setup("/status").stdout
     assert f"{len(sets)} sets" in table and "1 of a failed version" in table
+
+
+def test_terminal_shows_each_step_with_its_time(world: World) -> None:
+    """At a terminal (a pseudo-terminal here) a failed upgrade shows every step and every undo as it goes."""
+    world.publish("2.28.0")
+    world.publish("2.28.1", "never_healthy")
+    assert world.install("2.28.0").returncode == 0
+    environment = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "TERM": "xterm"}
+    transcript = io.StringIO()
+    child = pexpect.spawn(sys.executable, ["-m", "installer", "/upgrade", "2.28.1", "/health-timeout", "4",
+                                           "/health-stable", "1", *world.args()], env=environment,
+                          cwd=str(REPO_ROOT), encoding="utf-8", timeout=120, dimensions=(60, 200))
+    child.logfile_read = transcript
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", transcript.getvalue())
+    assert same_exit_code(child.exitstatus, ExitCode.UPGRADE_FAILED), shown
+    # Each step's final line: its mark, its name, the time it took.
+    for line in ("✓ stop the service", "✓ start the service", "✗ wait until integrasjonspunkt answers – stopped",
+                 "✓ undoing: stop the service"):
+        assert re.search(re.escape(line) + r"\s+\d+:\d\d:\d\d", shown), shown
+    assert shown.index("undoing: stop the service") < shown.index("Upgrade to 2.28.1 failed")

@@ -3,14 +3,16 @@ the UI that shows a line once."""
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
 import pytest
 
-from installer import winapi
-from installer.wizard_display import ENGINE_LOGGER, StepProgress, WizardUI
+from installer import engine, winapi
+from installer.engine import Engine, Step, StepFailed
+from installer.journal import Journal
+from installer.operations import steps
+from installer.wizard_display import WizardUI
 from installer.wizard_install import folder_problem, orgnr_problem
 
 
@@ -53,22 +55,27 @@ def test_folder_answer(tmp_path: Path) -> None:
     assert "is a file" in (folder_problem(str(afile)) or "")
 
 
-def test_steps_shown_from_the_engine_log(capsys: pytest.CaptureFixture[str],
-                                        caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger=ENGINE_LOGGER)
+def test_steps_shown_from_the_engine_observer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A real engine run: a step that fails (as Ctrl+C in the health wait does) is marked stopped, never passed;
+    a kept registration is one line, not a removal and a registration that did not happen."""
     ui = WizardUI()
-    engine = logging.getLogger(ENGINE_LOGGER)
-    with StepProgress(ui.console):
-        for record in ("step make-dirs", "step register", "step health", "undo health", "undo register"):
-            verb, name = record.split()
-            engine.info(verb + " %s", name)  # as installer/engine.py logs them
-        engine.info("unrelated %s", "line")
+
+    def health() -> None:
+        raise KeyboardInterrupt
+
+    plan = [Step("make-dirs", lambda: None), steps.keep_registration("unregister-old"),
+            steps.keep_registration("register-new", shown=False), Step("register", lambda: None),
+            Step("health", health)]
+    with ui.steps, pytest.raises(StepFailed):
+        Engine(Journal(tmp_path / "journal.json", "test", {})).run(plan)
     shown = capsys.readouterr().out
     assert "✓ create the folders" in shown
+    assert shown.count("keep the service registration as it is") == 2  # done, then its (harmless) undo
+    assert "remove the old service registration" not in shown and "register the service again" not in shown
     assert "✗ wait until integrasjonspunkt answers – stopped" in shown
     assert "✓ undoing: register the Windows service" in shown
-    assert "unrelated" not in shown
-    assert not any(isinstance(h, StepProgress) for h in engine.handlers)
+    assert shown.index("undoing: register the Windows service") > shown.index("wait until integrasjonspunkt")
+    assert not engine._observers
 
 
 def test_a_line_or_table_is_shown_once(capsys: pytest.CaptureFixture[str]) -> None:

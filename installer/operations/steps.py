@@ -260,10 +260,12 @@ def reinstall_if_missing(target: Target, name: str = "unregister-old") -> Step:
     return Step(name, lambda: None, undo)
 
 
-def keep_registration(name: str) -> Step:
+def keep_registration(name: str, shown: bool = True) -> Step:
     """In place of unregister or register when the registration would come out the same: WinSW reads the
-    jar and Java from the XML at every start. The step keeps its name, so the journal reads the same."""
-    return Step(name, lambda: log.info("%s: the service's registration stays as it is", name))
+    jar and Java from the XML at every start. The step keeps its name, so the journal reads the same; a person
+    is shown one line for the pair, not a removal and a registration that did not happen."""
+    return Step(name, lambda: log.info("%s: the service's registration stays as it is", name),
+                label="keep-registration" if shown else "")
 
 
 def start(target: Target, name: str = "start") -> Step:

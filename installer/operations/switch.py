@@ -86,7 +86,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         unregister = steps.reinstall_if_missing(target, "unregister-old")
         register = steps.change_registration(target, backup_dir / layout.xml.name, "register-new")
     else:
-        unregister, register = steps.keep_registration("unregister-old"), steps.keep_registration("register-new")
+        unregister = steps.keep_registration("unregister-old")
+        register = steps.keep_registration("register-new", shown=False)
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
     xml_first = bool(ctx.get("xml_first"))
     result = [
