@@ -81,12 +81,14 @@ Options:
   /yes                 answer yes to confirmations
   /log FILE            also append the log here
   /json                print one JSON result document
+  /?, /help            this text; --version prints the version of setup
   /properties FILE, /orgnr N, /keystore PATH, /keystore-alias A,
   /keystore-password P, /keystore-type JKS|PKCS12   (/install) the properties file
 
 Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install failed (undone),
 13 upgrade failed (rolled back), 14 needs attention, 15 nothing installed, 1602 cancelled,
-1618 another run holds the folder, 1639 invalid command line.""",
+1618 another run holds the folder, 1638 another version is installed (use /upgrade), 1639 invalid command line.
+Reference: docs/cli.md of the project.""",
 }
 
 NB: dict[str, str] = {
@@ -170,10 +172,12 @@ Valg:
   /yes                 svar ja på bekreftelser
   /log FIL             skriv loggen også hit
   /json                skriv ut ett JSON-dokument med resultatet
+  /?, /help            denne teksten; --version skriver ut versjonen av setup
   /properties FIL, /orgnr N, /keystore STI, /keystore-alias A,
   /keystore-password P, /keystore-type JKS|PKCS12   (/install) properties-filen
 
 Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 12 installasjonen feilet (angret),
 13 oppgraderingen feilet (rullet tilbake), 14 trenger tilsyn, 15 ingenting installert, 1602 avbrutt,
-1618 en annen kjøring holder mappen, 1639 ugyldig kommandolinje.""",
+1618 en annen kjøring holder mappen, 1638 en annen versjon er installert (bruk /upgrade),
+1639 ugyldig kommandolinje. Referanse: docs/cli.md i prosjektet.""",
 }
