@@ -3,6 +3,7 @@ makes no request and leaves no folder behind."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -63,3 +64,38 @@ def test_failure_before_the_first_step_is_a_prerequisite_not_14(world: World) ->
     assert world.answers() == "2.28.0"
     code, doc = world.status()
     assert code == 0 and doc["version"] == "2.28.0" and doc["interrupted"] is None
+
+
+@pytest.mark.e2e
+def test_install_of_a_lower_version_advises_the_command_that_works(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    assert world.install("2.28.1").returncode == 0
+    lower = world.install("2.28.0")
+    assert same_exit_code(lower.returncode, 1638) and "/upgrade 2.28.0 /allow-downgrade" in lower.stderr
+    advised = world.setup("/upgrade", "2.28.0", "/allow-downgrade", *FAST)
+    assert advised.returncode == 0, advised.stderr
+    higher = world.install("2.28.1")
+    assert same_exit_code(higher.returncode, 1638) and "/upgrade 2.28.1 to change" in higher.stderr
+
+
+def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A journal this very process left (its own cancelled run) is not 'an interrupted operation found'."""
+    from installer.journal import Journal
+    from installer.layout import Layout
+    from installer.operations import recover
+    from installer.operations.session import Session
+    from installer.settings import Settings
+    from installer.ui import UI
+
+    layout = Layout(tmp_path)
+    ctx = {"operation": "install", "from": None, "to": "2.28.1", "folder": str(tmp_path),
+           "service_id": "integrasjonspunkt", "jar_cache": "j", "winsw_cache": "w", "staged_xml": "x",
+           "health": "wsdl", "health_timeout": 1, "health_stable": 1}
+    Journal(layout.journal_file, "install", ctx).save()
+    ui = UI(quiet=True)
+    with caplog.at_level(logging.WARNING, logger="installer.ui"):
+        recover.finish_interrupted(Session(Settings(dir=tmp_path), ui, layout, None), said_by="recover")
+    assert [r.getMessage() for r in caplog.records if r.name == "installer.ui"] == [
+        "Finishing the undo of the cancelled install (- -> 2.28.1)."]
+    assert not layout.journal_file.exists()

@@ -21,6 +21,7 @@ from installer.messages import t
 from installer.operations import preflight, steps
 from installer.operations.outcome import record_operation
 from installer.operations.session import Session, changing, close_journal, open_journal
+from installer.releases import parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.state import State, save
@@ -167,8 +168,12 @@ def _already_installed(session: Session) -> Result:
     if settings.spec is None or settings.spec.lstrip("vV") == installed.version.lstrip("vV"):
         return Result(verb="install", result="nothing-to-do", version=installed.version,
                       message=t("install.nothing_to_do", version=installed.version))
+    spec = parse_spec(settings.spec)
+    lower = spec.version is not None and spec.version < release_for_tag(installed.version).version
+    # The command that works: /upgrade refuses a lower version without /allow-downgrade.
+    command = f"/upgrade {settings.spec}" + (" /allow-downgrade" if lower else "")
     return Result(verb="install", result="failed", version=installed.version, exit_code=ALREADY_INSTALLED,
-                  message=t("install.use_upgrade", version=installed.version, spec=settings.spec))
+                  message=t("install.use_upgrade", version=installed.version, spec=command.removeprefix("/upgrade ")))
 
 
 def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result:

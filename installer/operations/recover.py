@@ -7,6 +7,7 @@ began, newest first, and check that the previous state is healthy again.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from installer import interrupts
@@ -47,7 +48,9 @@ def finish_interrupted(session: Session, said_by: str) -> dict[str, Any] | None:
         return None
     ui = session.ui
     ctx = journal.context
-    ui.warn(t("recover.found", operation=journal.operation, old=ctx.get("from") or "-", new=ctx.get("to") or "-",
+    # The journal of this very process: the person's own cancelled run, not one found from before.
+    key = "recover.finishing_own" if journal.pid == os.getpid() else "recover.found"
+    ui.warn(t(key, operation=journal.operation, old=ctx.get("from") or "-", new=ctx.get("to") or "-",
               verb="/" + said_by))
     module = _module(journal.operation)
     plan: list[Step] = module.plan(ctx, ui)

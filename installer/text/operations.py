@@ -76,6 +76,7 @@ EN: dict[str, str] = {
     "uninstall.done_purged": "integrasjonspunkt {version} is uninstalled and its data deleted from {folder}.",
     # recovery
     "recover.found": "An interrupted {operation} ({old} -> {new}) was found; finishing it before {verb}.",
+    "recover.finishing_own": "Finishing the undo of the cancelled {operation} ({old} -> {new}).",
     "recover.unknown_operation": "The journal names an operation this setup does not know: {operation}.",
     "recover.undo_failed": "Recovery of the interrupted {operation} could not undo {steps}: see the log; "
     "the journal stays for the next /recover.",
@@ -192,6 +193,7 @@ NB: dict[str, str] = {
     "uninstall.kept_outside": "{path} ligger utenfor {folder} og ble beholdt.",
     # recovery
     "recover.found": "Fant en avbrutt {operation} ({old} -> {new}); fullfører den før {verb}.",
+    "recover.finishing_own": "Gjør ferdig angringen av den avbrutte {operation} ({old} -> {new}).",
     "recover.unknown_operation": "Journalen nevner en operasjon denne setup ikke kjenner: {operation}.",
     "recover.undo_failed": "Gjenopprettingen av den avbrutte {operation} fikk ikke angret {steps}: se loggen; "
     "journalen blir liggende til neste /recover.",
