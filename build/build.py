@@ -110,11 +110,28 @@ def _describe_tree() -> str:
     return done.stdout.strip()
 
 
-def build() -> None:
-    print(f"Building {FROZEN.relative_to(ROOT)} {__version__} from {_describe_tree()}", flush=True)
+def _source_date_epoch() -> str:
+    """The time of the commit built (or SOURCE_DATE_EPOCH when set): file times in the bundle come from it."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
+                              check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+    return done.stdout.strip() or "0"
+
+
+def build_environment() -> dict[str, str]:
+    """A reproducible build: fixed file times and a fixed hash seed (set iteration order in the analysis)."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": _source_date_epoch(), "PYTHONHASHSEED": "0"}
+
+
+def build(work: Path = WORK, dist: Path = DIST) -> None:
+    print(f"Building {(dist / FROZEN.name).relative_to(ROOT)} {__version__} from {_describe_tree()}", flush=True)
     # A clean build: nothing of an earlier run is reused.
-    shutil.rmtree(WORK, ignore_errors=True)
-    FROZEN.unlink(missing_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    (dist / FROZEN.name).unlink(missing_ok=True)
     command = [
         sys.executable,
         "-m",
@@ -124,14 +141,51 @@ def build() -> None:
         "--log-level",
         "WARN",
         "--workpath",
-        str(WORK),
+        str(work),
         "--distpath",
-        str(DIST),
+        str(dist),
         str(ROOT / "release.spec"),
     ]
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True)
+    subprocess.run(command, cwd=ROOT, check=True, env=build_environment())
     print(f"Built in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def check_reproducible(report: Report) -> None:
+    """A second clean build of the same tree into other folders must give the same bytes."""
+    work, dist = ROOT / "build" / "work-again", ROOT / "build" / "dist-again"
+    try:
+        build(work, dist)
+        again = (dist / FROZEN.name).read_bytes()
+        first = FROZEN.read_bytes()
+        differ = next((i for i, (a, b) in enumerate(zip(first, again, strict=False)) if a != b), None)
+        report.check(first == again, "a second build is byte-identical",
+                     f"{len(first):,} and {len(again):,} bytes, first difference at offset {differ}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(dist, ignore_errors=True)
+
+
+# --- prerequisites of the smoke test -----------------------------------------------------------------
+
+
+def missing_tools() -> list[str]:
+    """What the install cycle against the harness needs and this machine lacks, each with what to install."""
+    from tests.harness import jdks
+
+    missing = []
+    try:
+        javac = jdks.javac()
+    except RuntimeError:
+        javac = None
+        missing.append("javac of a JDK 17 (Debian: apt install openjdk-17-jdk-headless; else Temurin 17)")
+    if javac is not None and not (javac.with_name("keytool").is_file() or shutil.which("keytool")):
+        missing.append("keytool (it comes with the JDK 17: openjdk-17-jdk-headless)")
+    if jdks.java17() is None:
+        missing.append("a Java 17 runtime (openjdk-17-jdk-headless)")
+    if shutil.which("gpg") is None:
+        missing.append("gpg (Debian: apt install gnupg)")
+    return missing
 
 
 # --- smoke test ------------------------------------------------------------------------------------
@@ -377,6 +431,13 @@ def main(argv: list[str] | None = None) -> int:
         "--java", type=Path, help="the Java the service runs on (default: the harness's Java 17)"
     )
     args = parser.parse_args(argv)
+    lifecycle = not args.no_smoke and not args.no_lifecycle and os.name != "nt"
+    missing = missing_tools() if lifecycle else []
+    if missing:
+        # Said before the build, not as a traceback at the end of it.
+        print("The smoke test needs tools this machine lacks:\n" + "\n".join(f"  - {m}" for m in missing)
+              + "\nInstall them, or run python build/build.py --no-lifecycle (no install cycle).", file=sys.stderr)
+        return 1
     if not args.smoke_only:
         try:
             build()
@@ -389,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No {FROZEN}: build it first (python build/build.py --no-smoke)", file=sys.stderr)
         return 1
     report = smoke(args.runs, lifecycle=not args.no_lifecycle, java=args.java)
+    if not args.smoke_only:  # a file signed after the build is another file: compare only what was just built
+        check_reproducible(report)
     if report.failures:
         print(
             f"Smoke test FAILED: {len(report.failures)} check(s): {'; '.join(report.failures)}",

@@ -255,3 +255,30 @@ def test_verify_real_jar_trusts_only_digdirs_key_by_default(
         check=False,
     )
     assert done.returncode == 11, done.stdout + done.stderr
+
+
+def test_build_names_missing_tools_before_it_builds(tmp_path: Path) -> None:
+    """Without gpg on PATH the build says what to install and stops, instead of a traceback after the build."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python").symlink_to(sys.executable)
+    done = subprocess.run([str(bare / "python"), str(ROOT / "build" / "build.py"), "--smoke-only"],
+                          env={**os.environ, "PATH": str(bare)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "gpg (Debian: apt install gnupg)" in done.stderr and "--no-lifecycle" in done.stderr
+
+
+def test_build_is_reproducible() -> None:
+    """Fixed file times and hash seed for PyInstaller; the smoke test builds twice and compares the bytes."""
+    done = _python("import json, runpy; print(json.dumps(runpy.run_path('build/build.py')['build_environment']()))")
+    environment = json.loads(done.stdout)
+    assert environment["PYTHONHASHSEED"] == "0" and environment["SOURCE_DATE_EPOCH"].isdigit()
+
+
+def test_license_is_an_spdx_expression() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    floor = next(r for r in project["build-system"]["requires"] if r.startswith("setuptools"))
+    assert int(floor.split(">=")[1].split(".")[0]) >= 77  # the first setuptools that reads the string form
