@@ -173,7 +173,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         from installer.result import Result
 
         result = Result(verb=verb, exit_code=exc.code, message=exc.message, result="failed", detail=exc.detail)
-        if exc.code == ExitCode.ATTENTION and _before_any_change(verb):
+        if exc.code == ExitCode.ATTENTION and _failed_call(exc) and _before_any_change(verb):
             result.exit_code, result.message = ExitCode.PREREQUISITES, t("cli.nothing_changed", message=exc.message)
     except KeyboardInterrupt:
         from installer.result import Result
@@ -195,6 +195,14 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
 # The verbs whose changes all run under the journal: before it opens, they have changed nothing.
 _JOURNALED = ("install", "upgrade", "rollback", "repair")
+
+
+def _failed_call(exc: SetupError) -> bool:
+    """A service or helper program call that failed (its 14 means "the service may be in between"), as opposed
+    to a 14 setup chose on purpose before any change (a damaged state file, a journal pointing outside)."""
+    from installer.winsw import ServiceError
+
+    return isinstance(exc, ServiceError)
 
 
 def _before_any_change(verb: str) -> bool:

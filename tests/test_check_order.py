@@ -89,8 +89,10 @@ def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytes
     from installer.ui import UI
 
     layout = Layout(tmp_path)
-    ctx = {"operation": "install", "from": None, "to": "2.28.1", "folder": str(tmp_path),
-           "service_id": "integrasjonspunkt", "jar_cache": "j", "winsw_cache": "w", "staged_xml": "x",
+    private = tmp_path / ".setup"
+    ctx = {"operation": "install", "from": None, "to": "2.28.1", "folder": str(tmp_path), "env": "production",
+           "service_id": "integrasjonspunkt", "jar_cache": str(private / "cache" / "j.jar"),
+           "winsw_cache": str(private / "cache" / "w.exe"), "staged_xml": str(private / "staged" / "x.xml"),
            "health": "wsdl", "health_timeout": 1, "health_stable": 1}
     Journal(layout.journal_file, "install", ctx).save()
     ui = UI(quiet=True)
