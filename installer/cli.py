@@ -267,8 +267,10 @@ def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Pa
 def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None) -> int:
     """A bad command line: one line on stderr (and the JSON document when /json was asked for)."""
     if json_wanted:
-        _print_json({"verb": verb, "result": "failed", "exit_code": int(exc.code), "version": None,
-                     "message": exc.message})
+        from installer.result import Result
+
+        document = Result(verb="", exit_code=exc.code, result="failed", message=exc.message).document()
+        _print_json({**document, "verb": verb, "log": None})  # the same keys as every other result
     print(f"setup: {exc.message}", file=sys.stderr)
     return int(exc.code)
 

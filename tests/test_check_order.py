@@ -3,6 +3,7 @@ makes no request and leaves no folder behind."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from installer.errors import ExitCode, same_exit_code
+from installer.result import SCHEMA
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.fixtures_world import FAST, World
 
@@ -101,3 +103,10 @@ def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytes
     assert [r.getMessage() for r in caplog.records if r.name == "installer.ui"] == [
         "Finishing the undo of the cancelled install (- -> 2.28.1)."]
     assert not layout.journal_file.exists()
+
+
+def test_a_bad_command_line_answers_json_with_every_key(tmp_path: Path) -> None:
+    done = setup("/upgrade", "../x", "/json", "/dir", str(tmp_path / "ip"))
+    document = json.loads(done.stdout)
+    assert document["exit_code"] == ExitCode.BAD_COMMAND_LINE and document["schema"] == SCHEMA
+    assert {"verb", "result", "version", "message", "from", "to", "log", "setup_version"} <= set(document)
