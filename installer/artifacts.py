@@ -18,7 +18,7 @@ from typing import Any
 import requests
 from packaging.version import Version
 
-from installer import download, keys, sources, verify
+from installer import download, keys, proxy, sources, verify
 from installer.download import DownloadError, Fetched
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
@@ -60,7 +60,9 @@ def session_for(settings: Settings, session: requests.Session | None) -> request
     """The run's HTTP session (made when needed); None under /offline, where nothing goes to the network."""
     if settings.offline is not None:
         return None
-    return session if session is not None else download.make_session(settings.allow_http)
+    if session is not None:
+        return session
+    return download.make_session(settings.allow_http, proxy.choose(settings.proxy, os.environ))
 
 
 def open_source(settings: Settings, session: requests.Session | None) -> sources.Source:

@@ -69,6 +69,7 @@ OPTIONS: dict[str, Arity] = {
     "github-api": Arity.VALUE,
     "versions-url": Arity.VALUE,
     "winsw-releases": Arity.VALUE,
+    "proxy": Arity.VALUE,
     "winsw-catalog": Arity.VALUE,
     "offline": Arity.VALUE,
     "trusted-key": Arity.VALUE,

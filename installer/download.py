@@ -35,6 +35,7 @@ from urllib3.util.retry import Retry
 from installer import __version__
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
+from installer.proxy import Proxy
 from installer.ui import UI
 
 log = logging.getLogger(__name__)
@@ -275,10 +276,16 @@ def ca_bundle_from_environment() -> str | None:
     return None
 
 
-def make_session(allow_http: bool = False) -> requests.Session:
-    """The one session of a run. Every response is logged; a redirect to a refused origin stops the request."""
+def make_session(allow_http: bool = False, proxy: Proxy | None = None) -> requests.Session:
+    """The one session of a run. Every response is logged; a redirect to a refused origin stops the request.
+    `proxy` from /proxy or WinHTTP replaces the environment's (requests would let the environment win)."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    if proxy is not None:
+        log.info("downloads go through the proxy %s (%s)", display_url(proxy.url), proxy.source)
+        if proxy.source != "environment":
+            session.trust_env = False
+            session.proxies = {"http": proxy.url, "https": proxy.url}
     bundle = ca_bundle_from_environment()
     if bundle:
         log.info("trusting the CA bundle %s (from the environment)", bundle)

@@ -10,6 +10,7 @@ revoked key or one whose expiry does not move forward is refused as well: the ad
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ import pysequoia
 import requests
 from pysequoia.packet import PacketPile, SignatureType, Tag
 
-from installer import download, sources, verify
+from installer import download, proxy, sources, verify
 from installer.download import DownloadError
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
@@ -185,7 +186,8 @@ class Refresher:
             url = sources.base_url(self.settings, "key-url")  # plain HTTP off loopback: a bad setting (1639)
             log.info("fetching the trusted key's current copy from %s", download.display_url(url))
             try:
-                session = self.session or download.make_session(self.settings.allow_http)
+                session = self.session or download.make_session(self.settings.allow_http,
+                                                                  proxy.choose(self.settings.proxy, os.environ))
                 document = download.get_document(session, url)
                 assert document is not None
                 self._data = document.data

@@ -101,6 +101,7 @@ class Settings:
     github_api: str = DEFAULTS["github-api"]
     versions_url: str = DEFAULTS["versions-url"]
     winsw_releases: str = DEFAULTS["winsw-releases"]
+    proxy: str | None = None  # http://host:port for downloads (else WinHTTP's, else the environment's)
     winsw_catalog: Path | None = None
     offline: Path | None = None
     trusted_key: Path | None = None

@@ -73,6 +73,7 @@ Options:
   /offline DIR         take every file from this folder
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FILE   sources for an internal mirror
+  /proxy URL           proxy for downloads (else the WinHTTP proxy, else the environment)
   /service-password P  password of the service account ('-': standard input)
   /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
   /norestart           accepted; setup never reboots
@@ -164,6 +165,7 @@ Valg:
   /offline MAPPE       hent alle filer fra denne mappen
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FIL   kilder for et internt speil
+  /proxy URL           mellomtjener (proxy) for nedlastinger (ellers WinHTTP-ens, ellers miljøets)
   /service-password P  passordet til tjenestekontoen ('-': standard inn)
   /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
   /norestart           godtas; setup starter aldri maskinen på nytt
