@@ -8,6 +8,7 @@ carries the operation's context: everything needed to rebuild its steps in a new
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,12 +140,23 @@ def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
         optional(name, files.absolute_path)
     for name in ("winsw", "winsw_old"):
         optional(name, valid_winsw)
+    for name in ("jar_digest", "winsw_digest"):
+        optional(name, _valid_digest)
     layout = Layout(folder)
     for name, sub in _UNDER_PRIVATE.items():
         optional(name, lambda v, sub=sub: files.under(v, layout.private / sub))
     for name in _UNDER_BACKUPS:
         optional(name, lambda v: files.under(v, layout.backups))
     optional("keystore", lambda v: files.under(v, folder) or _named_by_properties(v, folder))
+
+
+_DIGEST_HEX = re.compile(r"^[0-9a-fA-F]{32,128}$")
+
+
+def _valid_digest(value: object) -> bool:
+    """[algorithm, hex] of a verified file, as the operation recorded it."""
+    return (isinstance(value, list) and len(value) == 2 and value[0] in ("sha1", "sha256", "sha512", "md5")
+            and isinstance(value[1], str) and bool(_DIGEST_HEX.match(value[1])))
 
 
 def _named_by_properties(value: object, folder: Path) -> bool:
