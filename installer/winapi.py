@@ -362,3 +362,64 @@ def forget_dll_directory(kernel32: Any = None, *, frozen: bool | None = None, wi
         log.warning("SetDllDirectoryW(NULL) failed", exc_info=True)
         return False
     return True
+
+
+# --- the service manager's own state of a service (QueryServiceStatusEx) ------------------------------------
+
+SC_MANAGER_CONNECT = 0x0001
+SERVICE_QUERY_STATUS = 0x0004
+SC_STATUS_PROCESS_INFO = 0
+ERROR_SERVICE_DOES_NOT_EXIST = 1060
+STATE_NON_EXISTENT = 0  # not a SERVICE_STATUS state: the service is not registered
+
+
+def _status_process_type() -> Any:
+    import ctypes
+
+    class ServiceStatusProcess(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_uint32) for name in (
+            "dwServiceType", "dwCurrentState", "dwControlsAccepted", "dwWin32ExitCode",
+            "dwServiceSpecificExitCode", "dwCheckPoint", "dwWaitHint", "dwProcessId", "dwServiceFlags")]
+
+    return ServiceStatusProcess
+
+
+def service_state(service_id: str, advapi32: Any = None, last_error: Any = None) -> int | None:
+    """SERVICE_STATUS_PROCESS.dwCurrentState (1 stopped, 2 start pending, 3 stop pending, 4 running, ...),
+    STATE_NON_EXISTENT when the service is not registered, None off Windows or when the call fails. No program
+    is started: WinSW's `status` is a .NET start inside the upgrade's downtime. `advapi32`/`last_error` are
+    for tests (a Linux run asserts the calls)."""
+    import ctypes
+
+    if advapi32 is None:
+        if os.name != "nt":
+            return None
+        advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        last_error = ctypes.get_last_error  # type: ignore[attr-defined]
+        # SC_HANDLE is a pointer: without these, ctypes would cut a 64-bit handle to an int.
+        handle, dword = ctypes.c_void_p, ctypes.c_uint32
+        advapi32.OpenSCManagerW.restype = handle
+        advapi32.OpenSCManagerW.argtypes = [ctypes.c_wchar_p, ctypes.c_wchar_p, dword]
+        advapi32.OpenServiceW.restype = handle
+        advapi32.OpenServiceW.argtypes = [handle, ctypes.c_wchar_p, dword]
+        advapi32.QueryServiceStatusEx.argtypes = [handle, ctypes.c_int, ctypes.c_void_p, dword,
+                                                  ctypes.POINTER(dword)]
+        advapi32.CloseServiceHandle.argtypes = [handle]
+    manager = advapi32.OpenSCManagerW(None, None, SC_MANAGER_CONNECT)
+    if not manager:
+        return None
+    try:
+        service = advapi32.OpenServiceW(manager, service_id, SERVICE_QUERY_STATUS)
+        if not service:
+            return STATE_NON_EXISTENT if last_error and last_error() == ERROR_SERVICE_DOES_NOT_EXIST else None
+        try:
+            status = _status_process_type()()
+            needed = ctypes.c_uint32(0)
+            if not advapi32.QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, ctypes.byref(status),
+                                                 ctypes.sizeof(status), ctypes.byref(needed)):
+                return None
+            return int(status.dwCurrentState)
+        finally:
+            advapi32.CloseServiceHandle(service)
+    finally:
+        advapi32.CloseServiceHandle(manager)

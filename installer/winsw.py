@@ -217,9 +217,12 @@ class WinSW:
         return state
 
     def manager_state(self) -> ServiceState | None:
-        """The state as the service manager keeps it (`sc.exe query`: STATE's number, which no Windows language
-        translates), or None when sc cannot tell. Unlike WinSW 2.12's `status`, it tells a pending stop from a
-        running service, and it is a small native program, not a .NET start inside the downtime."""
+        """The state as the service manager keeps it (QueryServiceStatusEx on Windows; elsewhere `sc.exe query`:
+        STATE's number, which no Windows language translates), or None when neither can tell. Unlike WinSW 2.12's
+        `status`, it tells a pending stop from a running service, and starts no .NET program inside the downtime."""
+        native = winapi.service_state(self.service_id)  # QueryServiceStatusEx on Windows
+        if native is not None:
+            return ServiceState.NON_EXISTENT if native == winapi.STATE_NON_EXISTENT else _SC_STATES.get(native)
         try:
             done = run_command([system32("sc.exe"), "query", self.service_id], timeout=30.0)
         except ServiceError:

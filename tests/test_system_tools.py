@@ -76,3 +76,42 @@ def test_the_path_search_for_java_skips_the_current_folder_even_as_windows_searc
     assert java_mod._search_path(str(listed)) is None
     plant(listed, "java", "#!/bin/sh\necho listed\n")
     assert java_mod._search_path(f"{listed}") == listed / "java"
+
+
+class _Advapi32:
+    """Records the service-manager calls and answers them as Windows would for a service in `state`."""
+
+    def __init__(self, state: int | None) -> None:
+        self.state = state
+        self.calls: list[tuple[object, ...]] = []
+
+    def OpenSCManagerW(self, machine: object, database: object, access: int) -> int:
+        self.calls.append(("OpenSCManagerW", machine, database, access))
+        return 11
+
+    def OpenServiceW(self, manager: int, name: str, access: int) -> int:
+        self.calls.append(("OpenServiceW", manager, name, access))
+        return 0 if self.state is None else 22
+
+    def QueryServiceStatusEx(self, service: int, level: int, buffer: object, size: int,
+                             needed: object) -> int:
+        self.calls.append(("QueryServiceStatusEx", service, level, size))
+        buffer._obj.dwCurrentState = self.state  # type: ignore[attr-defined]  # the structure behind byref
+        return 1
+
+    def CloseServiceHandle(self, handle: int) -> int:
+        self.calls.append(("CloseServiceHandle", handle))
+        return 1
+
+
+def test_the_service_state_comes_from_query_service_status_ex() -> None:
+    fake = _Advapi32(3)
+    assert winapi.service_state("integrasjonspunkt", fake, lambda: 0) == 3  # STOP_PENDING, which WinSW calls Started
+    assert fake.calls == [("OpenSCManagerW", None, None, winapi.SC_MANAGER_CONNECT),
+                          ("OpenServiceW", 11, "integrasjonspunkt", winapi.SERVICE_QUERY_STATUS),
+                          ("QueryServiceStatusEx", 22, winapi.SC_STATUS_PROCESS_INFO, 36),
+                          ("CloseServiceHandle", 22), ("CloseServiceHandle", 11)]
+    missing = _Advapi32(None)
+    assert winapi.service_state("integrasjonspunkt", missing, lambda: 1060) == winapi.STATE_NON_EXISTENT
+    assert missing.calls[-1] == ("CloseServiceHandle", 11)
+    assert winapi.service_state("integrasjonspunkt") is None  # off Windows: the caller asks sc.exe
