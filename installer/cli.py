@@ -245,6 +245,9 @@ def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Pa
         # The install folder's log when the run reached the folder (it is attached last), else /log FILE.
         document.setdefault("log", str(logs[-1]) if logs else None)
         _print_json(document)
+        if result.exit_code != ExitCode.OK:
+            # stderr carries warnings and errors only; a result that is not success is an error to read there too.
+            print(result.message, file=sys.stderr)
         return
     if wizard:
         return  # the wizard has shown its own result panel

@@ -45,6 +45,10 @@ EXISTS_GRACE = 2.0  # an "already exists" may be a service still being deleted: 
 STOP_RETRY = 0.5  # re-ask a stop the service could not accept (1061 while it was starting)
 LOG_TAIL_LINES = 15
 _NO_WINDOW: int = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window flashing up on Windows
+# A helper command must not receive the Ctrl+C the person presses at setup's console: an undo's `stop` or `start`
+# killed by the second Ctrl+C leaves the service in between. Windows: CREATE_NO_WINDOW gives the child no console,
+# so no console Ctrl+C reaches it. POSIX: a terminal signals its whole process group; the child gets its own session.
+_DETACHED: dict[str, bool] = {} if os.name == "nt" else {"start_new_session": True}
 
 
 class ServiceError(SetupError):
@@ -136,7 +140,7 @@ def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) 
     began = time.monotonic()
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, creationflags=_NO_WINDOW,
-                              cwd=Path(argv[0]).parent if os.path.isabs(argv[0]) else None)
+                              cwd=Path(argv[0]).parent if os.path.isabs(argv[0]) else None, **_DETACHED)
     except subprocess.TimeoutExpired:
         log.warning("%s: no answer within %g s", shown, timeout)
         raise ServiceError(t("service.command_timeout", exe=argv[0], verb=" ".join(argv[1:2]),
@@ -201,7 +205,7 @@ class WinSW:
         began = time.monotonic()
         try:
             proc = subprocess.run(argv, capture_output=True, timeout=30.0, creationflags=_NO_WINDOW,
-                                  cwd=self.exe.parent)
+                                  cwd=self.exe.parent, **_DETACHED)
         except (subprocess.TimeoutExpired, OSError) as exc:
             raise ServiceError(t("service.exe_failed", exe=self.exe, reason=exc)) from None
         stdout = console_output(proc.stdout)

@@ -59,8 +59,13 @@ def test_failure_before_the_first_step_is_a_prerequisite_not_14(world: World) ->
     world.publish("2.28.0")
     world.publish("2.28.1")
     assert world.install("2.28.0").returncode == 0
-    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != str(world.winsw.bin))
-    done = world.setup("/upgrade", "2.28.1", *FAST, env={"PATH": path})
+    sc_exe = world.winsw.system32 / "sc.exe"
+    kept = sc_exe.with_name("sc.exe.kept")
+    sc_exe.rename(kept)  # Windows' System32 without sc.exe
+    try:
+        done = world.setup("/upgrade", "2.28.1", *FAST)
+    finally:
+        kept.rename(sc_exe)
     assert same_exit_code(done.returncode, ExitCode.PREREQUISITES), done.stderr
     assert "sc.exe" in done.stderr and "Nothing was changed." in done.stderr
     assert world.answers() == "2.28.0"
