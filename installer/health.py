@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from installer import processes
 from installer import properties as props_mod
 from installer.messages import t
 
@@ -91,8 +92,22 @@ def _get(url: str) -> tuple[int, bytes]:
         conn.close()
 
 
+def _not_listening(url: str) -> Probe | None:
+    """A failed look without connecting, while the socket table shows nothing on the port: on Windows a connect
+    to a closed loopback port waits ~2 s for its refusal, so the poll would slow to one look per 2 s."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    listening = processes.listening_ports()
+    if listening is None or port in listening:
+        return None
+    return Probe(False, t("operations.health_not_listening", url=url, port=port))
+
+
 def probe(target: HealthTarget) -> Probe:
     """One look: is the readiness URL good, and which version answers?"""
+    closed = _not_listening(target.url)
+    if closed is not None:
+        return closed
     try:
         status, body = _get(target.url)
     except (OSError, http.client.HTTPException) as exc:

@@ -300,8 +300,7 @@ def _disk_finding(layout: Layout, needed_bytes: int) -> Finding:
 
 def _port_finding(port: int, folder: Path, own_service_ports_ok: bool) -> Finding:
     needed = t("prereqs.port_needed", port=port)
-    # Probed by connecting: a bind would see the port busy for a minute after any probe (TIME_WAIT).
-    if not processes.port_open(port):
+    if not processes.port_listening(port):
         return Finding("port", t("prereqs.port_free", port=port), needed, "ok")
     holder = processes.port_holder(port)
     own = {p.pid for p in processes.java_processes(folder)}

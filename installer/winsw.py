@@ -405,7 +405,7 @@ class WinSW:
 
     def _wait_ports_free(self, ports: list[int], deadline: float, timeout: float) -> None:
         for port in ports:
-            while processes.port_open(port):
+            while processes.port_listening(port):
                 if time.monotonic() >= deadline:
                     holder = processes.port_holder(port)
                     shown = t("service.port_holder", pid=holder[0], name=holder[1]) if holder else ""

@@ -10,6 +10,7 @@ from tests.harness.fixtures_world import FAST, World
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.windows_tcp
 def test_fresh_2x_install_runs_healthy_then_uninstall_keeps_data(world: World) -> None:
     world.publish("2.28.0")
     proc = world.install("2.28.0")

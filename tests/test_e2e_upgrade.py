@@ -16,6 +16,7 @@ def installed(world: World, tag: str = "2.27.0") -> None:
     assert proc.returncode == 0, proc.stderr + proc.stdout
 
 
+@pytest.mark.windows_tcp
 def test_upgrade_keeps_every_data_line(world: World) -> None:
     installed(world)
     world.publish("2.28.1")
@@ -31,7 +32,7 @@ def test_upgrade_keeps_every_data_line(world: World) -> None:
 
 
 @pytest.mark.parametrize("behaviour, params", [
-    ("exit_at_start", {}),
+    pytest.param("exit_at_start", {}, marks=pytest.mark.windows_tcp),
     ("never_healthy", {}),
     ("http_500", {}),
     ("wrong_version", {"report_version": "9.9.9"}),

@@ -383,7 +383,7 @@ def running_standin(folder: Path, standin_jar: Callable[..., Path], java17: Path
                                stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
-        while not processes.port_open(port):
+        while not processes.port_listening(port):
             assert process.poll() is None, "the stand-in exited"
             assert time.monotonic() < deadline, "the stand-in did not listen"
             time.sleep(0.05)

@@ -114,7 +114,7 @@ def test_cycle_with_the_java_standin(java_service: Callable[..., tuple[WinSW, in
 
     service.start(30)
     assert service.status() is ServiceState.STARTED
-    wait_until(lambda: processes.port_open(port), START_WAIT)
+    wait_until(lambda: processes.port_listening(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     assert processes.runs_jar(java, folder / JAR)
     assert processes.port_holder(port) == (java.pid, java.name())
@@ -124,7 +124,7 @@ def test_cycle_with_the_java_standin(java_service: Callable[..., tuple[WinSW, in
     service.stop(30, folder, [port])
     assert service.status() is ServiceState.STOPPED
     assert processes.java_processes(folder) == []
-    assert not processes.port_open(port)
+    assert not processes.port_listening(port)
     assert not java.is_running() or java.status() == psutil.STATUS_ZOMBIE
 
     service.uninstall(10)
@@ -242,7 +242,7 @@ def test_stop_ends_when_the_services_own_process_ends(java_service: Callable[...
     service, port = java_service()
     service.install()
     service.start(30)
-    wait_until(lambda: processes.port_open(port), START_WAIT)
+    wait_until(lambda: processes.port_listening(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     (wrapper,) = processes.wrappers_of([java], service.exe)
     asked: list[ServiceState] = []
@@ -263,12 +263,12 @@ def test_stop_waits_for_a_lingering_java_process(java_service: Callable[..., tup
     service, port = java_service("slow_stop", delay=1.5)
     service.install()
     service.start(30)
-    wait_until(lambda: processes.port_open(port), START_WAIT)
+    wait_until(lambda: processes.port_listening(port), START_WAIT)
     (java,) = processes.java_processes(folder)
     shown = processes.describe(java)
     service.stop(30, folder, [port])
     assert not java.is_running() or java.status() == psutil.STATUS_ZOMBIE
-    assert not processes.port_open(port)
+    assert not processes.port_listening(port)
     assert f"waiting for {shown} to exit" in caplog.text
 
 
@@ -410,16 +410,31 @@ def test_a_service_process_that_outlives_java_is_not_taken_for_stopped() -> None
         lingering.wait()
 
 
-def test_port_open_connects_and_never_binds() -> None:
+@pytest.mark.parametrize("table", ["proc", "psutil"])
+def test_port_listening_reads_the_socket_table(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the table of listening sockets: a port with a connection left in TIME_WAIT, or bound without
+    listening, is free; the psutil reading is the one Windows takes (GetExtendedTcpTable)."""
+    if table == "psutil":
+        monkeypatch.setattr(processes, "_PROC_TCP", ("/nonexistent/tcp", "/nonexistent/tcp6"))
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        assert processes.port_open(port)
+        assert processes.port_listening(port)
+        assert port in (processes.listening_ports() or set())
         assert processes.port_holder(port) == (psutil.Process().pid, psutil.Process().name())
-    # Just closed, with a connection in TIME_WAIT: a bind test would call it busy; a connect test does not.
-    assert not processes.port_open(port)
+        with socket.create_connection(("127.0.0.1", port)):
+            accepted, _ = server.accept()
+            accepted.close()  # this side closes first: its end of the connection waits in TIME_WAIT
+    assert not processes.port_listening(port)
     assert processes.port_holder(port) is None
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        assert not processes.port_listening(bound.getsockname()[1])
+    with socket.socket(socket.AF_INET6) as server6:
+        server6.bind(("::1", 0))
+        server6.listen()
+        assert processes.port_listening(server6.getsockname()[1])
 
 
 def test_sc_runs_from_system32_not_from_path_or_the_current_folder(

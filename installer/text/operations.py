@@ -8,6 +8,7 @@ EN: dict[str, str] = {
     # health
     "operations.health_no_answer": "no answer from {url}: {error}",
     "operations.health_no_answer_yet": "no answer yet",
+    "operations.health_not_listening": "no answer from {url}: nothing listens on port {port}",
     "operations.health_status": "{url} answered HTTP {status}",
     "operations.health_not_wsdl": "{url} did not answer with a WSDL document",
     "operations.health_not_up": "{url} reports status {status}",
@@ -123,6 +124,7 @@ NB: dict[str, str] = {
     # health
     "operations.health_no_answer": "ikke noe svar fra {url}: {error}",
     "operations.health_no_answer_yet": "ikke noe svar ennå",
+    "operations.health_not_listening": "ikke noe svar fra {url}: ingenting lytter på port {port}",
     "operations.health_status": "{url} svarte HTTP {status}",
     "operations.health_not_wsdl": "{url} svarte ikke med et WSDL-dokument",
     "operations.health_not_up": "{url} melder status {status}",
