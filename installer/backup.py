@@ -1,8 +1,9 @@
 """Backing up and restoring the admin's data around an upgrade.
 
-The copy is made in two passes so the service is down as briefly as possible: a full copy while the old
-version still runs, then, once it has stopped, only the files that changed since (size or modification time),
-and of a big file only the blocks that differ.
+The copy is made in two passes so the service is down as briefly as possible: a copy while the old version
+still runs of everything it does not hold locked (H2's database is read only after the stop), then, once it has
+stopped, the database and the files that changed since (size or modification time), and of a big file only the
+blocks that differ. Links (symbolic links, junctions) are never followed.
 A restore moves the data it replaces aside (never deletes it) and moves the backup back, item by item, so a
 restore interrupted by a crash can simply be run again.
 """
@@ -13,6 +14,7 @@ import logging
 import os
 import shutil
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,34 @@ BLOCK_UPDATE_MIN = 4 * 1024 * 1024
 BLOCK = 1024 * 1024
 
 
+# H2 holds its database file locked while the service runs (FileChannel.tryLock: on Windows another process's
+# read fails with ERROR_LOCK_VIOLATION): the first pass leaves it for the pass after the stop.
+LOCKED_WHILE_RUNNING = frozenset({"integrasjonspunkt.mv.db"})
+FILE_ATTRIBUTE_REPARSE_POINT = 0x400
+# Another process holds the file (Windows: ERROR_ACCESS_DENIED 5, ERROR_SHARING_VIOLATION 32,
+# ERROR_LOCK_VIOLATION 33); elsewhere a read refused with EACCES/EPERM.
+_HELD_WINERRORS = frozenset({5, 32, 33})
+
+
+@dataclass
+class SyncResult:
+    written: int = 0  # bytes written
+    links: list[str] = field(default_factory=list)  # symbolic links and junctions left out, never followed
+    held: list[str] = field(default_factory=list)  # files another process held (first pass only)
+
+
 def _same(src: os.stat_result, dest: os.stat_result) -> bool:
     return src.st_size == dest.st_size and src.st_mtime_ns == dest.st_mtime_ns
+
+
+def _is_link(info: os.stat_result) -> bool:
+    """A symbolic link, or on Windows any reparse point (a junction too): copying through it would read
+    whatever it points at, perhaps a file only administrators may read."""
+    return stat.S_ISLNK(info.st_mode) or bool(getattr(info, "st_file_attributes", 0) & FILE_ATTRIBUTE_REPARSE_POINT)
+
+
+def _held(exc: OSError) -> bool:
+    return isinstance(exc, PermissionError) or getattr(exc, "winerror", None) in _HELD_WINERRORS
 
 
 def _update_blocks(src: str, dest: str) -> int:
@@ -57,7 +85,7 @@ def _sync_file(src: str, source: os.stat_result, dest: str) -> int:
             return _update_blocks(src, dest)
     elif current is not None:
         _remove(dest)  # a folder or link where the source now has a file: copying would go into or through it
-    shutil.copy2(src, dest)
+    shutil.copy2(src, dest, follow_symlinks=False)
     return source.st_size
 
 
@@ -68,46 +96,80 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _sync_dir(src: str, dest: str) -> int:
-    """Make the folder `dest` equal to `src`: files copied or brought up to date, what `src` no longer has
-    removed. Walked with scandir: on Windows its entries carry their sizes and times, so the thousands of
-    message files cost no extra call each."""
-    if os.path.lexists(dest) and (os.path.islink(dest) or not os.path.isdir(dest)):
-        _remove(dest)
-    os.makedirs(dest, exist_ok=True)
-    written = 0
-    seen: set[str] = set()
-    with os.scandir(src) as entries:
-        for entry in entries:
-            target = os.path.join(dest, entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                seen.add(entry.name)
-                written += _sync_dir(entry.path, target)
-            elif entry.is_file():
-                seen.add(entry.name)
-                written += _sync_file(entry.path, entry.stat(), target)
-    with os.scandir(dest) as entries:
-        stale = [entry.path for entry in entries if entry.name not in seen]
-    for path in stale:
-        _remove(path)
-    return written
+class _Pass:
+    """One backup pass. `running`: the service still runs, so a file another process holds is left for the
+    pass after the stop (its earlier copy, if any, stays) instead of failing the pass."""
+
+    def __init__(self, running: bool) -> None:
+        self.running = running
+        self.result = SyncResult()
+
+    def file(self, src: str, info: os.stat_result, dest: str) -> None:
+        try:
+            self.result.written += _sync_file(src, info, dest)
+        except OSError as exc:
+            if not (self.running and _held(exc)):
+                raise
+            log.info("%s is held by another process: copied after the stop (%s)", src, exc)
+            self.result.held.append(src)
+
+    def link(self, path: str) -> None:
+        log.warning("%s is a link: left out of the backup, never followed", path)
+        self.result.links.append(path)
+
+    def folder(self, src: str, dest: str) -> None:
+        """Make the folder `dest` equal to `src`: files copied or brought up to date, what `src` no longer has
+        removed. Walked with scandir: on Windows its entries carry their sizes and times, so the thousands of
+        message files cost no extra call each."""
+        if os.path.lexists(dest) and (os.path.islink(dest) or not os.path.isdir(dest)):
+            _remove(dest)
+        os.makedirs(dest, exist_ok=True)
+        seen: set[str] = set()
+        with os.scandir(src) as entries:
+            for entry in entries:
+                target = os.path.join(dest, entry.name)
+                info = entry.stat(follow_symlinks=False)
+                if _is_link(info):
+                    self.link(entry.path)
+                elif stat.S_ISDIR(info.st_mode):
+                    seen.add(entry.name)
+                    self.folder(entry.path, target)
+                elif stat.S_ISREG(info.st_mode):
+                    seen.add(entry.name)
+                    self.file(entry.path, info, target)
+        with os.scandir(dest) as entries:
+            stale = [entry.path for entry in entries if entry.name not in seen]
+        for path in stale:
+            _remove(path)
 
 
-def sync(items: list[Path], dest_dir: Path) -> int:
-    """Make `dest_dir/<name>` equal to each item (file or folder) that exists; return the bytes written.
-    What the source no longer has is removed under `dest_dir`, so the result is an exact copy."""
-    written = 0
+def sync(items: list[Path], dest_dir: Path, *, running: bool = False) -> SyncResult:
+    """Make `dest_dir/<name>` equal to each item (file or folder) that exists. What the source no longer has is
+    removed under `dest_dir`, so the result is an exact copy. Links are never followed, at any level: they are
+    left out and listed. `running`: the first pass while the service runs; it leaves out what the service holds
+    locked (LOCKED_WHILE_RUNNING, and any file whose read another process refuses)."""
+    one = _Pass(running)
     dest_dir.mkdir(parents=True, exist_ok=True)
     for item in items:
         dest = dest_dir / item.name
-        if item.is_file():
-            written += _sync_file(str(item), item.stat(), str(dest))
-        elif item.is_dir():
-            written += _sync_dir(str(item), str(dest))
-        elif dest.exists() or dest.is_symlink():
-            # Gone from the source since the first pass.
+        if running and item.name in LOCKED_WHILE_RUNNING:
+            continue
+        try:
+            info = item.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            info = None
+        if info is not None and _is_link(info):
+            one.link(str(item))
+        elif info is not None and stat.S_ISREG(info.st_mode):
+            one.file(str(item), info, str(dest))
+            continue
+        elif info is not None and stat.S_ISDIR(info.st_mode):
+            one.folder(str(item), str(dest))
+            continue
+        if dest.exists() or dest.is_symlink():
+            # Gone from the source since the first pass, or a link now.
             _remove(str(dest))
-    return written
+    return one.result
 
 
 def move_aside(items: list[Path], aside_dir: Path) -> None:

@@ -6,6 +6,7 @@ service is down writes only what changed."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import time
 from pathlib import Path
@@ -139,8 +140,9 @@ def test_second_backup_pass_writes_only_what_changed(tmp_path: Path) -> None:
     (live / "messages" / "done" / "old.xml").write_bytes(b"old")
     items = [db, live / "messages"]
     saved = tmp_path / "backup"
-    assert backup.sync(items, saved) == db.stat().st_size + shrinking.stat().st_size + gone.stat().st_size + 3
-    assert backup.sync(items, saved) == 0
+    assert backup.sync(items, saved).written == (db.stat().st_size + shrinking.stat().st_size + gone.stat().st_size
+                                                 + 3)
+    assert backup.sync(items, saved).written == 0
     # As a running service leaves it: a page rewritten in the middle, a file cut short, one removed, one new.
     with db.open("r+b") as handle:
         handle.seek(3 * backup.BLOCK + 100)
@@ -150,10 +152,50 @@ def test_second_backup_pass_writes_only_what_changed(tmp_path: Path) -> None:
     gone.unlink()
     (live / "messages" / "a" / "new.xml").write_bytes(b"arrived")
     shutil.rmtree(live / "messages" / "done")
-    written = backup.sync(items, saved)
+    written = backup.sync(items, saved).written
     assert written == backup.BLOCK + len(b"arrived")
     for path in (db, shrinking, live / "messages" / "a" / "new.xml"):
         copy = saved / path.relative_to(live)
         assert copy.read_bytes() == path.read_bytes()
         assert copy.stat().st_mtime_ns == path.stat().st_mtime_ns
     assert not (saved / "messages" / "a" / "gone.xml").exists() and not (saved / "messages" / "done").exists()
+
+
+def test_backup_never_follows_links(tmp_path: Path) -> None:
+    """A link in the data folders, at any level, to a file only administrators may read (or to a folder): left
+    out and listed, never copied through, and a copy made earlier in its place is removed."""
+    secret = tmp_path / "admin-only"
+    secret.mkdir(mode=0o700)
+    (secret / "key.pem").write_bytes(b"PRIVATE")
+    (secret / "key.pem").chmod(0o600)
+    live = tmp_path / "live"
+    (live / "messages" / "in").mkdir(parents=True)
+    (live / "messages" / "in" / "a.xml").write_bytes(b"message")
+    (live / "messages" / "in" / "key.xml").symlink_to(secret / "key.pem")
+    (live / "messages" / "out").symlink_to(secret, target_is_directory=True)
+    (live / "activemq-data").symlink_to(secret, target_is_directory=True)
+    saved = tmp_path / "backup"
+    (saved / "activemq-data").mkdir(parents=True)
+    (saved / "activemq-data" / "old").write_bytes(b"from an earlier pass")
+    items = [live / "messages", live / "activemq-data"]
+    done = backup.sync(items, saved)
+    assert sorted(done.links) == sorted(str(p) for p in (live / "messages" / "in" / "key.xml",
+                                                         live / "messages" / "out", live / "activemq-data"))
+    assert (saved / "messages" / "in" / "a.xml").read_bytes() == b"message"
+    assert not os.path.lexists(saved / "messages" / "in" / "key.xml")
+    assert not os.path.lexists(saved / "messages" / "out") and not os.path.lexists(saved / "activemq-data")
+    copied = [p.read_bytes() for p in saved.rglob("*") if p.is_file()]
+    assert b"PRIVATE" not in copied and done.written == len(b"message")
+
+
+def test_first_pass_leaves_the_database_for_after_the_stop(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    (live / "messages").mkdir(parents=True)
+    db = live / "integrasjonspunkt.mv.db"
+    db.write_bytes(b"h2 pages")
+    (live / "messages" / "a.xml").write_bytes(b"m")
+    saved = tmp_path / "backup"
+    first = backup.sync([db, live / "messages"], saved, running=True)
+    assert first.written == 1 and not (saved / db.name).exists()
+    second = backup.sync([db, live / "messages"], saved)
+    assert second.written == len(b"h2 pages") and (saved / db.name).read_bytes() == b"h2 pages"

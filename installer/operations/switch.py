@@ -59,15 +59,18 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     items = data_items(target, ctx)
 
     def precopy() -> None:
-        copied = backup.sync(items, backup_dir)
-        log.info("first backup pass while %s runs: %d bytes", ctx["from"], copied)
+        done = backup.sync(items, backup_dir, running=True)
+        log.info("first backup pass while %s runs: %d bytes (the database after the stop)", ctx["from"],
+                 done.written)
 
     def backup_changes() -> None:
-        copied = backup.sync(items, backup_dir)
+        done = backup.sync(items, backup_dir)
         for extra in (layout.xml, layout.exe):
             if extra.exists():
                 shutil.copy2(extra, backup_dir / extra.name)
-        log.info("second backup pass with the service stopped: %d bytes", copied)
+        log.info("second backup pass with the service stopped: %d bytes", done.written)
+        if done.links:
+            ui.warn(t("upgrade.links_left_out", count=len(done.links), links=", ".join(done.links)))
 
     def guard_undo() -> None:
         # The new version may have written the data: set it aside, bring the backup back.

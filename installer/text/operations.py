@@ -86,6 +86,8 @@ EN: dict[str, str] = {
     "recover.undone": "The interrupted {operation} was undone: back to {version}.",
     "recover.nothing": "Nothing to recover.",
     # upgrade and rollback
+    "upgrade.links_left_out": "{count} link(s) in the data folders were left out of the backup, never followed: "
+                              "{links}",
     "upgrade.nothing_installed": "Nothing is installed in {folder}: use /install.",
     "steps.changed_after_verification": "{path} changed after it was verified ({algorithm} {actual}, verified "
     "{expected}); it was not used.",
@@ -204,6 +206,8 @@ NB: dict[str, str] = {
     "recover.undone": "Den avbrutte {operation} ble angret: tilbake til {version}.",
     "recover.nothing": "Ingenting å gjenopprette.",
     # upgrade and rollback
+    "upgrade.links_left_out": "{count} lenke(r) i datamappene ble utelatt fra sikkerhetskopien og aldri fulgt: "
+                              "{links}",
     "upgrade.nothing_installed": "Ingenting er installert i {folder}: bruk /install.",
     "steps.changed_after_verification": "{path} ble endret etter at den ble kontrollert ({algorithm} {actual}, "
     "kontrollert {expected}); den ble ikke brukt.",
