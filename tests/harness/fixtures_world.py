@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import jdks
+from tests.harness import h2_lock, jdks
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
@@ -39,6 +39,7 @@ class World:
     port: int = field(init=False)
     properties: Path = field(init=False)
     catalog: Path = field(init=False)
+    h2_lock: h2_lock.H2Lock | None = field(init=False, default=None)  # H2's lock on the database, imitated
 
     def __post_init__(self) -> None:
         self.folder = self.root / "integrasjonspunkt æøå"
@@ -148,4 +149,11 @@ def world(tmp_path: Path, artifact_server: ArtifactServer, signing_key: SigningK
           standin_jar: Callable[..., Path]) -> Iterator[World]:
     if jdks.java17() is None:
         pytest.skip("the 2.x stand-ins need a Java runtime")
-    yield World(artifact_server, signing_key, winsw_env, tmp_path, standin_jar)
+    made = World(artifact_server, signing_key, winsw_env, tmp_path, standin_jar)
+    if h2_lock.unavailable() is not None:  # not root: the database is not guarded (WINSW_STANDIN.md, W2)
+        yield made
+        return
+    with h2_lock.H2Lock(made.folder) as lock:
+        made.h2_lock = lock
+        yield made
+    assert not lock.refused, "the database was read while the service held it: " + "; ".join(lock.refused)
