@@ -199,3 +199,26 @@ def test_first_pass_leaves_the_database_for_after_the_stop(tmp_path: Path) -> No
     assert first.written == 1 and not (saved / db.name).exists()
     second = backup.sync([db, live / "messages"], saved)
     assert second.written == len(b"h2 pages") and (saved / db.name).read_bytes() == b"h2 pages"
+
+
+def test_database_starts_from_the_newest_earlier_backup(tmp_path: Path) -> None:
+    """The database cannot be read while the service runs: its copy starts from the newest earlier set, and the
+    pass after the stop writes only the blocks that differ."""
+    live = tmp_path / "live"
+    live.mkdir()
+    db = live / "integrasjonspunkt.mv.db"
+    db.write_bytes(b"p" * (6 * backup.BLOCK))
+    sets = tmp_path / "backups"
+    older, newer = sets / "20260101T000000Z-before-2.27.0", sets / "20260201T000000Z-before-2.28.0"
+    for one, content in ((older, b"o" * (6 * backup.BLOCK)), (newer, db.read_bytes())):
+        one.mkdir(parents=True)
+        (one / db.name).write_bytes(content)
+    os.utime(older / db.name, ns=(1, 1))
+    with db.open("r+b") as handle:
+        handle.seek(2 * backup.BLOCK)
+        handle.write(b"changed")
+    dest = sets / "20260301T000000Z-before-2.28.1"
+    assert backup.seed_locked([db], dest, sets) == 6 * backup.BLOCK
+    assert backup.sync([db], dest, running=True).written == 0
+    assert backup.sync([db], dest).written == backup.BLOCK
+    assert (dest / db.name).read_bytes() == db.read_bytes()

@@ -59,6 +59,7 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     items = data_items(target, ctx)
 
     def precopy() -> None:
+        backup.seed_locked(items, backup_dir, layout.backups)
         done = backup.sync(items, backup_dir, running=True)
         log.info("first backup pass while %s runs: %d bytes (the database after the stop)", ctx["from"],
                  done.written)
