@@ -11,6 +11,8 @@ from pathlib import Path
 
 import psutil
 
+from installer.layout import JAR_PREFIX
+
 log = logging.getLogger(__name__)
 
 
@@ -52,15 +54,45 @@ def runs_jar(proc: psutil.Process, jar: Path) -> bool:
     return any(_norm(p) == wanted for p in jar_paths(proc))
 
 
+def _parent_runs_exe_in(proc: psutil.Process, wanted: str) -> bool:
+    """Whether `proc`'s parent runs an .exe of the folder (WinSW, the service's own process, starts Java)."""
+    try:
+        parent = proc.parent()
+    except psutil.Error:
+        return False
+    if parent is None:
+        return False
+    names: list[str] = []
+    with contextlib.suppress(psutil.Error):
+        names.append(parent.exe())
+    with contextlib.suppress(psutil.Error):
+        names.extend(parent.cmdline()[:2])
+    return any(n.lower().endswith(".exe") and _norm(Path(n).parent) == wanted for n in names if n)
+
+
+def _runs_with_dash_jar(proc: psutil.Process, jars: list[Path]) -> bool:
+    """Whether the command line runs one of `jars` the way Java runs a jar: `-jar <jar>`."""
+    try:
+        args = proc.cmdline()
+    except psutil.Error:
+        return False
+    wanted = {p.name.lower() for p in jars}
+    return any(a == "-jar" and i + 1 < len(args) and Path(args[i + 1]).name.lower() in wanted
+               for i, a in enumerate(args))
+
+
 def java_processes(folder: Path) -> list[psutil.Process]:
-    """Processes whose command line holds a jar in `folder` (absolute, or relative to the process's working
-    directory): the service's Java process, or one left behind by it."""
+    """The service's own Java processes (or ones left behind by it): an integrasjonspunkt jar of `folder`
+    (absolute, or relative to the process's working directory) run with `-jar`, or started by an .exe of the
+    folder (WinSW). Another program's jar in the folder (KOSMOS's) and a process that merely names the jar (an
+    editor, a search) are not the service and must not hold up a stop."""
     wanted = _norm(folder)
     found = []
     for proc in psutil.process_iter():
         if proc.pid == os.getpid():
             continue
-        if any(_norm(p.parent) == wanted for p in jar_paths(proc)):
+        jars = [p for p in jar_paths(proc) if _norm(p.parent) == wanted and p.name.lower().startswith(JAR_PREFIX)]
+        if jars and (_runs_with_dash_jar(proc, jars) or _parent_runs_exe_in(proc, wanted)):
             found.append(proc)
     return found
 

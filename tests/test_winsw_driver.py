@@ -378,6 +378,28 @@ def test_java_processes_by_absolute_and_relative_jar(tmp_path: Path) -> None:
             proc.wait()
 
 
+def test_java_processes_counts_only_the_services_own_java(tmp_path: Path) -> None:
+    """KOSMOS's jar in the same folder, and a process that only names the service's jar (no `-jar`, not started
+    by the folder's exe), are not the service's Java."""
+    here = tmp_path / "ip"
+    here.mkdir()
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    procs = [
+        subprocess.Popen([*sleeper, "-jar", str(here / JAR)]),
+        subprocess.Popen([*sleeper, "-jar", str(here / "kosmos-1.2.0.jar")]),
+        subprocess.Popen([*sleeper, str(here / JAR)]),
+        subprocess.Popen([*sleeper, "-cp", str(here / JAR), "-jar", str(here / "kosmos-1.2.0.jar")]),
+    ]
+    try:
+        wait_until(lambda: all(psutil.Process(p.pid).cmdline()[-1:] != [sys.executable] for p in procs), 10)
+        wait_until(lambda: len(processes.java_processes(here)) >= 1, timeout=10)
+        assert [p.pid for p in processes.java_processes(here)] == [procs[0].pid]
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
 def test_wrappers_of_finds_the_parent_running_the_exe(tmp_path: Path) -> None:
     exe = tmp_path / "integrasjonspunkt-service.exe"
     exe.write_text("import subprocess, sys, time\n"
