@@ -17,6 +17,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from installer import fsutil
+
 log = logging.getLogger(__name__)
 
 
@@ -91,9 +93,9 @@ def _sync_file(src: str, source: os.stat_result, dest: str) -> int:
 
 def _remove(path: str) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path)
+        fsutil.rmtree(path)
     else:
-        os.unlink(path)
+        fsutil.unlink(path, missing_ok=False)
 
 
 class _Pass:
@@ -210,7 +212,7 @@ def move_aside(items: list[Path], aside_dir: Path) -> None:
             if target.exists():
                 log.warning("%s is already set aside in %s; keeping both", item.name, aside_dir)
                 target = aside_dir / (item.name + ".1")
-            os.replace(item, target)
+            fsutil.replace(item, target)
 
 
 def restore(items: list[Path], backup_dir: Path, aside_dir: Path) -> None:
@@ -220,12 +222,12 @@ def restore(items: list[Path], backup_dir: Path, aside_dir: Path) -> None:
         saved = backup_dir / item.name
         if (item.exists() or item.is_symlink()) and not (aside_dir / item.name).exists():
             aside_dir.mkdir(parents=True, exist_ok=True)
-            os.replace(item, aside_dir / item.name)
+            fsutil.replace(item, aside_dir / item.name)
         elif item.exists() and saved.exists():
             # Set aside already (an earlier, interrupted restore) and something new appeared since.
             move_aside([item], aside_dir / "later")
         if saved.exists() and not item.exists():
-            os.replace(saved, item)
+            fsutil.replace(saved, item)
     log.info("restored %s from %s; the replaced data is in %s", ", ".join(i.name for i in items), backup_dir,
              aside_dir)
 

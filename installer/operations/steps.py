@@ -20,7 +20,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from installer import health, processes, service_config, setup_files, verified_files
+from installer import fsutil, health, processes, service_config, setup_files, verified_files
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.fsutil import write_atomic
@@ -92,7 +92,7 @@ def _copy_into_place(src: Path, dest: Path, executable: bool, digest: tuple[str,
                                              expected=digest[1].lower(), actual=hasher.hexdigest()))
     if executable and os.name != "nt":
         tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    os.replace(tmp, dest)
+    fsutil.replace(tmp, dest)
 
 
 def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: bool = False,
@@ -104,7 +104,7 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
     def do() -> None:
         if dest.exists() and not aside.exists():
             aside.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(dest, aside)
+            fsutil.replace(dest, aside)
         _copy_into_place(src, dest, executable, digest)
         if digest is not None:
             verified_files.record(target.layout.private, dest.name, digest)
@@ -112,28 +112,15 @@ def place_file(target: Target, name: str, src: Path, dest: Path, *, executable: 
             target.forget_winsw_version()
 
     def undo() -> None:
-        dest.with_name(dest.name + ".new").unlink(missing_ok=True)
+        fsutil.unlink(dest.with_name(dest.name + ".new"))
         if aside.exists():
-            _retry_on_lock(lambda: os.replace(aside, dest))
+            fsutil.replace(aside, dest)
         else:
-            _retry_on_lock(lambda: dest.unlink(missing_ok=True))
+            fsutil.unlink(dest)
         if dest == target.layout.exe:
             target.forget_winsw_version()
 
     return Step(name, do, undo)
-
-
-def _retry_on_lock(action: Any, timeout: float = 10.0) -> None:
-    """Windows keeps an exe locked a moment after its process ends."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            action()
-            return
-        except PermissionError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.1)
 
 
 def make_dirs(target: Target) -> Step:
@@ -157,11 +144,11 @@ def write_text_file(name: str, path: Path, content: str) -> Step:
         tmp.write_text(content, encoding="utf-8")
         if os.name != "nt":
             tmp.chmod(0o600)
-        os.replace(tmp, path)
+        fsutil.replace(tmp, path)
 
     def undo() -> None:
-        path.with_name(path.name + ".new").unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        fsutil.unlink(path.with_name(path.name + ".new"))
+        fsutil.unlink(path)
 
     return Step(name, do, undo)
 

@@ -15,13 +15,12 @@ health-checks the old version.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import backup, health, service_xml
+from installer import backup, fsutil, health, service_xml
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.layout import JAR_PREFIX, Layout
@@ -137,8 +136,8 @@ def scrub_password(target: steps.Target, staged: Path) -> None:
     xml = target.layout.xml
     tmp = xml.with_name(xml.name + ".new")
     tmp.write_bytes(service_xml.without_password(xml.read_bytes()))
-    os.replace(tmp, xml)
-    staged.unlink(missing_ok=True)
+    fsutil.replace(tmp, xml)
+    fsutil.unlink(staged)
 
 
 def after_undo(ctx: dict[str, Any], ui: UI) -> None:
@@ -185,7 +184,7 @@ def prune_jars(folder: Path, newest_first: list[str], keep: int) -> None:
     for jar in folder.glob(f"{JAR_PREFIX}*.jar"):
         if jar.name not in wanted:
             log.info("removing old jar %s", jar.name)
-            jar.unlink(missing_ok=True)
+            fsutil.unlink(jar)
 
 
 def remember_failure(ctx: dict[str, Any], code: int, result: str) -> None:
