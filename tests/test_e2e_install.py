@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from installer.errors import same_exit_code
@@ -226,3 +228,37 @@ def test_uninstall_while_services_msc_holds_the_service_says_what_to_close(world
     assert "Traceback" not in proc.stderr
     world.winsw.close_handle("integrasjonspunkt")
     assert world.winsw.record("integrasjonspunkt") is None
+
+
+def test_a_java_removed_by_a_java_update_is_reported_and_repaired(world: World) -> None:
+    """W11: the service runs a Java from a version-named folder that a Java update removed. /status says why it
+    cannot start; /repair picks an installed Java by discovery and the service runs again."""
+    import shutil
+    import subprocess
+
+    from installer import service_xml
+    from tests.harness import jdks
+
+    real = jdks.java17()
+    assert real is not None
+    home = world.root / "jdk-17.0.1.12-hotspot"
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "java").symlink_to(real)
+    world.publish("2.28.0")
+    proc = world.install("2.28.0", "/java", str(home / "bin" / "java"))
+    assert proc.returncode == 0, proc.stderr
+    xml = world.folder / "integrasjonspunkt-service.xml"
+    assert service_xml.read(xml).executable == str(home / "bin" / "java")
+    subprocess.run([str(world.folder / "integrasjonspunkt-service.exe"), "stopwait"], check=True,
+                   capture_output=True, timeout=60)
+    shutil.rmtree(home)  # the Java update removes the old version's folder
+    code, doc = world.status()
+    assert same_exit_code(code, 14) and doc["java_missing"] == str(home / "bin" / "java")
+    proc = world.setup("/status")
+    assert "is gone" in proc.stdout + proc.stderr and "/repair" in proc.stdout + proc.stderr
+    proc = world.setup("/repair", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.0"
+    code, doc = world.status()
+    assert code == 0 and doc["java_missing"] is None and doc["healthy"]
+    assert Path(service_xml.read(xml).executable or "").is_file()

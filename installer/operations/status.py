@@ -8,10 +8,11 @@ else 0 (installed, running, healthy), 14 (needs attention) or 15 (nothing instal
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from installer import backup, folder_trust, health, keys, setup_files, state
+from installer import backup, folder_trust, health, keys, service_xml, setup_files, state
 from installer import journal as journal_mod
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
@@ -71,6 +72,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "last_recovery": None,
         "key_expires": None,
         "backups": backup.usage(layout.backups),
+        "java_missing": None,
         "folder": str(folder),
         "folder_trusted": True,
     }
@@ -103,6 +105,7 @@ def run(settings: Settings, ui: UI) -> Result:
             "failed_versions": installed.failed_versions,
             "last_operation": installed.last_operation,
             "last_recovery": installed.last_recovery,
+            "java_missing": _java_missing(layout),
         })
     _show(doc, ui)
     if open_journal is not None:
@@ -111,6 +114,11 @@ def run(settings: Settings, ui: UI) -> Result:
     if doc["healthy"]:
         return Result(verb="status", version=doc["version"], extra=doc,
                       message=t("status.healthy", version=doc["version"], url=doc["health_url"]))
+    if doc["java_missing"] and not doc["healthy"]:
+        return Result(verb="status", exit_code=ExitCode.ATTENTION, result="attention", version=doc["version"],
+                      extra=doc, message=t("status.java_missing", version=doc["version"],
+                                           service=t(f"status.service_{doc['service']}"),
+                                           java=doc["java_missing"], folder=folder))
     return Result(verb="status", exit_code=ExitCode.ATTENTION, result="attention", version=doc["version"], extra=doc,
                   message=t("status.unhealthy", version=doc["version"], service=t(f"status.service_{doc['service']}"),
                             url=doc["health_url"]))
@@ -133,12 +141,29 @@ def _untrusted(folder: Path, verdict: folder_trust.Verdict, ui: UI) -> Result:
     doc: dict[str, Any] = {
         "installed": None, "version": None, "env": None, "service_id": None, "service": None, "healthy": False,
         "health_url": None, "java": None, "winsw": None, "previous_versions": [], "failed_versions": [],
-        "last_operation": None, "interrupted": None, "last_recovery": None, "key_expires": None,
+        "last_operation": None, "interrupted": None, "last_recovery": None, "key_expires": None, "java_missing": None,
         "folder": str(folder), "folder_trusted": False,
     }
     ui.warn(t("trust.status_untrusted", folder=folder, reason=f"{verdict.path} {verdict.reason}"))
     return Result(verb="status", exit_code=ExitCode.ATTENTION, result="untrusted", extra=doc,
                   message=verdict.message(folder, "status"))
+
+
+def _java_missing(layout: Layout) -> str | None:
+    """The Java the service XML names, when it is not there any more: a Java update (Temurin's and Microsoft's
+    installers upgrade within a major line) removes the old version-named folder, and the service cannot start."""
+    try:
+        executable = service_xml.read(layout.xml).executable
+    except SetupError:
+        return None
+    if not executable or "%" in executable:
+        return None  # a bare `java` from PATH, or an environment variable: not a path to check
+    path = Path(executable)
+    if not path.is_absolute() or path.is_file():
+        return None
+    if os.name == "nt" and path.suffix == "" and path.with_suffix(".exe").is_file():
+        return None
+    return executable
 
 
 def _hand_made(settings: Settings, folder: Path) -> str | None:

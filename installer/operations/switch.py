@@ -60,7 +60,7 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     def precopy() -> None:
         backup.seed_locked(items, backup_dir, layout.backups)
         done = backup.sync(items, backup_dir, running=True)
-        log.info("first backup pass while %s runs: %d bytes (the database after the stop)", ctx["from"],
+        log.info("first backup pass while %s runs (the database after the stop): %d bytes", ctx["from"],
                  done.written)
 
     def backup_changes() -> None:

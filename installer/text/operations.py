@@ -40,6 +40,9 @@ EN: dict[str, str] = {
     "status.healthy": "integrasjonspunkt {version} is running and healthy: {url}",
     "status.unhealthy": "integrasjonspunkt {version} needs attention: the service is {service}, {url} does not "
     "answer well.",
+    "status.java_missing": "integrasjonspunkt {version} cannot start: the Java its service runs, {java}, is gone "
+    "(a Java update removes the old version's folder). The service is {service}. Run setup /repair /dir "
+    "\"{folder}\": it picks an installed Java of the same line.",
     "status.row_version": "Version",
     "status.row_env": "Environment",
     "status.row_service_id": "Service id",
@@ -160,6 +163,9 @@ NB: dict[str, str] = {
     "status.healthy": "integrasjonspunkt {version} kjører og er frisk: {url}",
     "status.unhealthy": "integrasjonspunkt {version} trenger tilsyn: tjenesten er {service}, {url} svarer ikke "
     "som den skal.",
+    "status.java_missing": "integrasjonspunkt {version} kan ikke starte: Javaen tjenesten kjører, {java}, finnes "
+    "ikke lenger (en Java-oppdatering fjerner mappen til den gamle versjonen). Tjenesten er {service}. Kjør setup "
+    "/repair /dir \"{folder}\": den velger en installert Java fra samme linje.",
     "status.row_version": "Versjon",
     "status.row_env": "Miljø",
     "status.row_service_id": "Tjeneste-id",
