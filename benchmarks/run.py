@@ -137,8 +137,10 @@ def big_data(bw: BenchWorld, bench: Bench, versions: Versions, plan: Plan, out: 
             runs.append(scenarios.upgrade(bw, bench, versions.current, new, versions.jars, live=True))
             versions.current = new
             cp_times.append(dataset.cp_seconds(bw.folder, bw.root / "cp-scratch"))
-            # Earlier backup sets are not needed for the next run: keep the disk and page cache for it.
-            shutil.rmtree(bw.folder / "backups", ignore_errors=True)
+            # Only the newest backup set is needed for the next run (its database copy is where the next one
+            # starts, as on a server that keeps its sets): keep the disk and page cache for it.
+            for old in sorted((bw.folder / "backups").glob("*"))[:-1]:
+                shutil.rmtree(old, ignore_errors=True)
             r = runs[-1]
             _say(f"  upgrade {n + 1} with data: downtime {r.downtime:.3f} s, floor {r.floor:.3f} s, second pass "
                  f"{r.steps.get('step backup-data', 0):.3f} s ({r.copied.get('second', 0) / MB:.0f} MB), "

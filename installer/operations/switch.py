@@ -58,10 +58,10 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     items = data_items(target, ctx)
 
     def precopy() -> None:
-        backup.seed_locked(items, backup_dir, layout.backups)
+        seeded = backup.seed_locked(items, backup_dir, layout.backups)
         done = backup.sync(items, backup_dir, running=True)
-        log.info("first backup pass while %s runs (the database after the stop): %d bytes", ctx["from"],
-                 done.written)
+        log.info("first backup pass while %s runs (the database from the last backup set): %d bytes", ctx["from"],
+                 seeded + done.written)
 
     def backup_changes() -> None:
         done = backup.sync(items, backup_dir)
