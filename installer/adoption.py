@@ -16,11 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import health, processes, schtasks, service_env, service_xml, winapi
+from installer import effective_config, health, processes, schtasks, service_env, service_xml, winapi
 from installer import java as java_mod
-from installer import properties as props_mod
 from installer.errors import SetupError
-from installer.layout import PROPERTIES
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.schtasks import ScheduledTask
@@ -230,8 +228,9 @@ def _find_version(candidate: Candidate, parsed: service_xml.ServiceXml, workdir:
     named = service_xml.jar_version(parsed.jar_name) if parsed.jar_name else None
     running = None
     if candidate.service is ServiceState.STARTED:
-        props = props_mod.read(workdir / PROPERTIES)
-        running = health.info_version(health.target_for("manage", props, None))
+        jar = workdir / parsed.jar_name if parsed.jar_name else None
+        config = effective_config.for_installation(workdir, jar, parsed.path)
+        running = health.info_version(health.target_from("manage", config, None))
     if named is not None and running is not None and _published_tag(named) != _published_tag(running):
         candidate.notes.append(t("adopt.version_differs", jar=parsed.jar_name, running=running))
     found, source = (named, "jar") if named is not None else (running, "info")

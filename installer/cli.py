@@ -142,6 +142,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     set_language(settings.lang)
     logsetup.register_secret(settings.service_password)
     logsetup.register_secret(settings.keystore_password)
+    logsetup.register_secret(settings.tls_keystore_password)
     from installer.settings import PASSWORDS, env_var
 
     for name in PASSWORDS:  # read once: no child (Java probes, WinSW, sc.exe) inherits it

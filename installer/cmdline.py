@@ -85,6 +85,8 @@ OPTIONS: dict[str, Arity] = {
     "keystore-alias": Arity.VALUE,
     "keystore-password": Arity.VALUE,
     "keystore-type": Arity.VALUE,
+    "tls-keystore": Arity.VALUE,
+    "tls-keystore-password": Arity.VALUE,
     "purge": Arity.FLAG,
     "restore-data": Arity.FLAG,
     # information
@@ -103,6 +105,8 @@ VERB_OPTIONS = {
     "keystore-alias": {"install"},
     "keystore-password": {"install"},
     "keystore-type": {"install"},
+    "tls-keystore": {"install"},
+    "tls-keystore-password": {"install"},
     "purge": {"uninstall"},
     "restore-data": {"rollback"},
     # It changes the folder's owner and rights: never with a verb that only reads.

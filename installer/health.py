@@ -12,18 +12,23 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from installer import processes
 from installer import properties as props_mod
+from installer.effective_config import EffectiveConfig
 from installer.messages import t
 
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.05  # seconds between probes: failure detection and downtime are benchmarked
 PROBE_TIMEOUT = 2.0
+LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
+MANAGE_BASE_KEY = "management.endpoints.web.base-path"
+HEALTH_KEYS = ("server.ssl.enabled", "server.port", "management.server.port", "server.servlet.context-path",
+               "management.server.ssl.enabled", MANAGE_BASE_KEY)
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,8 @@ def strip_v(tag: str) -> str:
     return tag[1:] if tag[:1] in "vV" else tag
 
 
-def target_for(kind: str, properties: dict[str, str], version_tag: str | None) -> HealthTarget:
-    """Where to look, following the properties file: ports, context path, TLS.
+def target_for(kind: str, properties: Mapping[str, str], version_tag: str | None) -> HealthTarget:
+    """Where to look, from resolved configuration values: ports, context path, TLS, the management base path.
 
     With the management endpoints on their own port, Spring serves them without the servlet context path.
     """
@@ -60,25 +65,36 @@ def target_for(kind: str, properties: dict[str, str], version_tag: str | None) -
     scheme = "https" if ssl_on else "http"
     port = props_mod.server_port(properties)
     mport = props_mod.management_port(properties)
-    context = properties.get("server.servlet.context-path", "").strip().rstrip("/")
-    if context and not context.startswith("/"):
-        context = "/" + context
+    context = _path(properties.get("server.servlet.context-path", ""))
+    base = _path(properties.get(MANAGE_BASE_KEY, "/manage")) or ""
     mscheme = scheme
     if mport != port:
         mssl = properties.get("management.server.ssl.enabled", "").strip().lower()
         mscheme = "https" if mssl == "true" or (mssl == "" and ssl_on) else "http"
-    manage = f"{mscheme}://localhost:{mport}{context if mport == port else ''}/manage"
+    manage = f"{mscheme}://localhost:{mport}{context if mport == port else ''}{base}"
     url = f"{scheme}://localhost:{port}{context}/noarkExchange?wsdl" if kind == "wsdl" else f"{manage}/health"
     return HealthTarget(url=url, info_url=f"{manage}/info", kind=kind,
                         expected_version=strip_v(version_tag) if version_tag else None)
+
+
+def _path(value: str) -> str:
+    value = value.strip().rstrip("/")
+    return "/" + value if value and not value.startswith("/") else value
+
+
+def target_from(kind: str, config: EffectiveConfig, version_tag: str | None) -> HealthTarget:
+    """The health target of a version's effective configuration (effective_config.load)."""
+    values = {key: config.get_or(key, "") for key in HEALTH_KEYS}
+    return target_for(kind, {k: v for k, v in values.items() if v != ""}, version_tag)
 
 
 def _get(url: str) -> tuple[int, bytes]:
     parts = urlsplit(url)
     host = "127.0.0.1" if parts.hostname == "localhost" else (parts.hostname or "127.0.0.1")
     if parts.scheme == "https":
-        # Our own service on this machine: its certificate names the public host, not localhost.
-        context = ssl._create_unverified_context()
+        # Our own service on this machine: its certificate names the public host, not localhost. Anywhere else
+        # the certificate is checked as usual.
+        context = ssl._create_unverified_context() if host in LOCAL_HOSTS else ssl.create_default_context()
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
             host, parts.port, timeout=PROBE_TIMEOUT, context=context)
     else:

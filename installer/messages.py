@@ -10,10 +10,10 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from installer.text import adopt, artifacts, cli, files, operations, prereqs, service, trust, wizard
+from installer.text import adopt, artifacts, cli, config, files, operations, prereqs, service, trust, wizard
 
 LANGUAGES = ("en", "nb")
-_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files, trust)
+_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files, trust, config)
 
 
 def _merge(lang: str) -> dict[str, str]:

@@ -5,66 +5,31 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import javaproperties
+
 DEFAULT_PORT = 9093
-_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
-
-
-def _unescape(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[i + 2 : i + 6]):
-                out.append(chr(int(text[i + 2 : i + 6], 16)))
-                i += 6
-                continue
-            out.append(_ESCAPES.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def parse(text: str) -> dict[str, str]:
-    """Java .properties: `key=value`, `key: value`, `key value`, comments `#`/`!`, `\\` line continuation."""
-    result: dict[str, str] = {}
-    logical: list[str] = []
-    pending = ""
-    for raw in text.splitlines():
-        line = pending + raw.lstrip() if pending else raw.lstrip()
-        # An odd number of trailing backslashes continues the line.
-        trailing = len(line) - len(line.rstrip("\\"))
-        if trailing % 2 == 1:
-            pending = line[:-1]
-            continue
-        pending = ""
-        logical.append(line)
-    if pending:
-        logical.append(pending)
-    for line in logical:
-        if not line or line[0] in "#!":
-            continue
-        match = re.match(r"((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$", line)
-        if not match:
-            continue
-        result[_unescape(match.group(1))] = _unescape(match.group(2))
-    return result
+    """Java .properties, by Java's rules (a comment never continues onto the next line); the last of a key wins."""
+    return dict(javaproperties.loads(text))
+
+
+def decode(data: bytes) -> str:
+    """Java reads .properties as ISO-8859-1; Spring Boot as UTF-8 where that works."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def read(path: Path) -> dict[str, str]:
-    """The properties at `path`; {} when there is no file. Java reads .properties as ISO-8859-1 unless UTF-8 works."""
+    """The properties at `path`; {} when there is no file."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return parse(text)
+    return parse(decode(data))
 
 
 def _port(value: str | None, default: int) -> int:
@@ -140,3 +105,9 @@ def keystore_path(props: dict[str, str], folder: Path) -> Path | None:
             raw = raw[2:]
     path = Path(raw)
     return path if path.is_absolute() or re.match(r"^[A-Za-z]:[\\/]", raw) else folder / path
+
+
+def render_keys(keys: dict[str, str], note: str) -> str:
+    """Lines that set `keys`, under a comment; appended to a properties file (a later key wins in Java)."""
+    lines = ["", f"# {note}"] + [f"{_escape(key)}={_escape(value)}" for key, value in keys.items()]
+    return "\n".join(lines) + "\n"

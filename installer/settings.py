@@ -57,7 +57,7 @@ NOT_FROM_ENVIRONMENT = RESTRICTED | {
 # Of an existing installation, these come from the state file unless the command line names them.
 FROM_STATE = ("env", "service-id", "java")
 # Only from the command line or their IPSETUP_ variable, never from a file.
-PASSWORDS = ("service-password", "keystore-password")
+PASSWORDS = ("service-password", "keystore-password", "tls-keystore-password")
 # Never read from a settings file or the environment: they describe this one run.
 RUN_ONLY = frozenset({"help", "version", "to", "secure-folder"})
 
@@ -115,6 +115,8 @@ class Settings:
     keystore_alias: str | None = None
     keystore_password: str | None = field(default=None, repr=False)
     keystore_type: str | None = None
+    tls_keystore: str | None = None
+    tls_keystore_password: str | None = field(default=None, repr=False)
     purge: bool = False
     restore_data: bool = False
     secure_folder: bool = False

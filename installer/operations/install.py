@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import folder_acl, service_xml
+from installer import config_keep, folder_acl, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
@@ -49,7 +49,16 @@ def run(settings: Settings, ui: UI) -> Result:
         props = props_mod.parse(to_write) if to_write is not None else props_mod.read(session.layout.properties)
         prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props)
         ctx = context(session, prepared, props)
-        plan_steps = plan(ctx, ui, properties_text=to_write)
+        added = None
+        if prepared.config_keys:
+            added = props_mod.render_keys(prepared.config_keys, t("config.keys_comment", version=release.tag))
+            ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
+                      keys=config_keep.listed(prepared.config_keys)))
+            if to_write is not None:
+                to_write, added = to_write + added, None
+            else:
+                ctx["amends_properties"] = True
+        plan_steps = plan(ctx, ui, properties_text=to_write, added_text=added)
         journal = open_journal(session.layout, "install", ctx)
         try:
             Engine(journal).run(plan_steps)
@@ -102,7 +111,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
     staged_xml.write_bytes(service_xml.render(spec))
     from installer import health
 
-    where = health.target_for(prepared.release.line.health, props, prepared.release.tag)
+    where = health.target_from(prepared.release.line.health, prepared.config, prepared.release.tag)
     return {
         "from": None,
         "to": prepared.release.tag,
@@ -125,7 +134,8 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
     }
 
 
-def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None) -> list[Step]:
+def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
+         added_text: str | None = None) -> list[Step]:
     """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
     writes the file again, it only removes the one this install wrote)."""
     target = steps.Target(ctx, quiet=ui.quiet)
@@ -136,6 +146,8 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None) -> lis
     if properties_text is not None or ctx.get("writes_properties"):
         ctx["writes_properties"] = True
         result.append(steps.write_text_file("write-properties", layout.properties, properties_text or ""))
+    if added_text is not None or ctx.get("amends_properties"):
+        result.append(steps.amend_properties(target, "write-config-keys", added_text))
     result += [
         steps.place_file(target, "place-jar", Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
                          digest=steps.verified_digest(ctx, "jar_digest")),

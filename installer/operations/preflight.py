@@ -9,10 +9,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import artifacts, backup, download, prereqs, sources, verified_files, verify, winsw_catalog
+from installer import (artifacts, backup, config_check, config_keep, download, effective_config, prereqs,
+                       service_xml, sources, verified_files, verify, winsw_catalog)
 from installer import properties as props_mod
+from installer.effective_config import EffectiveConfig
+from installer.errors import ExitCode, SetupError
 from installer.java import JavaInstall
 from installer.layout import Layout
+from installer.messages import t
 from installer.releases import Release
 from installer.settings import Settings
 from installer.state import State
@@ -30,6 +34,8 @@ class Prepared:
     java: JavaInstall
     winsw: WinswBuild
     winsw_exe: Path | None  # verified, in the cache; None when the installed build stays
+    config: EffectiveConfig  # the target's effective configuration, with `config_keys` written
+    config_keys: dict[str, str]  # keys to add to integrasjonspunkt-local.properties before the target starts
     # ["sha1", hex] of the verified jar: placing it checks the copy against this (the journal keeps it).
     jar_digest: list[str] | None = None
 
@@ -56,6 +62,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     jar_digest = _verified_sha1(jar) if jar else None
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
     props = properties if properties is not None else props_mod.read(layout.properties)
+    config, config_keys = configuration(settings, layout, ui, release, installed, jar or kept, props)
     configured_java = settings.java
     if installed and configured_java and not settings.named_on_command_line("java"):
         # The recorded Java serves the recorded line; another line may need another Java (found by discovery).
@@ -65,7 +72,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
         release.line.java_min,
         release.line.java_preferred,
         layout,
-        port=props_mod.server_port(props),
+        port=props_mod.server_port({"server.port": config.get_or("server.port", "")}),
         own_service_ports_ok=installed is not None,
         # The jar in the cache and in the folder; an upgrade also copies the data into a new backup set.
         needed_bytes=(jar or kept).stat().st_size * 2 + (data_bytes(layout) if installed else 0),
@@ -82,7 +89,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
                     report.winsw.spec)
     winsw_exe = None if keep_build else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
     return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe,
-                    jar_digest=jar_digest)
+                    config=config, config_keys=config_keys, jar_digest=jar_digest)
 
 
 def _sha256(path: Path) -> str:
@@ -126,6 +133,44 @@ def _still_verified(kept: Path, layout: Layout, release: Release) -> bool:
 
 def data_bytes(layout: Layout) -> int:
     return sum(backup.tree_bytes(p) for p in layout.data_paths() if p.exists())
+
+
+def configuration(settings: Settings, layout: Layout, ui: UI, release: Release, installed: State | None,
+                  jar: Path, local: dict[str, str]) -> tuple[EffectiveConfig, dict[str, str]]:
+    """The target's effective configuration and the keys setup must write for it; exit 10 naming each key when
+    it could not start. Warns about a version known to fail against Digdir's services today."""
+    warning = config_check.known_to_fail(release.version.release, release.tag)
+    if warning:
+        ui.warn(warning)
+    # The XML the target will run with: the installed one (jar, Java, profile change), or a new one.
+    xml = layout.xml if installed is not None else None
+    named = installed is None or settings.named_on_command_line("jvm-options")
+    jvm = service_xml.split_windows_args(settings.jvm_options or "") if named else None
+
+    def target(with_local: dict[str, str]) -> EffectiveConfig:
+        return effective_config.for_installation(layout.root, jar, xml, profile=settings.env, jvm_options=jvm,
+                                                 local_override=with_local)
+
+    if installed is None:
+        keys = config_keep.fresh_defaults(target, local, _tls_keystore(settings), settings.tls_keystore_password) \
+            if release.line.profile_required or settings.tls_keystore else {}
+    else:
+        running = effective_config.for_installation(layout.root, layout.jar(installed.version), layout.xml)
+        keys = config_keep.keep_running(running, target, local)
+    config = target({**local, **keys})
+    config_check.refuse(release.tag, config_check.problems(config, layout.root, release.version.release[0]))
+    return config, keys
+
+
+def _tls_keystore(settings: Settings) -> Path | None:
+    if not settings.tls_keystore:
+        return None
+    path = Path(settings.tls_keystore).absolute()
+    if not path.is_file():
+        raise SetupError(ExitCode.PREREQUISITES, t("config.tls_keystore_not_found", path=path))
+    if not settings.tls_keystore_password:
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("config.tls_password_needed"))
+    return path
 
 
 def _line_of(tag: str) -> object:

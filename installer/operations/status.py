@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from installer import backup, folder_trust, health, keys, service_xml, setup_files, state
+from installer import backup, effective_config, folder_trust, health, keys, service_xml, setup_files, state
 from installer import journal as journal_mod
-from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.lock import holder_if_locked
@@ -89,8 +88,8 @@ def run(settings: Settings, ui: UI) -> Result:
         layout = Layout(folder, installed.service_id, installed.service_base)
         service = WinSW(layout.exe, installed.service_id, quiet=True).status() if layout.exe.exists() \
             else ServiceState.NON_EXISTENT
-        props = props_mod.read(layout.properties)
-        where = health.target_for(line_for(installed.version).health, props, installed.version)
+        config = effective_config.for_installation(layout.root, layout.jar(installed.version), layout.xml)
+        where = health.target_from(line_for(installed.version).health, config, installed.version)
         healthy = service is ServiceState.STARTED and health.probe(where).good
         doc.update({
             "version": installed.version,

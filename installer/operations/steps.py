@@ -20,7 +20,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from installer import fsutil, health, processes, service_config, setup_files, verified_files
+from installer import effective_config, fsutil, health, processes, service_config, setup_files, verified_files
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.fsutil import write_atomic
@@ -149,6 +149,35 @@ def write_text_file(name: str, path: Path, content: str) -> Step:
     def undo() -> None:
         fsutil.unlink(path.with_name(path.name + ".new"))
         fsutil.unlink(path)
+
+    return Step(name, do, undo)
+
+
+def amend_properties(target: Target, name: str, text: str | None) -> Step:
+    """Append `text` (keys setup writes) to the properties file. The file as it was waits aside and comes back
+    on undo. A recovery passes no text: it only undoes."""
+    path = target.layout.properties
+    before = target.aside / (path.name + ".before")
+    absent = target.aside / (path.name + ".absent")
+
+    def do() -> None:
+        if text is None:
+            return
+        target.aside.mkdir(parents=True, exist_ok=True)
+        if not before.exists() and not absent.exists():
+            if path.exists():
+                shutil.copy2(path, before)
+            else:
+                absent.touch()
+        original = before.read_bytes() if before.exists() else b""
+        write_atomic(path, original + text.encode("utf-8"))
+
+    def undo() -> None:
+        if before.exists():
+            os.replace(before, path)
+        elif absent.exists():
+            path.unlink(missing_ok=True)
+            absent.unlink()
 
     return Step(name, do, undo)
 
@@ -321,10 +350,16 @@ def process_watch(target: Target, jar: Path, appear_timeout: float = PROCESS_APP
     return watch
 
 
+def health_target(target: Target, kind: str, tag: str) -> health.HealthTarget:
+    """Where version `tag` answers, from its effective configuration (its jar, the XML, the local files)."""
+    layout = target.layout
+    config = effective_config.for_installation(layout.root, layout.jar(tag), layout.xml)
+    return health.target_from(kind, config, tag)
+
+
 def health_check(target: Target, tag: str, kind: str, timeout: float, stable: float, name: str = "health") -> Step:
     def do() -> None:
-        props = props_mod.read(target.layout.properties)
-        where = health.target_for(kind, props, tag)
+        where = health_target(target, kind, tag)
         log.info("health check of %s at %s (deadline %g s, stable %g s)", tag, where.url, timeout, stable)
         health.wait_healthy(where, timeout=timeout, stable=stable,
                             watch=process_watch(target, target.layout.jar(tag)))

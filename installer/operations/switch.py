@@ -101,6 +101,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         Step("precopy-data", precopy),
         steps.stop(target, "stop-old"),
         Step("backup-data", backup_changes),
+        steps.amend_properties(target, "write-config-keys", props_mod.render_keys(
+            ctx["config_keys"], t("config.keys_comment", version=ctx["to"]))) if ctx.get("config_keys") else None,
         None if ctx["keep_registration"] else unregister,
         None if xml_first else write_xml,
         steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True,
@@ -143,8 +145,7 @@ def scrub_password(target: steps.Target, staged: Path) -> None:
 def after_undo(ctx: dict[str, Any], ui: UI) -> None:
     """The old version runs again: prove it answers (raises health.Unhealthy when it does not)."""
     target = steps.Target(ctx, quiet=ui.quiet)
-    props = props_mod.read(target.layout.properties)
-    where = health.target_for(ctx["health_old"], props, ctx["from"])
+    where = steps.health_target(target, ctx["health_old"], ctx["from"])
     ui.info(t("upgrade.checking_old", version=ctx["from"], url=where.url))
     health.wait_healthy(where, timeout=ctx["health_timeout"], stable=min(ctx["health_stable"], 2.0),
                         watch=steps.process_watch(target, target.layout.jar(ctx["from"])))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from installer import artifacts, interrupts, service_xml, winsw
+from installer import artifacts, config_keep, interrupts, service_xml, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
@@ -64,6 +64,9 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         session.ui.info(t("upgrade.account_into_xml", account=account))
     for note in notes:
         session.ui.info(note)
+    if prepared.config_keys:
+        session.ui.warn(t("config.kept_keys", old=installed.version, new=prepared.release.tag,
+                          file=layout.properties, keys=config_keep.listed(prepared.config_keys)))
     staged_xml = layout.private / "staged" / layout.xml.name
     staged_xml.parent.mkdir(parents=True, exist_ok=True)
     staged_xml.write_bytes(new_xml)
@@ -98,6 +101,7 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "xml_first": fresh,
         "scrub_password": bool(set_in_services_msc and settings.service_password),
         "keep_jars": settings.keep_jars,
+        "config_keys": prepared.config_keys,
     }
 
 
