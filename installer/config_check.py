@@ -18,7 +18,7 @@ STARTUP_KEYS = (
     "difi.move.org.keystore.type",
 )
 # With TLS on, Tomcat opens this keystore while it starts.
-TLS_KEYS = ("server.ssl.key-store", "server.ssl.key-store-password")
+TLS_KEYS = ("server.ssl.key-store", "server.ssl.key-store-password", "server.ssl.key-alias")
 PORT_KEYS = ("server.port", "management.server.port")
 # The file formats a keystore type reads: JKS files begin with FEEDFEED, JCEKS with CECECECE, PKCS12 is DER.
 _MAGIC = {b"\xfe\xed\xfe\xed": "JKS", b"\xce\xce\xce\xce": "JCEKS"}
@@ -37,11 +37,11 @@ def problems(config: EffectiveConfig, folder: Path, major: int) -> list[str]:
         try:
             values[key] = config.get(key)
         except Unresolvable as exc:
-            found.append(t("config.unresolvable", key=key, placeholder=exc.placeholder, source=_where(config, key)))
+            found.append(t("config.unresolvable", name=key, placeholder=exc.placeholder, source=_where(config, key)))
     for key in PORT_KEYS:
         value = values.get(key)
         if value is not None and not _valid_port(value):
-            found.append(t("config.bad_port", key=key, value=value[:40], source=_where(config, key)))
+            found.append(t("config.bad_port", name=key, value=value[:40], source=_where(config, key)))
     if major >= 3 and not config.profiles:
         found.append(t("config.no_profile"))
     if (values.get("server.ssl.enabled") or "").strip().lower() == "true":
@@ -51,13 +51,13 @@ def problems(config: EffectiveConfig, folder: Path, major: int) -> list[str]:
             try:
                 values[key] = config.get(key)
             except Unresolvable as exc:
-                found.append(t("config.unresolvable", key=key, placeholder=exc.placeholder,
+                found.append(t("config.unresolvable", name=key, placeholder=exc.placeholder,
                                source=_where(config, key)))
         tls_store = values.get("server.ssl.key-store")
         if tls_store is not None:
             path = resource_path(tls_store, folder)
             if path is not None and not path.is_file():
-                found.append(t("config.tls_keystore_missing", key="server.ssl.key-store", path=path))
+                found.append(t("config.tls_keystore_missing", name="server.ssl.key-store", path=path))
     found += _keystore_type(values, folder)
     return found
 
@@ -104,10 +104,14 @@ def _keystore_type(values: dict[str, str | None], folder: Path) -> list[str]:
     if not declared or not location:
         return []
     path = resource_path(location, folder)
-    actual = keystore_format(path) if path is not None and path.is_file() else None
-    if actual is None or actual.upper() == declared.upper():
+    if path is None or not path.is_file():
         return []
-    return [t("config.keystore_type", key="difi.move.org.keystore.type", declared=declared, path=path,
+    actual = keystore_format(path)
+    if actual is None:
+        return [t("config.not_a_keystore", name="difi.move.org.keystore.path", path=path)]
+    if actual.upper() == declared.upper():
+        return []
+    return [t("config.keystore_type", name="difi.move.org.keystore.type", declared=declared, path=path,
               actual=actual)]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from installer.config_check import keystore_format
 from installer.effective_config import EffectiveConfig, Unresolvable
 
 # What an upgrade must not change silently: the effective key, and the key the jar's files let the admin set it by.
@@ -78,7 +79,8 @@ def fresh_defaults(target: Loader, local: dict[str, str], tls_keystore: Path | N
         added["difi.ssl.enabled"] = "true"
         added["difi.ssl.key-store"] = "file:" + str(tls_keystore).replace("\\", "/")
         added["difi.ssl.key-store-password"] = tls_password or ""
-        added["difi.ssl.key-store-type"] = "PKCS12" if tls_keystore.suffix.lower() in (".p12", ".pfx") else "JKS"
+        # By the file's first bytes: Tomcat reads a .p12 named .jks as badly as the other way round.
+        added["difi.ssl.key-store-type"] = keystore_format(tls_keystore) or "JKS"
     elif ("difi.ssl.enabled" not in local and "server.ssl.enabled" not in local
           and (_value(config, "server.ssl.enabled") or "").strip().lower() == "true"):
         added["difi.ssl.enabled"] = "false"

@@ -7,13 +7,14 @@ reports another version than the one installed.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import logging
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from installer import processes
@@ -27,6 +28,9 @@ POLL_INTERVAL = 0.05  # seconds between probes: failure detection and downtime a
 PROBE_TIMEOUT = 2.0
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
 MANAGE_BASE_KEY = "management.endpoints.web.base-path"
+AUTH_KEY = "difi.move.feature.enable-auth"
+USER_KEY, PASSWORD_KEY = "spring.security.user.name", "spring.security.user.password"
+NULL = "#{null}"  # Spring's expression for "no value", the jar's default for the user and password
 HEALTH_KEYS = ("server.ssl.enabled", "server.port", "management.server.port", "server.servlet.context-path",
                "management.server.ssl.enabled", MANAGE_BASE_KEY)
 
@@ -37,6 +41,8 @@ class HealthTarget:
     info_url: str  # /manage/info
     kind: str  # "wsdl" or "manage"
     expected_version: str | None  # without a leading "v"
+    # Basic auth where the service asks for it outside /manage/health (2.x with difi.security.enable=true).
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -85,10 +91,16 @@ def _path(value: str) -> str:
 def target_from(kind: str, config: EffectiveConfig, version_tag: str | None) -> HealthTarget:
     """The health target of a version's effective configuration (effective_config.load)."""
     values = {key: config.get_or(key, "") for key in HEALTH_KEYS}
-    return target_for(kind, {k: v for k, v in values.items() if v != ""}, version_tag)
+    where = target_for(kind, {k: v for k, v in values.items() if v != ""}, version_tag)
+    if config.get_or(AUTH_KEY, "false").strip().lower() != "true":
+        return where
+    user, password = config.get_or(USER_KEY, ""), config.get_or(PASSWORD_KEY, "")
+    if user in ("", NULL) or password in ("", NULL):
+        return where  # a generated password: only what stays open can be asked
+    return replace(where, auth=(user, password))
 
 
-def _get(url: str) -> tuple[int, bytes]:
+def _get(url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes]:
     parts = urlsplit(url)
     host = "127.0.0.1" if parts.hostname == "localhost" else (parts.hostname or "127.0.0.1")
     if parts.scheme == "https":
@@ -101,7 +113,10 @@ def _get(url: str) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection(host, parts.port, timeout=PROBE_TIMEOUT)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", path or "/", headers={"Accept": "application/json, text/xml, */*"})
+        headers = {"Accept": "application/json, text/xml, */*"}
+        if auth is not None:
+            headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        conn.request("GET", path or "/", headers=headers)
         response = conn.getresponse()
         return response.status, response.read(1 << 20)
     finally:
@@ -125,7 +140,7 @@ def probe(target: HealthTarget) -> Probe:
     if closed is not None:
         return closed
     try:
-        status, body = _get(target.url)
+        status, body = _get(target.url, target.auth)
     except (OSError, http.client.HTTPException) as exc:
         return Probe(False, t("operations.health_no_answer", url=target.url, error=str(exc) or type(exc).__name__))
     if status != 200:
@@ -150,7 +165,7 @@ def probe(target: HealthTarget) -> Probe:
 def info_version(target: HealthTarget) -> str | None:
     """`build.version` from /manage/info; None where it does not answer (older versions)."""
     try:
-        status, body = _get(target.info_url)
+        status, body = _get(target.info_url, target.auth)
         if status != 200:
             return None
         build = json.loads(body).get("build") or {}

@@ -116,6 +116,7 @@ class Settings:
     keystore_password: str | None = field(default=None, repr=False)
     keystore_type: str | None = None
     tls_keystore: str | None = None
+    tls_keystore_alias: str | None = None
     tls_keystore_password: str | None = field(default=None, repr=False)
     purge: bool = False
     restore_data: bool = False

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import config_keep, folder_acl, service_xml
+from installer import config_check, config_keep, folder_acl, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
@@ -91,7 +91,7 @@ def properties_to_write(settings: Settings) -> str | None:
     keystore = Path(settings.keystore).absolute()
     if not keystore.is_file():
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.no_keystore", path=keystore))
-    kind = settings.keystore_type or ("PKCS12" if keystore.suffix.lower() in (".p12", ".pfx") else "JKS")
+    kind = settings.keystore_type or config_check.keystore_format(keystore) or "JKS"
     return props_mod.render_local(settings.orgnr, keystore, settings.keystore_alias, settings.keystore_password,
                                   kind)
 

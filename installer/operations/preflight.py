@@ -9,8 +9,21 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import (artifacts, backup, config_check, config_keep, download, effective_config, prereqs,
-                       service_xml, sources, verified_files, verify, winsw_catalog)
+from installer import (
+    artifacts,
+    backup,
+    config_check,
+    config_keep,
+    download,
+    effective_config,
+    keystore_alias,
+    prereqs,
+    service_xml,
+    sources,
+    verified_files,
+    verify,
+    winsw_catalog,
+)
 from installer import properties as props_mod
 from installer.effective_config import EffectiveConfig
 from installer.errors import ExitCode, SetupError
@@ -62,7 +75,8 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     jar_digest = _verified_sha1(jar) if jar else None
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
     props = properties if properties is not None else props_mod.read(layout.properties)
-    config, config_keys = configuration(settings, layout, ui, release, installed, jar or kept, props)
+    target, config_keys = configuration(settings, layout, ui, release, installed, jar or kept, props)
+    config = target({**props, **config_keys})
     configured_java = settings.java
     if installed and configured_java and not settings.named_on_command_line("java"):
         # The recorded Java serves the recorded line; another line may need another Java (found by discovery).
@@ -82,6 +96,10 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     prereqs.show(report, ui)
     prereqs.raise_if_failed(report)
     assert report.java is not None and report.winsw is not None
+    if config_keys.get("difi.ssl.key-store") and "difi.ssl.key-alias" not in config_keys:
+        config_keys["difi.ssl.key-alias"] = _tls_alias(settings, report.java.path)
+        config = target({**props, **config_keys})
+    config_check.refuse(release.tag, config_check.problems(config, layout.root, release.version.release[0]))
     keep_build = (installed is not None and installed.winsw == report.winsw.spec and layout.exe.is_file()
                   and _sha256(layout.exe) == report.winsw.sha256.lower())
     if installed is not None and installed.winsw == report.winsw.spec and layout.exe.is_file() and not keep_build:
@@ -136,9 +154,9 @@ def data_bytes(layout: Layout) -> int:
 
 
 def configuration(settings: Settings, layout: Layout, ui: UI, release: Release, installed: State | None,
-                  jar: Path, local: dict[str, str]) -> tuple[EffectiveConfig, dict[str, str]]:
-    """The target's effective configuration and the keys setup must write for it; exit 10 naming each key when
-    it could not start. Warns about a version known to fail against Digdir's services today."""
+                  jar: Path, local: dict[str, str]) -> tuple[config_keep.Loader, dict[str, str]]:
+    """The target's configuration (as a function of the local properties) and the keys setup must write for it.
+    Warns about a version known to fail against Digdir's services today."""
     warning = config_check.known_to_fail(release.version.release, release.tag)
     if warning:
         ui.warn(warning)
@@ -157,9 +175,22 @@ def configuration(settings: Settings, layout: Layout, ui: UI, release: Release, 
     else:
         running = effective_config.for_installation(layout.root, layout.jar(installed.version), layout.xml)
         keys = config_keep.keep_running(running, target, local)
-    config = target({**local, **keys})
-    config_check.refuse(release.tag, config_check.problems(config, layout.root, release.version.release[0]))
-    return config, keys
+    return target, keys
+
+
+def _tls_alias(settings: Settings, java: Path) -> str:
+    """The alias of the key in the /tls-keystore: given, or the keystore's only key entry."""
+    if settings.tls_keystore_alias:
+        return settings.tls_keystore_alias
+    assert settings.tls_keystore is not None
+    keystore = Path(settings.tls_keystore).absolute()
+    aliases = keystore_alias.key_aliases(java, keystore, settings.tls_keystore_password or "")
+    if aliases is None:
+        raise SetupError(ExitCode.PREREQUISITES, t("config.tls_keystore_unreadable", path=keystore))
+    if len(aliases) != 1:
+        raise SetupError(ExitCode.PREREQUISITES, t("config.tls_alias_needed", path=keystore, count=len(aliases),
+                                                   aliases=", ".join(aliases) or "-"))
+    return aliases[0]
 
 
 def _tls_keystore(settings: Settings) -> Path | None:

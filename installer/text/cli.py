@@ -85,7 +85,8 @@ Options:
   /?, /help            this text; --version prints the version of setup
   /properties FILE, /orgnr N, /keystore PATH, /keystore-alias A,
   /keystore-password P, /keystore-type JKS|PKCS12   (/install) the properties file
-  /tls-keystore PATH, /tls-keystore-password P      (/install) serve HTTPS with this keystore
+  /tls-keystore PATH, /tls-keystore-password P,
+  /tls-keystore-alias A                             (/install) serve HTTPS with this keystore
 
 Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install failed (undone),
 13 upgrade failed (rolled back), 14 needs attention, 15 nothing installed, 1602 cancelled,
@@ -178,7 +179,8 @@ Valg:
   /?, /help            denne teksten; --version skriver ut versjonen av setup
   /properties FIL, /orgnr N, /keystore STI, /keystore-alias A,
   /keystore-password P, /keystore-type JKS|PKCS12   (/install) properties-filen
-  /tls-keystore STI, /tls-keystore-password P       (/install) bruk HTTPS med dette nøkkellageret
+  /tls-keystore STI, /tls-keystore-password P,
+  /tls-keystore-alias A                             (/install) bruk HTTPS med dette nøkkellageret
 
 Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 12 installasjonen feilet (angret),
 13 oppgraderingen feilet (rullet tilbake), 14 trenger tilsyn, 15 ingenting installert, 1602 avbrutt,

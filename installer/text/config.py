@@ -3,14 +3,15 @@
 EN: dict[str, str] = {
     "config.cannot_start": "integrasjonspunkt {version} would not start with this configuration: {problems}. "
     "Nothing changed.",
-    "config.unresolvable": "{key} needs '{placeholder}', which is set nowhere (from {source}; set it in "
+    "config.unresolvable": "{name} needs '{placeholder}', which is set nowhere (from {source}; set it in "
     "integrasjonspunkt-local.properties)",
-    "config.bad_port": "{key}={value} (from {source}) is not a port number from 1 to 65535",
+    "config.bad_port": "{name}={value} (from {source}) is not a port number from 1 to 65535",
     "config.no_profile": "no Spring profile (spring.profiles.active): 3.x and 4.x read "
     "integrasjonspunkt-local.properties only through a profile; give /env staging or /env production",
-    "config.tls_keystore_missing": "{key}: TLS is on, but the keystore {path} does not exist (give /tls-keystore "
+    "config.tls_keystore_missing": "{name}: TLS is on, but the keystore {path} does not exist (give /tls-keystore "
     "PATH, or set difi.ssl.enabled=false)",
-    "config.keystore_type": "{key} is {declared}, but {path} is a {actual} file",
+    "config.keystore_type": "{name} is {declared}, but {path} is a {actual} file",
+    "config.not_a_keystore": "{name}: {path} is neither a JKS nor a PKCS12 keystore",
     "config.known_to_fail_eureka": "integrasjonspunkt {version} is known not to start against Digdir's services "
     "today: versions before {first} look for retired Eureka hosts. Choose {first} or newer.",
     "config.known_to_fail_dpi": "integrasjonspunkt {version} is known to fail against Digdir's services today: "
@@ -23,6 +24,10 @@ EN: dict[str, str] = {
     "when you move to another database, broker or TLS setup.",
     "config.keys_comment": "Written by setup for integrasjonspunkt {version}: Digdir's local defaults, or the values "
     "the version before used. A later key wins; remove one to take the version's own default.",
+    "config.tls_keystore_unreadable": "keytool could not read the TLS keystore {path} with the password given "
+    "(/tls-keystore-password). Nothing changed.",
+    "config.tls_alias_needed": "The TLS keystore {path} holds {count} keys ({aliases}): name the one to serve with "
+    "/tls-keystore-alias. Nothing changed.",
     "config.tls_password_needed": "/tls-keystore needs /tls-keystore-password (or IPSETUP_TLS_KEYSTORE_PASSWORD).",
     "config.tls_keystore_not_found": "The TLS keystore {path} given with /tls-keystore does not exist.",
 }
@@ -30,14 +35,15 @@ EN: dict[str, str] = {
 NB: dict[str, str] = {
     "config.cannot_start": "integrasjonspunkt {version} ville ikke starte med denne konfigurasjonen: {problems}. "
     "Ingenting er endret.",
-    "config.unresolvable": "{key} trenger '{placeholder}', som ikke er satt noe sted (fra {source}; sett den i "
+    "config.unresolvable": "{name} trenger '{placeholder}', som ikke er satt noe sted (fra {source}; sett den i "
     "integrasjonspunkt-local.properties)",
-    "config.bad_port": "{key}={value} (fra {source}) er ikke et portnummer fra 1 til 65535",
+    "config.bad_port": "{name}={value} (fra {source}) er ikke et portnummer fra 1 til 65535",
     "config.no_profile": "ingen Spring-profil (spring.profiles.active): 3.x og 4.x leser "
     "integrasjonspunkt-local.properties bare gjennom en profil; oppgi /env staging eller /env production",
-    "config.tls_keystore_missing": "{key}: TLS er på, men nøkkellageret {path} finnes ikke (oppgi /tls-keystore "
+    "config.tls_keystore_missing": "{name}: TLS er på, men nøkkellageret {path} finnes ikke (oppgi /tls-keystore "
     "STI, eller sett difi.ssl.enabled=false)",
-    "config.keystore_type": "{key} er {declared}, men {path} er en {actual}-fil",
+    "config.keystore_type": "{name} er {declared}, men {path} er en {actual}-fil",
+    "config.not_a_keystore": "{name}: {path} er verken et JKS- eller et PKCS12-nøkkellager",
     "config.known_to_fail_eureka": "integrasjonspunkt {version} starter ikke mot Digdirs tjenester i dag: "
     "versjoner før {first} leter etter Eureka-verter som er lagt ned. Velg {first} eller nyere.",
     "config.known_to_fail_dpi": "integrasjonspunkt {version} feiler mot Digdirs tjenester i dag: versjoner før "
@@ -50,6 +56,10 @@ NB: dict[str, str] = {
     "når du går over til en annen database, meldingsmegler eller TLS-oppsett.",
     "config.keys_comment": "Skrevet av setup for integrasjonspunkt {version}: Digdirs lokale standardverdier, eller "
     "verdiene versjonen før brukte. En senere nøkkel vinner; fjern en for å bruke versjonens egen standardverdi.",
+    "config.tls_keystore_unreadable": "keytool kunne ikke lese TLS-nøkkellageret {path} med passordet som ble "
+    "oppgitt (/tls-keystore-password). Ingenting er endret.",
+    "config.tls_alias_needed": "TLS-nøkkellageret {path} har {count} nøkler ({aliases}): oppgi hvilken som skal "
+    "brukes, med /tls-keystore-alias. Ingenting er endret.",
     "config.tls_password_needed": "/tls-keystore trenger /tls-keystore-password (eller "
     "IPSETUP_TLS_KEYSTORE_PASSWORD).",
     "config.tls_keystore_not_found": "TLS-nøkkellageret {path} som ble oppgitt med /tls-keystore, finnes ikke.",
