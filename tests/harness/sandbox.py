@@ -18,7 +18,6 @@ import logging
 import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from tests.harness import jdks
 from tests.harness.artifact_server import ArtifactServer
+from tests.harness.keystores import make_keystore
 from tests.harness.ports import free_port
 from tests.harness.signing import SigningKey
 from tests.harness.standin.build import build_standin
@@ -95,19 +95,10 @@ def publish_winsw_standin(server: ArtifactServer, directory: Path) -> Path | Non
 
 
 def write_properties(directory: Path, port: int) -> Path:
-    """An `integrasjonspunkt-local.properties` (and a PKCS12 keystore when keytool exists) for the sandbox."""
+    """An `integrasjonspunkt-local.properties` and its PKCS12 keystore (2.x-style: org number and keystore only)."""
     directory.mkdir(parents=True, exist_ok=True)
-    keystore = directory / "keystore.p12"
-    keytool = jdks.javac().with_name("keytool")
-    if keytool.is_file():
-        subprocess.run(
-            [str(keytool), "-genkeypair", "-keystore", str(keystore), "-storetype", "PKCS12",
-             "-alias", "sandbox", "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD,
-             "-keyalg", "EC", "-dname", f"CN=sandbox, O={ORG_NUMBER}", "-validity", "30"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-    else:
-        keystore.write_bytes(b"")
+    keystore = make_keystore(directory / "keystore.p12", alias="sandbox", password=KEYSTORE_PASSWORD,
+                             subject=f"CN=sandbox, O={ORG_NUMBER}")
     properties = directory / "integrasjonspunkt-local.properties"
     properties.write_text(
         f"difi.move.org.number={ORG_NUMBER}\n"

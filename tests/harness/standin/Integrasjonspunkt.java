@@ -1,8 +1,9 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,29 +17,38 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.SimpleDateFormat;
+import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Stand-in for integrasjonspunkt: starts, reads its settings and answers its health endpoints like the real
  * Spring Boot application, without doing any of its work. What it is (version, behaviour) is read from the
- * resource standin.properties that the harness packs into each jar.
+ * resource standin.properties that the harness packs into each jar; its defaults from the jar's own
+ * BOOT-INF/classes/config/ files, resolved as Spring does (SpringConfig).
  */
 public final class Integrasjonspunkt {
     private static final String APP = "IntegrasjonspunktApplication";
     private static final String PROPERTIES_FILE = "integrasjonspunkt-local.properties";
-    private static final String DB_FILE = "integrasjonspunkt.mv.db";
 
     private static final Properties build = new Properties();
     private static final Map<String, String> commandLine = new HashMap<String, String>();
-    private static final Properties local = new Properties();
     private static final List<HttpServer> servers = new ArrayList<HttpServer>();
+    private static SpringConfig config;
+    private static int major;
+    private static SSLContext tls;
+    private static boolean auth;
+    private static String expectedAuthorization;
     private static String version;
     private static String behaviour;
 
@@ -74,38 +84,55 @@ public final class Integrasjonspunkt {
         info("Starting " + APP + " v" + plainVersion() + " using Java " + System.getProperty("java.version")
                 + " with PID " + pid() + " (" + jarLocation() + " started in " + dir + ")");
 
-        String profile = setting("spring.profiles.active", null);
-        if (profile == null || profile.trim().isEmpty()) {
-            if (Boolean.parseBoolean(build.getProperty("profile_required"))) {
-                fail("No active profile set. Integrasjonspunkt " + version
-                        + " needs one: start it with -Dspring.profiles.active=production (or staging).");
-            }
-            info("No active profile set, falling back to 1 default profile: \"production\"");
-        } else {
-            info("The following 1 profile is active: \"" + profile + "\"");
-        }
-
-        File propertiesFile = new File(dir, PROPERTIES_FILE);
-        if (!propertiesFile.isFile()) {
-            fail("Could not find " + PROPERTIES_FILE + " in " + dir);
-        }
-        InputStream in = new FileInputStream(propertiesFile);
+        major = Integer.parseInt(plainVersion().split("\\.")[0]);
+        int managementPort;
+        File database;
         try {
-            local.load(in);
-        } finally {
-            in.close();
-        }
-        String orgNumber = setting("difi.move.org.number", "");
-        if (orgNumber.trim().isEmpty()) {
-            fail("Required property difi.move.org.number is not set in " + propertiesFile);
+            config = new SpringConfig(commandLine, System.getenv(), dir);
+            if (config.profiles().isEmpty()) {
+                if (Boolean.parseBoolean(build.getProperty("profile_required"))) {
+                    fail("No active profile set. Integrasjonspunkt " + version + " needs one: start it with"
+                            + " -Dspring.profiles.active=production (or staging); without one it reads neither"
+                            + " its profile settings nor " + PROPERTIES_FILE + ".");
+                }
+                info("No active profile set, falling back to 1 default profile: \"default\"");
+            } else {
+                info("The following " + config.profiles().size() + " profile is active: \""
+                        + join(config.profiles()) + "\"");
+            }
+            info("Configuration read from " + join(config.loaded()));
+
+            String orgNumber = config.get("difi.move.org.number", "");
+            if (orgNumber.trim().isEmpty()) {
+                fail("Required property difi.move.org.number is not set (" + PROPERTIES_FILE + " in " + dir
+                        + " is read only through a profile that imports it)");
+            }
+            port = config.integer("server.port", 8080);
+            managementPort = config.integer("management.server.port", port);
+            contextPath = normaliseContextPath(config.get("server.servlet.context-path", ""));
+            database = databaseFile(config.require("spring.datasource.url"), dir);
+            config.require("spring.activemq.broker-url");
+            checkOrgKeystore(dir);
+            auth = config.flag("difi.move.feature.enable-auth", false);
+            if (auth) {
+                String user = nullable(config.get("spring.security.user.name"));
+                String password = nullable(config.get("spring.security.user.password"));
+                if (password == null) {
+                    password = UUID.randomUUID().toString();
+                    info("Using generated security password: " + password);
+                }
+                String pair = (user == null ? "user" : user) + ":" + password;
+                expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString(
+                        pair.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (SpringConfig.Failure e) {
+            fail("Application run failed: " + e.getMessage());
+            return;
         }
 
-        port = Integer.parseInt(setting("server.port", "9093").trim());
-        String managementSetting = setting("management.server.port", null);
-        int managementPort = managementSetting == null ? port : Integer.parseInt(managementSetting.trim());
-        contextPath = normaliseContextPath(setting("server.servlet.context-path", ""));
-
-        appendDatabaseLine(new File(dir, DB_FILE));
+        if (database != null) {
+            appendDatabaseLine(database);
+        }
         if (is("exit_at_start")) {
             fail("APPLICATION FAILED TO START (stand-in behaviour exit_at_start)");
         }
@@ -120,12 +147,19 @@ public final class Integrasjonspunkt {
             }
         }, "shutdown"));
 
+        try {
+            tls = config.flag("server.ssl.enabled", false) ? serverTls(dir) : null;
+        } catch (SpringConfig.Failure e) {
+            fail("Application run failed: " + e.getMessage());
+            return;
+        }
+        String scheme = tls == null ? "http" : "https";
         final boolean separateManagement = managementPort != port;
         listen(port, false, separateManagement);
-        info("Tomcat started on port " + port + " (http) with context path '" + contextPath + "'");
+        info("Tomcat started on port " + port + " (" + scheme + ") with context path '" + contextPath + "'");
         if (separateManagement) {
             listen(managementPort, true, true);
-            info("Tomcat started on port " + managementPort + " (http) with context path ''");
+            info("Tomcat started on port " + managementPort + " (" + scheme + ") with context path ''");
         }
         double seconds = (System.currentTimeMillis() - began) / 1000.0;
         info("Started " + APP + " in " + seconds + " seconds (process running for " + seconds + ")");
@@ -149,7 +183,13 @@ public final class Integrasjonspunkt {
             throws IOException {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(onPort), 50);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress(onPort), 50);
+            } else {
+                HttpsServer secure = HttpsServer.create(new InetSocketAddress(onPort), 50);
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = secure;
+            }
         } catch (BindException e) {
             fail("Web server failed to start. Port " + onPort + " was already in use.");
             return;
@@ -176,6 +216,15 @@ public final class Integrasjonspunkt {
         if (is("http_500")) {
             send(exchange, 500, "application/json",
                     "{\"status\":500,\"error\":\"Internal Server Error\",\"path\":\"" + path + "\"}");
+            return;
+        }
+        String relative = separateManagement && managementOnly ? path
+                : path.startsWith(contextPath) ? path.substring(contextPath.length()) : path;
+        if (auth && !openWithoutLogin(relative)
+                && !expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Realm\"");
+            send(exchange, 401, "application/json",
+                    "{\"status\":401,\"error\":\"Unauthorized\",\"path\":\"" + path + "\"}");
             return;
         }
         boolean unhealthy = is("never_healthy");
@@ -317,16 +366,76 @@ public final class Integrasjonspunkt {
         info("Stopped " + APP + " (PID " + pid() + ")");
     }
 
-    /** Spring Boot's order: command line, then system properties, then the properties file. */
-    private static String setting(String name, String fallback) {
-        if (commandLine.containsKey(name)) {
-            return commandLine.get(name);
+    /** With basic auth on, 2.x leaves /manage/health open; 3.x/4.x any /manage/<one segment> and /error. */
+    private static boolean openWithoutLogin(String path) {
+        if (major < 3) {
+            return path.equals("/manage/health") || path.equals("/health");
         }
-        String value = System.getProperty(name);
-        if (value != null) {
-            return value;
+        return path.matches("/manage/[^/]+") || path.equals("/error");
+    }
+
+    /** Where H2 keeps a jdbc:h2:[file:]PATH database (PATH.mv.db); null for any other database. */
+    private static File databaseFile(String url, File dir) throws SpringConfig.Failure {
+        String text = url.trim();
+        if (!text.startsWith("jdbc:h2:")) {
+            return null;
         }
-        return local.getProperty(name, fallback);
+        String rest = text.substring("jdbc:h2:".length());
+        int options = rest.indexOf(';');
+        if (options >= 0) {
+            rest = rest.substring(0, options);
+        }
+        if (rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:")) {
+            return null;
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        String path;
+        if (rest.startsWith("~")) {
+            path = System.getProperty("user.home") + rest.substring(1);
+        } else if (new File(rest).isAbsolute() || rest.startsWith("./") || rest.startsWith(".\\")
+                || rest.matches("[A-Za-z]:[/\\\\].*")) {
+            path = rest;
+        } else {
+            throw new SpringConfig.Failure("A file path that is implicitly relative to the current working"
+                    + " directory is not allowed in the database URL \"" + url + "\". Use an absolute path,"
+                    + " ~/name, ./name, or the baseDir setting instead. [90011-224]");
+        }
+        File file = new File(path + ".mv.db");
+        return file.isAbsolute() ? file : new File(dir, path + ".mv.db");
+    }
+
+    /** The organisation keystore is opened at start when it is configured; its type must match the file. */
+    private static void checkOrgKeystore(File dir) throws SpringConfig.Failure {
+        String path = config.get("difi.move.org.keystore.path");
+        if (path == null || path.trim().isEmpty()) {
+            return;
+        }
+        Keystores.load("difi.move.org.keystore", Keystores.file(path.trim(), dir),
+                config.get("difi.move.org.keystore.type", "jks"), config.get("difi.move.org.keystore.password"));
+    }
+
+    private static SSLContext serverTls(File dir) throws SpringConfig.Failure {
+        String location = config.require("server.ssl.key-store");
+        String password = config.require("server.ssl.key-store-password");
+        String alias = config.require("server.ssl.key-alias");
+        String type = config.get("server.ssl.key-store-type", "JKS");
+        KeyStore store = Keystores.load("server.ssl", Keystores.file(location.trim(), dir), type, password);
+        return Keystores.serverContext(store, alias.trim(), config.get("server.ssl.key-password", password));
+    }
+
+    /** SpEL's #{null}, which the jar gives as the default user name and password, means none. */
+    private static String nullable(String value) {
+        return value == null || value.equals("#{null}") || value.isEmpty() ? null : value;
+    }
+
+    private static String join(List<String> parts) {
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            out.append(out.length() == 0 ? "" : ", ").append(part);
+        }
+        return out.toString();
     }
 
     private static String param(String name, String fallback) {
@@ -345,6 +454,7 @@ public final class Integrasjonspunkt {
     }
 
     private static void appendDatabaseLine(File db) throws IOException {
+        db.getAbsoluteFile().getParentFile().mkdirs();  // H2 creates the database's folder
         Writer writer = new OutputStreamWriter(new FileOutputStream(db, true), StandardCharsets.UTF_8);
         try {
             writer.write(timestamp() + " " + version + " " + pid() + "\n");

@@ -3,8 +3,9 @@
 The Java source is compiled once per process (twice: `--release 8` for 2.x, `--release 17` for 3.x/4.x with the
 class files' major version then raised to 65, so that Java 17 refuses them as it refuses the real 4.x jar). Each jar
 is then packed with `zipfile`: the classes, a manifest with `Main-Class`, and `standin.properties` naming the
-version, behaviour and parameters, so every (version, behaviour, parameters) gives distinct bytes. The same inputs
-give the same bytes (fixed zip time stamps).
+version, behaviour and parameters, so every (version, behaviour, parameters) gives distinct bytes, and the
+release line's own configuration files in `BOOT-INF/classes/config/` (`jar_config.py`), where the real jar has them.
+The same inputs give the same bytes (fixed zip time stamps).
 
 Run `python -m tests.harness.standin.build 2.28.1 [behaviour] [--out DIR] [name=value ...]` to make one by hand.
 """
@@ -20,9 +21,11 @@ import subprocess
 import tempfile
 import threading
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.harness import jdks
+from tests.harness.standin.jar_config import CONFIG_DIR, config_files
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _pack(target: Path, classes: Path, properties: bytes) -> None:
+def _pack(target: Path, classes: Path, properties: bytes, config: Mapping[str, str]) -> None:
     manifest = f"Manifest-Version: 1.0\r\nMain-Class: {MAIN_CLASS}\r\nCreated-By: ipsetup test harness\r\n\r\n"
     partial = target.with_name(target.name + ".part")
     with zipfile.ZipFile(partial, "w") as jar:
@@ -111,31 +114,40 @@ def _pack(target: Path, classes: Path, properties: bytes) -> None:
         for class_file in sorted(classes.rglob("*.class")):
             jar.writestr(_entry(class_file.relative_to(classes).as_posix()), class_file.read_bytes())
         jar.writestr(_entry("standin.properties"), properties)
+        for name in sorted(config):
+            jar.writestr(_entry(CONFIG_DIR + name), config[name].encode("iso-8859-1"))
     partial.replace(target)
 
 
 def build_standin(
-    version_tag: str, behaviour: str = "healthy", *, out_dir: Path | None = None, **params: object
+    version_tag: str,
+    behaviour: str = "healthy",
+    *,
+    out_dir: Path | None = None,
+    config: Mapping[str, Mapping[str, str | None]] | None = None,
+    **params: object,
 ) -> Path:
     """A stand-in jar named as published (`integrasjonspunkt-<tag>.jar`).
 
     Parameters by behaviour: slow_start/slow_stop `delay` (seconds, default 5), crash_after `after` (seconds after
-    becoming healthy, default 3), wrong_version `report_version` (default 0.0.1). Without `out_dir` the jar is
-    cached in a per-process folder (one sub-folder per variant): treat it as read-only.
+    becoming healthy, default 3), wrong_version `report_version` (default 0.0.1). `config` changes the jar's own
+    configuration files: `{"application.properties": {"difi.ssl.enabled": "false"}}` (`None` removes a key).
+    Without `out_dir` the jar is cached in a per-process folder (one sub-folder per variant): treat it as read-only.
     """
     if not set(behaviour.split("+")) <= BEHAVIOURS:
         raise ValueError(f"unknown stand-in behaviour {behaviour!r}; known: {sorted(BEHAVIOURS)}")
     release = 8 if _major_of(version_tag) < 3 else 17
     properties = _properties(version_tag, behaviour, params)
+    files = config_files(version_tag, config)
     name = f"integrasjonspunkt-{version_tag}.jar"
     if out_dir is None:
-        variant = hashlib.sha256(properties).hexdigest()[:16]
+        variant = hashlib.sha256(properties + repr(sorted(files.items())).encode()).hexdigest()[:16]
         out_dir = _work_dir() / "jars" / variant
         if (out_dir / name).is_file():
             return out_dir / name
     classes = compiled_classes(release)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _pack(out_dir / name, classes, properties)
+    _pack(out_dir / name, classes, properties, files)
     return out_dir / name
 
 
