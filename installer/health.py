@@ -30,6 +30,13 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "::1"})
 MANAGE_BASE_KEY = "management.endpoints.web.base-path"
 AUTH_KEY = "difi.move.feature.enable-auth"
 USER_KEY, PASSWORD_KEY = "spring.security.user.name", "spring.security.user.password"
+NTP_DISABLE_KEY = "difi.move.ntp.disable"
+# After Spring reports the application started (health UP), integrasjonspunkt looks up difi.move.ntp.host and asks
+# it the time once; an offset over 5 s closes the application (IntegrasjonspunktApplication.checkNtpSync). A DNS
+# lookup and one UDP round trip take well under a second; 5 s also covers a first DNS server that does not answer
+# (Windows asks the next one after 1 s, again after 2 s). The client has no timeout of its own: an NTP server that
+# never answers leaves the application running, so no longer window would catch more.
+NTP_WINDOW = 5.0
 NULL = "#{null}"  # Spring's expression for "no value", the jar's default for the user and password
 HEALTH_KEYS = ("server.ssl.enabled", "server.port", "management.server.port", "server.servlet.context-path",
                "management.server.ssl.enabled", MANAGE_BASE_KEY)
@@ -98,6 +105,14 @@ def target_from(kind: str, config: EffectiveConfig, version_tag: str | None) -> 
     if user in ("", NULL) or password in ("", NULL):
         return where  # a generated password: only what stays open can be asked
     return replace(where, auth=(user, password))
+
+
+def post_start_window(config: EffectiveConfig, stable: float) -> float:
+    """How long the new version must answer well, same process: /health-stable, and at least the NTP window
+    while the clock check is on."""
+    if config.get_or(NTP_DISABLE_KEY, "false").strip().lower() == "true":
+        return stable
+    return max(stable, NTP_WINDOW)
 
 
 def _get(url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes]:

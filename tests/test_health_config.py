@@ -6,10 +6,14 @@ from __future__ import annotations
 import base64
 import json
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 from installer import health
 from installer.effective_config import EffectiveConfig, Layer
@@ -85,3 +89,47 @@ def test_basic_auth_from_the_configuration_when_auth_is_on() -> None:
         where = health.target_from("manage", config(values), "4.0.8")
         assert "pw" not in repr(where)
         assert health.probe(where).good
+
+
+CLOSES_AFTER_UP = """
+import json, sys, threading, os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+closing = []
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if not closing:  # like integrasjonspunkt's clock check: it closes a while after it first answers UP
+            closing.append(threading.Timer(2.5, lambda: os._exit(0)))
+            closing[0].start()
+        body = json.dumps({"status": "UP"} if self.path == "/manage/health" else INFO).encode()
+        self.send_response(200); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+INFO = {"build": {"version": "4.0.8"}}
+server = HTTPServer(("127.0.0.1", 0), H)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+def _closing_service() -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen([sys.executable, "-c", CLOSES_AFTER_UP], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline())
+    return proc, port
+
+
+def test_the_post_start_check_covers_the_clock_check_window() -> None:
+    proc, port = _closing_service()
+    try:
+        values = {"server.port": str(port)}
+        window = health.post_start_window(config(values), 1.0)
+        assert window == health.NTP_WINDOW
+        where = health.target_from("manage", config(values), "4.0.8")
+        with pytest.raises(health.Unhealthy):
+            health.wait_healthy(where, timeout=20, stable=window,
+                                watch=lambda: "the process is gone" if proc.poll() is not None else None)
+        assert proc.wait(5) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+    # With the clock check off the window is /health-stable alone.
+    assert health.post_start_window(config({"difi.move.ntp.disable": "true"}), 1.0) == 1.0

@@ -350,18 +350,23 @@ def process_watch(target: Target, jar: Path, appear_timeout: float = PROCESS_APP
     return watch
 
 
+def _config_of(target: Target, tag: str) -> effective_config.EffectiveConfig:
+    layout = target.layout
+    return effective_config.for_installation(layout.root, layout.jar(tag), layout.xml)
+
+
 def health_target(target: Target, kind: str, tag: str) -> health.HealthTarget:
     """Where version `tag` answers, from its effective configuration (its jar, the XML, the local files)."""
-    layout = target.layout
-    config = effective_config.for_installation(layout.root, layout.jar(tag), layout.xml)
-    return health.target_from(kind, config, tag)
+    return health.target_from(kind, _config_of(target, tag), tag)
 
 
 def health_check(target: Target, tag: str, kind: str, timeout: float, stable: float, name: str = "health") -> Step:
     def do() -> None:
-        where = health_target(target, kind, tag)
-        log.info("health check of %s at %s (deadline %g s, stable %g s)", tag, where.url, timeout, stable)
-        health.wait_healthy(where, timeout=timeout, stable=stable,
+        config = _config_of(target, tag)
+        where = health.target_from(kind, config, tag)
+        window = health.post_start_window(config, stable)
+        log.info("health check of %s at %s (deadline %g s, stable %g s)", tag, where.url, timeout, window)
+        health.wait_healthy(where, timeout=timeout, stable=window,
                             watch=process_watch(target, target.layout.jar(tag)))
 
     return Step(name, do, marks_healthy=True)
