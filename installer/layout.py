@@ -8,7 +8,7 @@ from pathlib import Path
 PROPERTIES = "integrasjonspunkt-local.properties"
 # The admin's data: never deleted, only backed up and restored (FACTS.md section 1). The keystore is
 # added by name from the properties file (its path is the admin's choice).
-DATA_FILES = (PROPERTIES, "integrasjonspunkt.mv.db")
+DATA_FILES = (PROPERTIES, "integrasjonspunkt.mv.db", "receipts.mv.db")
 DATA_DIRS = ("activemq-data", "messages")
 JAR_PREFIX = "integrasjonspunkt-"
 

@@ -42,6 +42,8 @@ def backup_stamp() -> str:
 def data_items(target: steps.Target, ctx: dict[str, Any]) -> list[Path]:
     """The admin's data in the folder, plus the keystore when it lives there."""
     items = target.layout.data_paths()
+    # The H2 files the datasource URLs of both versions point at (wherever that is).
+    items += [Path(p) for p in ctx.get("databases", []) if Path(p) not in items]
     keystore = ctx.get("keystore")
     if keystore:
         path = Path(keystore)

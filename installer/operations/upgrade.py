@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from installer import artifacts, config_keep, interrupts, service_xml, winsw
+from installer import artifacts, config_keep, datasource, effective_config, interrupts, service_xml, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
 from installer.folder_acl import LOCAL_SYSTEM_NAMES
 from installer.journal import Journal
+from installer.layout import Layout
 from installer.messages import t
 from installer.operations import preflight, steps, switch
 from installer.operations.session import Session, changing, close_journal, open_journal
@@ -43,6 +44,12 @@ def run(settings: Settings, ui: UI) -> Result:
             raise SetupError(ExitCode.ARTIFACT, t("upgrade.downgrade", version=release.tag,
                                                   installed=installed.version))
         ui.info(t("upgrade.target", old=installed.version, new=release.tag, folder=session.layout.root))
+        from installer.operations.rollback import crosses_data_line
+
+        line = crosses_data_line(release.tag, installed.version)
+        if line:
+            ui.warn(t("upgrade.data_line", old=installed.version, new=release.tag, line=line,
+                      backups=session.layout.backups))
         prepared = preflight.prepare(settings, session.layout, ui, release, installed)
         ctx = context(session, prepared)
         return execute(session, ctx, ui)
@@ -102,7 +109,17 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "scrub_password": bool(set_in_services_msc and settings.service_password),
         "keep_jars": settings.keep_jars,
         "config_keys": prepared.config_keys,
+        "databases": _databases(layout, installed.version, prepared),
     }
+
+
+def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:
+    """The H2 files of the running version and of the target, by their datasource URLs, where they lie in the
+    folder (the journal names nothing outside it; a database elsewhere is the admin's to back up)."""
+    old = effective_config.for_installation(layout.root, layout.jar(running), layout.xml)
+    found = datasource.database_files(old, layout.root) + datasource.database_files(prepared.config, layout.root)
+    root = layout.root.resolve()
+    return sorted({str(p) for p in found if p.resolve().is_relative_to(root)})
 
 
 def _new_xml(session: Session, prepared: preflight.Prepared,

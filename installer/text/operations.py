@@ -112,6 +112,10 @@ EN: dict[str, str] = {
     "rollback.nothing": "There is no earlier version to roll back to ({version} is the only one installed here).",
     "rollback.data_line": "{old} cannot read the data {new} wrote (the data format changed in {line}): give "
     "/restore-data to roll back with the data as it was before the upgrade.",
+    "upgrade.data_line": "{new} stores its data in another format than {old} (H2 2.2 and ActiveMQ 5.16.7 since "
+    "{line}): Digdir requires removing activemq-data and both .mv.db files before the first start, or exporting the "
+    "H2 database and importing it into the new version. The data as it is now is kept in {backups}; a /rollback "
+    "/restore-data brings it back.",
     "rollback.no_backup": "No backup taken before the upgrade from {version} was found in {folder}.",
     "rollback.target": "Rolling back integrasjonspunkt {old} -> {new} in {folder}.",
     "repair.target": "Repairing integrasjonspunkt {version} in {folder}: XML, registration, start, health check.",
@@ -238,6 +242,10 @@ NB: dict[str, str] = {
     "installert her).",
     "rollback.data_line": "{old} kan ikke lese dataene {new} har skrevet (dataformatet endret seg i {line}): oppgi "
     "/restore-data for å rulle tilbake med dataene slik de var før oppgraderingen.",
+    "upgrade.data_line": "{new} lagrer dataene i et annet format enn {old} (H2 2.2 og ActiveMQ 5.16.7 fra og med "
+    "{line}): Digdir krever at activemq-data og begge .mv.db-filene fjernes før første oppstart, eller at "
+    "H2-databasen eksporteres og importeres i den nye versjonen. Dataene slik de er nå, tas vare på i {backups}; "
+    "/rollback /restore-data henter dem tilbake.",
     "rollback.no_backup": "Fant ingen sikkerhetskopi fra før oppgraderingen fra {version} i {folder}.",
     "rollback.target": "Ruller tilbake integrasjonspunkt {old} -> {new} i {folder}.",
     "repair.target": "Reparerer integrasjonspunkt {version} i {folder}: XML, registrering, start, helsesjekk.",
