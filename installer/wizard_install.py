@@ -77,6 +77,8 @@ def guide(run: Guided, maintain: Callable[[Guided], Result],
     if chosen_java is not None:
         settings = replace(settings, java=chosen_java, origins={**settings.origins, "java": "wizard"})
     answers = _ask_properties(layout, ui)
+    if release.line.profile_required:
+        answers |= _ask_tls(ui)
     settings = replace(settings, verb="install", spec=release.tag, **answers)
 
     props = props_mod.read(settings.properties or layout.properties)
@@ -157,6 +159,18 @@ def _ask_properties(layout: Layout, ui: WizardUI) -> dict[str, Any]:
     logsetup.register_secret(password)
     return {"orgnr": orgnr, "keystore": str(keystore), "keystore_type": kind, "keystore_alias": alias,
             "keystore_password": password}
+
+
+def _ask_tls(ui: WizardUI) -> dict[str, Any]:
+    """3.x/4.x serve HTTPS unless told otherwise: off (Digdir's local default), or on with a TLS keystore."""
+    ui.info(t("wizard.tls_intro"))
+    if ui.ask.choice(t("wizard.ask_tls"), [("off", t("wizard.tls_off")), ("on", t("wizard.tls_on"))], "off") == "off":
+        return {}
+    keystore = Path(unquote(ui.ask.text(t("wizard.ask_tls_keystore"), None, file_problem))).absolute()
+    password = ui.ask.secret(t("wizard.ask_tls_password"))
+    logsetup.register_secret(password)
+    alias = ui.ask.text(t("wizard.ask_tls_alias"), "")
+    return {"tls_keystore": str(keystore), "tls_keystore_password": password, "tls_keystore_alias": alias or None}
 
 
 def _show_plan(settings: Settings, ui: WizardUI, release: Release, layout: Layout, report: prereqs.CheckReport,

@@ -39,6 +39,14 @@ EN: dict[str, str] = {
     "wizard.ask_keystore": "Keystore file (the virksomhetssertifikat)",
     "wizard.ask_keystore_type": "Keystore type",
     "wizard.ask_alias": "Alias of the key in the keystore",
+    "wizard.tls_intro": "This version serves HTTPS by default and needs a TLS keystore for it. Without one, setup "
+    "writes difi.ssl.enabled=false (Digdir's local default: plain HTTP on this server).",
+    "wizard.ask_tls": "HTTPS for integrasjonspunkt's own port",
+    "wizard.tls_off": "off: plain HTTP",
+    "wizard.tls_on": "on: with a TLS keystore I give",
+    "wizard.ask_tls_keystore": "TLS keystore file (.p12 or .jks)",
+    "wizard.ask_tls_password": "TLS keystore password (not shown)",
+    "wizard.ask_tls_alias": "Alias of the TLS key (empty: the keystore's only key)",
     "wizard.ask_keystore_password": "Keystore password (not shown)",
     # the plan
     "wizard.plan_title": "What setup will do",
@@ -169,6 +177,14 @@ NB: dict[str, str] = {
     "wizard.ask_keystore": "Nøkkellagerfil (virksomhetssertifikatet)",
     "wizard.ask_keystore_type": "Type nøkkellager",
     "wizard.ask_alias": "Alias for nøkkelen i nøkkellageret",
+    "wizard.tls_intro": "Denne versjonen bruker HTTPS som standard og trenger et TLS-nøkkellager til det. Uten et "
+    "slikt skriver setup difi.ssl.enabled=false (Digdirs lokale standard: vanlig HTTP på denne serveren).",
+    "wizard.ask_tls": "HTTPS på integrasjonspunktets egen port",
+    "wizard.tls_off": "av: vanlig HTTP",
+    "wizard.tls_on": "på: med et TLS-nøkkellager jeg oppgir",
+    "wizard.ask_tls_keystore": "Fil med TLS-nøkkellager (.p12 eller .jks)",
+    "wizard.ask_tls_password": "Passord til TLS-nøkkellageret (vises ikke)",
+    "wizard.ask_tls_alias": "Alias for TLS-nøkkelen (tomt: den eneste nøkkelen i nøkkellageret)",
     "wizard.ask_keystore_password": "Passord til nøkkellageret (vises ikke)",
     # the plan
     "wizard.plan_title": "Dette gjør setup",
