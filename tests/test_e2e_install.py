@@ -8,6 +8,7 @@ import pytest
 
 from installer.errors import same_exit_code
 from tests.harness.fixtures_world import FAST, World
+from tests.harness.keystores import make_keystore
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +38,8 @@ KEYSTORE_SECRET = "Kj3ll-s3cret-pa55"
 
 def test_password_never_appears_outside_the_properties_file(world: World, tmp_path) -> None:
     world.publish("2.28.0")
-    keystore = tmp_path / "keystore.p12"
-    keystore.write_bytes(b"not really a keystore")
+    # A real keystore: the stand-in, like integrasjonspunkt, opens it at start, and setup checks its type first.
+    keystore = make_keystore(tmp_path / "keystore.p12", alias="ip", password=KEYSTORE_SECRET)
     world.folder.mkdir(parents=True)
     props_port = f"server.port={world.port}\n"
     proc = world.setup("/install", "2.28.0", *FAST, "/orgnr", "910076787", "/keystore", str(keystore),

@@ -3,8 +3,10 @@ admin's properties file, and a way to run `setup` as a real subprocess against a
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -40,6 +42,7 @@ class World:
     properties: Path = field(init=False)
     catalog: Path = field(init=False)
     h2_lock: h2_lock.H2Lock | None = field(init=False, default=None)  # H2's lock on the database, imitated
+    scheme: str = field(init=False, default="http")  # "https" once a test has the service serve TLS
 
     def __post_init__(self) -> None:
         self.folder = self.root / "integrasjonspunkt æøå"
@@ -70,8 +73,8 @@ class World:
         return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=REPO_ROOT,
                               input=stdin, timeout=timeout)
 
-    def install(self, tag: str, *extra: str) -> subprocess.CompletedProcess[str]:
-        return self.setup("/install", tag, *FAST, "/properties", str(self.properties), *extra)
+    def install(self, tag: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return self.setup("/install", tag, *FAST, "/properties", str(self.properties), *extra, env=env)
 
     def status(self) -> tuple[int, dict[str, Any]]:
         proc = self.setup("/status", "/json")
@@ -79,14 +82,19 @@ class World:
 
     @property
     def health_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/manage/health"
+        return f"{self.scheme}://127.0.0.1:{self.port}/manage/health"
 
     def answers(self) -> str | None:
-        """The version the service reports now, or None."""
+        """The version the service reports now on `scheme` (its own certificate accepted), or None."""
+        context = None
+        if self.scheme == "https":
+            context = ssl.create_default_context()
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/manage/info", timeout=2) as response:
+            url = f"{self.scheme}://127.0.0.1:{self.port}/manage/info"
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 return json.loads(response.read())["build"]["version"]
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, http.client.HTTPException):
             return None
 
     def wait_answers(self, version: str, timeout: float = 30) -> bool:
