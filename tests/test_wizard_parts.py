@@ -86,3 +86,32 @@ def test_a_line_or_table_is_shown_once(capsys: pytest.CaptureFixture[str]) -> No
     shown = capsys.readouterr().out
     assert shown.count("Installing integrasjonspunkt 2.28.1") == 1
     assert shown.count("Prerequisites") == 1
+
+
+class _Typed:
+    """A console a person types the given answers into."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.shown: list[str] = []
+
+    def input(self, prompt: str, **kwargs: object) -> str:
+        self.shown.append(prompt)
+        return self.answers.pop(0)
+
+    def print(self, text: str = "", **kwargs: object) -> None:
+        self.shown.append(text)
+
+
+def test_the_wizard_asks_about_https_for_3x_4x(tmp_path: Path) -> None:
+    from installer.prompts import Asker
+    from installer.wizard_display import WizardUI
+    from installer.wizard_install import _ask_tls
+
+    ui = WizardUI()
+    ui.ask = Asker(_Typed([""]))  # Enter: off, Digdir's local default
+    assert _ask_tls(ui) == {}
+    keystore = tmp_path / "tls.p12"
+    keystore.write_bytes(b"\x30\x82")
+    ui.ask = Asker(_Typed(["2", str(keystore), "pw", ""]))
+    assert _ask_tls(ui) == {"tls_keystore": str(keystore), "tls_keystore_password": "pw", "tls_keystore_alias": None}
