@@ -107,7 +107,22 @@ def keystore_path(props: dict[str, str], folder: Path) -> Path | None:
     return path if path.is_absolute() or re.match(r"^[A-Za-z]:[\\/]", raw) else folder / path
 
 
+def _escape_value(value: str) -> str:
+    """A value as Java reads it back: `:` and `=` need no escape there, so URLs stay readable."""
+    out = []
+    for index, ch in enumerate(value):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == " " and index == 0:
+            out.append("\\ ")
+        elif ord(ch) > 126 or ord(ch) < 32:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def render_keys(keys: dict[str, str], note: str) -> str:
     """Lines that set `keys`, under a comment; appended to a properties file (a later key wins in Java)."""
-    lines = ["", f"# {note}"] + [f"{_escape(key)}={_escape(value)}" for key, value in keys.items()]
+    lines = ["", f"# {note}"] + [f"{_escape(key)}={_escape_value(value)}" for key, value in keys.items()]
     return "\n".join(lines) + "\n"

@@ -30,6 +30,7 @@ def test_a_2x_on_h2_keeps_scheme_port_auth_database_broker_and_keystore_type_on_
     assert health.target_from("manage", after, "v4.0.8").url == "http://localhost:9095/manage/health"
     # Written as the file will hold them, read back by Java's rules.
     text = props_mod.render_keys(keys, "kept")
+    assert "\ndifi.datasource.url=jdbc:h2:file:./integrasjonspunkt\n" in text
     assert props_mod.parse(text) == keys
 
 
