@@ -164,3 +164,49 @@ def test_failed_2x_to_4x_upgrade_restores_the_properties_file(world: World, java
     assert same_exit_code(proc.returncode, 13), proc.stderr + proc.stdout
     assert world.answers() == "2.28.6"
     assert local.read_bytes() == before
+
+
+def test_upgrade_of_a_2x_serving_tls_with_jks_keystores_stays_on_https(world: World, java21: Path,
+                                                                         tmp_path: Path) -> None:
+    # A 2.x admin's file as 2.x needed it: JKS keystores, no type key (2.x defaults to jks for both), TLS on.
+    org = make_keystore(tmp_path / "admin" / "org.jks", alias="org", password="changeit", storetype="JKS")
+    tls = make_keystore(tmp_path / "admin" / "tls.jks", alias="tls", password=TLS_PASSWORD, storetype="JKS")
+    world.properties.write_text(
+        f"difi.move.org.number=910076787\ndifi.move.org.keystore.alias=org\n"
+        f"difi.move.org.keystore.password=changeit\ndifi.move.org.keystore.path={org.as_posix()}\n"
+        f"server.port={world.port}\ndifi.ssl.enabled=true\ndifi.ssl.key-store={tls.as_posix()}\n"
+        f"difi.ssl.key-store-password={TLS_PASSWORD}\ndifi.ssl.key-alias=tls\n", encoding="utf-8")
+    world.scheme = "https"
+    world.publish("2.28.6")
+    proc = world.install("2.28.6")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert world.answers() == "2.28.6"
+
+    world.publish("v4.0.8")
+    proc = world.setup("/upgrade", "v4.0.8", "/allow-major", "/java", str(java21), *FAST)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert world.answers() == "4.0.8"  # HTTPS on the same port, with the same JKS keystore
+    written = _keys(world.folder / "integrasjonspunkt-local.properties")
+    assert written.get("difi.move.org.keystore.type", "").lower() == "jks"  # 4.x would read PKCS12
+    code, doc = world.status()
+    assert code == 0 and _probed(doc, "https", world.port)
+
+
+def test_an_invalid_port_stops_the_upgrade_before_anything_changes(world: World, java21: Path) -> None:
+    world.publish("2.28.6")
+    proc = world.install("2.28.6")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    local = world.folder / "integrasjonspunkt-local.properties"
+    # The admin mistypes the port: the running service keeps its port until it restarts, but neither version
+    # could start with this file.
+    local.write_text(local.read_text(encoding="iso-8859-1").replace(f"server.port={world.port}",
+                                                                    "server.port=90x93"), encoding="iso-8859-1")
+    before = world.listing()
+    world.publish("2.28.7")
+    proc = world.setup("/upgrade", "2.28.7", *FAST)
+    assert same_exit_code(proc.returncode, 10), proc.stderr + proc.stdout
+    assert "server.port" in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
+    assert world.answers() == "2.28.6"  # the service that ran is still running
+    after = world.listing()
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert not {k for k in changed if not k.startswith(("installer-logs", "integrasjonspunkt-logs"))}, changed
