@@ -160,7 +160,8 @@ def test_failed_2x_to_4x_upgrade_restores_the_properties_file(world: World, java
     local = world.folder / "integrasjonspunkt-local.properties"
     before = local.read_bytes()
     world.publish("v4.0.8", "never_healthy")
-    proc = world.setup("/upgrade", "v4.0.8", "/allow-major", "/java", str(java21), *FAST, "/health-timeout", "5")
+    proc = world.setup("/upgrade", "v4.0.8", "/allow-major", "/java", str(java21), "/quiet", "/health-timeout", "5",
+                       "/health-stable", "1")  # each option once: a repeated one with another value is 1639
     assert same_exit_code(proc.returncode, 13), proc.stderr + proc.stdout
     assert world.answers() == "2.28.6"
     assert local.read_bytes() == before
