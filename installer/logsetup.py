@@ -6,6 +6,7 @@ import html
 import json
 import logging
 import logging.handlers
+import re
 from pathlib import Path
 
 ROOT_LOGGER = "installer"
@@ -31,9 +32,17 @@ def register_secret(value: str | None) -> None:
             _secrets.add(form)
 
 
+# A secret this short is masked only where it stands alone: masking every "p" of a one-letter password would make
+# every message unreadable (`none.p12`), while the secret itself is still never shown as a value.
+_SHORT_SECRET = 4
+
+
 def redact(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
-        text = text.replace(secret, "********")
+        if len(secret) >= _SHORT_SECRET:
+            text = text.replace(secret, "********")
+        else:
+            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "********", text)
     return text
 
 

@@ -42,6 +42,11 @@ def test_escaped_forms_are_masked() -> None:
         assert logsetup.redact(f"value '{form}' here") == "value '********' here"
 
 
+def test_a_short_secret_is_masked_where_it_stands_alone_only() -> None:
+    logsetup.register_secret("p")
+    assert logsetup.redact("keystore none.p12, password=p, 'p'") == "keystore none.p12, password=********, '********'"
+
+
 def test_the_password_variable_is_gone_and_no_child_sees_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              published: list[str],
                                                              capsys: pytest.CaptureFixture[str]) -> None:
