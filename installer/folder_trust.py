@@ -19,6 +19,7 @@ from pathlib import Path
 
 from installer import folder_acl
 from installer.messages import t
+from installer.system_tools import system32
 
 log = logging.getLogger(__name__)
 
@@ -156,14 +157,15 @@ def secure_commands(folder: Path, account: str | None = None) -> list[list[str]]
     """`icacls` command lines that take an existing folder over: Administrators own everything, every inherited
     or explicit entry below is reset, then the folder's own ACL (Administrators and SYSTEM only); the service
     account keeps Modify on the folders integrasjonspunkt writes to."""
+    icacls = system32("icacls.exe")
     commands = [
-        ["icacls", str(folder), "/setowner", folder_acl.ADMINISTRATORS, "/T", "/C", "/L", "/Q"],
-        ["icacls", str(folder), "/reset", "/T", "/C", "/L", "/Q"],
+        [icacls, str(folder), "/setowner", folder_acl.ADMINISTRATORS, "/T", "/C", "/L", "/Q"],
+        [icacls, str(folder), "/reset", "/T", "/C", "/L", "/Q"],
         *folder_acl.icacls_commands(folder),
     ]
     if account and account.strip().lower() not in folder_acl.LOCAL_SYSTEM_NAMES:
         for name in ("integrasjonspunkt-logs", "activemq-data", "messages"):
-            commands.append(["icacls", str(folder / name), "/grant:r", f"{account}:(OI)(CI)M"])
+            commands.append([icacls, str(folder / name), "/grant:r", f"{account}:(OI)(CI)M"])
     return commands
 
 

@@ -130,16 +130,18 @@ def test_sddl_without_a_dacl_lets_everyone_write() -> None:
     assert "Everyone" in folder_trust.sddl_problem("O:BAG:SYD:NO_ACCESS_CONTROL")
 
 
-def test_secure_folder_command_lines_on_windows() -> None:
+def test_secure_folder_command_lines_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SystemRoot", raising=False)
+    icacls = r"C:\Windows\System32\icacls.exe"
     folder = PureWindowsPath(r"C:\integrasjonspunkt")
     assert folder_trust.secure_commands(folder, r".\svc-ip") == [  # type: ignore[arg-type]
-        ["icacls", r"C:\integrasjonspunkt", "/setowner", "*S-1-5-32-544", "/T", "/C", "/L", "/Q"],
-        ["icacls", r"C:\integrasjonspunkt", "/reset", "/T", "/C", "/L", "/Q"],
-        ["icacls", r"C:\integrasjonspunkt", "/inheritance:r", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
-         "/grant:r", "*S-1-5-18:(OI)(CI)F"],
-        ["icacls", r"C:\integrasjonspunkt\integrasjonspunkt-logs", "/grant:r", r".\svc-ip:(OI)(CI)M"],
-        ["icacls", r"C:\integrasjonspunkt\activemq-data", "/grant:r", r".\svc-ip:(OI)(CI)M"],
-        ["icacls", r"C:\integrasjonspunkt\messages", "/grant:r", r".\svc-ip:(OI)(CI)M"],
+        [icacls, r"C:\integrasjonspunkt", "/setowner", "*S-1-5-32-544", "/T", "/C", "/L", "/Q"],
+        [icacls, r"C:\integrasjonspunkt", "/reset", "/T", "/C", "/L", "/Q"],
+        [icacls, r"C:\integrasjonspunkt", "/inheritance:r", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
+         "/grant:r", "*S-1-5-18:(OI)(CI)F", "/q"],
+        [icacls, r"C:\integrasjonspunkt\integrasjonspunkt-logs", "/grant:r", r".\svc-ip:(OI)(CI)M"],
+        [icacls, r"C:\integrasjonspunkt\activemq-data", "/grant:r", r".\svc-ip:(OI)(CI)M"],
+        [icacls, r"C:\integrasjonspunkt\messages", "/grant:r", r".\svc-ip:(OI)(CI)M"],
     ]
     assert len(folder_trust.secure_commands(folder, "LocalSystem")) == 3  # type: ignore[arg-type]
 
