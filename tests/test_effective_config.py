@@ -13,6 +13,7 @@ from installer import properties as props_mod
 from installer.effective_config import Unresolvable
 from installer.errors import ExitCode, SetupError
 from tests.config_jars import JKS_HEAD, PKCS12_HEAD, V2, V4, make_jar
+from tests.harness.standin.jar_config import config_files
 
 ORG = "difi.move.org.number=910076787\n"
 
@@ -37,7 +38,10 @@ def test_a_comment_ending_in_a_backslash_does_not_swallow_the_next_line(tmp_path
 
 def test_2x_reads_the_local_file_through_its_own_default_profile(tmp_path: Path) -> None:
     local(tmp_path, ORG + "server.port=9101\n")
-    config = load(make_jar(tmp_path / "ip.jar", V2), tmp_path)
+    # A key of the jar's own file whose placeholder only the local file fills.
+    files = config_files("2.28.6", {"application.properties": {
+        "difi.move.dpo.systemName": "${difi.move.org.number}_integrasjonspunkt"}})
+    config = load(make_jar(tmp_path / "ip.jar", files), tmp_path)
     assert config.profiles == ["production"]
     assert config.get("server.port") == "9101"
     assert config.get("spring.datasource.url") == "jdbc:h2:file:./integrasjonspunkt"
