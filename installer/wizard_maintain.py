@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from installer import adoption, artifacts, state, winsw_catalog
+from installer import adoption, artifacts, config_keep, state, winsw_catalog
+from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
-from installer.operations import adopt, recover, repair, rollback, status, uninstall, upgrade
+from installer.operations import adopt, preflight, recover, repair, rollback, status, uninstall, upgrade
 from installer.releases import Release, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
@@ -38,6 +39,7 @@ def _hand_made(settings: Settings, folder: Path) -> bool:
 class Offer:
     release: Release | None  # None: nothing newer to offer
     why: str
+    other_line: Release | None = None  # Digdir's approved version, on another major line (/allow-major)
 
 
 def guide(run: Guided) -> Result:
@@ -72,6 +74,8 @@ def guide(run: Guided) -> Result:
         default = "upgrade" if default == "quit" else default
     else:
         ui.info(offer.why)
+    if offer.other_line is not None:
+        actions.append(("line", t("wizard.action_line", version=offer.other_line.tag, env=settings.env)))
     actions.append(("repair", t("wizard.action_repair", version=installed.version)))
     if default == "quit" and seen.exit_code != ExitCode.OK:
         default = "repair"
@@ -103,6 +107,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
                                            failed=installed.failed_versions)
         why = t("wizard.why_same_line", line=f"{current.version.major}.x") if release.note else \
             t("wizard.why_approved", env=settings.env)
+        other = _other_line(settings, installed) if release.note else None
     except artifacts.NothingToDo as nothing:
         return Offer(None, nothing.message)
     except SetupError as exc:
@@ -114,9 +119,21 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
         except SetupError as again:
             return Offer(None, t("wizard.no_offer", reason=again.message))
         why = t("wizard.why_newest_line", line=line, reason=exc.message)
+        other = None
     if release.version <= current.version:
-        return Offer(None, t("wizard.up_to_date", version=installed.version, why=why))
-    return Offer(release, why)
+        return Offer(None, t("wizard.up_to_date", version=installed.version, why=why), other)
+    return Offer(release, why, other)
+
+
+def _other_line(settings: Settings, installed: State) -> Release | None:
+    """Digdir's approved version when it is on another major line and newer: the line change to offer."""
+    try:
+        release = artifacts.resolve_target(replace(settings, allow_major=True), "latest",
+                                           installed=installed.version, failed=installed.failed_versions)
+    except (SetupError, artifacts.NothingToDo) as exc:
+        log.warning("Digdir's approved version on another line: %s", exc.message)
+        return None
+    return release if release.version > release_for_tag(installed.version).version else None
 
 
 def _act(run: Guided, action: str, installed: State | None, offer: Offer | None) -> Result:
@@ -131,6 +148,9 @@ def _act(run: Guided, action: str, installed: State | None, offer: Offer | None)
         if not ui.confirm(t("wizard.confirm_upgrade", old=installed.version, new=target.tag), default=True):
             return _declined()
         return run.perform(upgrade.run, replace(settings, verb="upgrade", spec=target.tag))
+    if action == "line":
+        assert offer.other_line is not None
+        return _change_line(run, installed, offer.other_line)
     if action == "repair":
         if not ui.confirm(t("wizard.confirm_repair", version=installed.version), default=True):
             return _declined()
@@ -148,6 +168,24 @@ def _act(run: Guided, action: str, installed: State | None, offer: Offer | None)
     if not ui.confirm(t("wizard.confirm_uninstall", version=installed.version, folder=settings.dir), default=False):
         return _declined()
     return run.perform(uninstall.run, replace(settings, verb="uninstall", purge=False))
+
+
+def _change_line(run: Guided, installed: State, release: Release) -> Result:
+    """The upgrade to another major line (`/upgrade <tag> /allow-major`), after listing the keys it will write into
+    the properties file to keep the running behaviour (the upgrade's own computation, on the target's jar)."""
+    settings, ui = replace(run.settings, verb="upgrade", spec=release.tag, allow_major=True), run.ui
+    layout = Layout(require_dir(settings))
+    jar = artifacts.acquire_jar(release, settings, layout, ui)
+    _, keys = preflight.configuration(settings, layout, ui, release, installed, jar, props_mod.read(layout.properties))
+    if keys:
+        ui.info(t("wizard.line_keys", file=layout.properties, new=release.tag))
+        for key, value in keys.items():
+            ui.info("  " + config_keep.listed({key: value}))
+    else:
+        ui.info(t("wizard.line_no_keys", file=layout.properties, new=release.tag))
+    if not ui.confirm(t("wizard.confirm_line", old=installed.version, new=release.tag), default=False):
+        return _declined()
+    return run.perform(upgrade.run, settings)
 
 
 def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, offer: Offer) -> Release:

@@ -17,6 +17,7 @@ from installer import service_xml
 from installer.engine import FAULT_ENV
 from installer.errors import same_exit_code
 from tests.adoption_support import hand_made
+from tests.harness import jdks
 from tests.harness.fixtures_world import REPO_ROOT, World
 
 pytestmark = pytest.mark.e2e
@@ -154,6 +155,31 @@ def test_upgrade_offered_and_taken_in_norwegian(world: World) -> None:
     assert code == 0 and doc["version"] == "2.28.1" and doc["previous_versions"] == ["2.28.0"]
     shown = wizard.text()
     assert "vent til integrasjonspunkt svarer" in shown and "Ferdig" in shown and "kjører, svarer" in shown
+
+
+def test_line_change_offered_with_the_keys_it_writes_and_taken(world: World) -> None:
+    java21 = jdks.java21()
+    if java21 is None:
+        pytest.skip("no Java >= 21")
+    world.publish("2.28.6")
+    assert world.install("2.28.6").returncode == 0
+    world.publish("v4.0.8")
+    approved(world, "v4.0.8")  # on another major line: nothing on 2.x is newer
+    wizard = Wizard(world, "/java", str(java21))
+    wizard.wait_for("change line: upgrade to v4.0.8 (Digdir's approved version for production, another major line)")
+    wizard.answer("What now [4]: ", "1")
+    wizard.wait_for("the upgrade to v4.0.8 writes these keys into")
+    # What 2.28.6 runs with and 4.0.8 would change, as config_keep computes it for the upgrade.
+    kept = {"difi.datasource.url": "jdbc:h2:file:./integrasjonspunkt", "difi.activemq.broker-url": "vm://localhost",
+            "difi.ssl.enabled": "false", "difi.security.enable": "false"}
+    wizard.wait_for("Change line: upgrade 2.28.6 to v4.0.8 now?")
+    listed = wizard.text()
+    assert all(f"  {key}={value}" in listed for key, value in kept.items()), listed
+    wizard.child.sendline("y")
+    assert wizard.finish() == 0, wizard.text()
+    assert world.answers() == "4.0.8"
+    code, doc = world.status()
+    assert code == 0 and doc["version"] == "v4.0.8" and doc["previous_versions"] == ["2.28.6"]
 
 
 def test_wrong_organisation_number_is_asked_again(world: World) -> None:

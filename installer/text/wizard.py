@@ -83,6 +83,11 @@ EN: dict[str, str] = {
     "wizard.action_uninstall": "uninstall {version} (data, properties and keystore are kept)",
     "wizard.action_recover": "finish the interrupted operation",
     "wizard.action_quit": "quit",
+    "wizard.action_line": "change line: upgrade to {version} (Digdir's approved version for {env}, another major line)",
+    "wizard.line_keys": "To keep today's behaviour, the upgrade to {new} writes these keys into {file}:",
+    "wizard.line_no_keys": "The upgrade to {new} writes no keys into {file}: the running behaviour stays as it is.",
+    "wizard.confirm_line": "Change line: upgrade {old} to {new} now? Another major line may need another Java and "
+    "configuration; a failed upgrade rolls back by itself.",
     "wizard.why_approved": "Digdir's approved version for {env}",
     "wizard.why_same_line": "the newest {line}: Digdir's approved version is on another major line",
     "wizard.why_newest_line": "the newest {line}; Digdir's approved version could not be read: {reason}",
@@ -221,6 +226,12 @@ NB: dict[str, str] = {
     "wizard.action_uninstall": "avinstaller {version} (data, properties-fil og nøkkellager beholdes)",
     "wizard.action_recover": "fullfør den avbrutte operasjonen",
     "wizard.action_quit": "avslutt",
+    "wizard.action_line": "bytt hovedversjon: oppgrader til {version} (Digdirs godkjente versjon for {env}, en annen "
+    "hovedversjon)",
+    "wizard.line_keys": "For å beholde dagens oppførsel skriver oppgraderingen til {new} disse nøklene i {file}:",
+    "wizard.line_no_keys": "Oppgraderingen til {new} skriver ingen nøkler i {file}: tjenesten oppfører seg som før.",
+    "wizard.confirm_line": "Bytte hovedversjon: oppgradere {old} til {new} nå? En annen hovedversjon kan trenge en "
+    "annen Java og konfigurasjon; en mislykket oppgradering rulles tilbake av seg selv.",
     "wizard.why_approved": "Digdirs godkjente versjon for {env}",
     "wizard.why_same_line": "nyeste {line}: Digdirs godkjente versjon er på en annen hovedversjon",
     "wizard.why_newest_line": "nyeste {line}; fikk ikke lest Digdirs godkjente versjon: {reason}",
