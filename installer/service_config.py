@@ -138,3 +138,39 @@ def apply(service_id: str, xml_path: Path, *, hold: bool = False) -> None:
         if done.code != 0:
             raise ServiceError(t("service.config_failed", service_id=service_id, verb=command[1], code=done.code,
                                  output=done.output))
+
+
+def restart_delay(xml_path: Path, service_id: str) -> float:
+    """The longest `onfailure` restart delay the XML asks for, in seconds (0 when it restarts nothing or
+    cannot be read): how long after a crash the service manager may still start the service on its own."""
+    try:
+        actions = registration_of(xml_path, service_id).failure_actions
+    except (SetupError, ValueError, OSError, DefusedXmlException, ET.ParseError):
+        return 0.0
+    return max((delay / 1000 for action, delay in actions if action == "restart"), default=0.0)
+
+
+def suspend_failure_actions(service_id: str) -> None:
+    """`sc.exe failure <id> reset= 0 actions= ""`: no restart by the service manager while a switch runs
+    (FACTS.md W5). A restart already pending is not cancelled by this; the caller waits it out."""
+    _run_sc([system32("sc.exe"), "failure", service_id, "reset=", "0", "actions=", ""], service_id)
+
+
+def restore_failure_actions(service_id: str, xml_path: Path) -> None:
+    """The failure actions the XML asks for, back after a switch."""
+    try:
+        reg = registration_of(xml_path, service_id)
+    except SetupError:
+        raise
+    except (ValueError, OSError, DefusedXmlException, ET.ParseError) as exc:
+        raise ServiceError(t("service.config_unreadable", path=xml_path, reason=exc)) from None
+    _run_sc(sc_commands(service_id, reg)[-1], service_id)
+
+
+def _run_sc(command: list[str], service_id: str) -> None:
+    done = run_command(command, timeout=SC_TIMEOUT)
+    if done.is_code(ERROR_SERVICE_MARKED_FOR_DELETE):
+        raise MarkedForDeletion(t("service.marked_for_deletion", service_id=service_id))
+    if done.code != 0:
+        raise ServiceError(t("service.config_failed", service_id=service_id, verb=command[1], code=done.code,
+                             output=done.output))

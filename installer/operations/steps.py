@@ -30,6 +30,9 @@ from installer.winsw import ServiceError, ServiceState, WinSW
 
 log = logging.getLogger(__name__)
 
+RESTART_MARGIN = 2.0  # seconds past the longest onfailure delay
+RESTART_POLL = 0.5
+
 START_TIMEOUT = 60.0  # until the service manager says Started
 STOP_TIMEOUT = 120.0  # WinSW's stoptimeout (60 s) plus the process leaving and the port closing
 UNINSTALL_TIMEOUT = 60.0
@@ -312,6 +315,34 @@ def stop(target: Target, name: str = "stop") -> Step:
             # Everything else is back in place; the health check of the old version that follows every undo
             # reports that it does not run, with the same words whether it died at once or a moment later.
             log.error("the previous version did not start again: %s", exc.message)
+
+    return Step(name, do, undo)
+
+
+def suspend_restarts(target: Target, name: str = "suspend-restarts") -> Step:
+    """The service manager restarts a crashed service on its own timer, also in the middle of a switch, and
+    starts whatever the XML names then (FACTS.md W5). Its failure actions are suspended for the switch (commit
+    and undo give them back); a restart already pending reads Stopped and is not cancelled by that, so it is
+    waited out here, and the stop step that follows stops what it started."""
+
+    def do() -> None:
+        state = target.winsw.status()
+        if state is ServiceState.NON_EXISTENT:
+            return
+        delay = service_config.restart_delay(target.layout.xml, target.ctx["service_id"])
+        service_config.suspend_failure_actions(target.ctx["service_id"])
+        if state is not ServiceState.STOPPED or not delay:
+            return
+        log.info("the service is stopped; waiting up to %g s for a restart the service manager may have pending",
+                 delay)
+        deadline = time.monotonic() + delay + RESTART_MARGIN
+        while time.monotonic() < deadline and target.winsw.status() is ServiceState.STOPPED:
+            time.sleep(RESTART_POLL)
+
+    def undo() -> None:
+        if target.winsw.status() is ServiceState.NON_EXISTENT:
+            return
+        service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
 
     return Step(name, do, undo)
 

@@ -1,7 +1,8 @@
 """Moving a running installation from one version to another: the steps of /upgrade and /rollback.
 
 Before the service is touched: the new jar is placed, the new XML is staged and the data is copied. Then:
-stop → back up what changed → XML → WinSW exe → registration changed in place (sc.exe config; never WinSW's
+failure actions suspended (a crash-looping version's pending restart waited out; commit and undo restore
+them) → stop → back up what changed → XML → WinSW exe → registration changed in place (sc.exe config; never WinSW's
 uninstall + install, which leaves a service marked for deletion while services.msc holds it open) → (data
 guard) → start → health → commit. When the service logs on as an account set in services.msc and the XML
 carries none, the registration is left as it is. So it is when the new XML differs from the one the service was
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import backup, fsutil, health, service_xml
+from installer import backup, fsutil, health, service_config, service_xml
 from installer import properties as props_mod
 from installer.engine import Step
 from installer.layout import JAR_PREFIX, Layout
@@ -31,6 +32,7 @@ from installer.state import State
 from installer.state import load as load_state
 from installer.state import save as save_state
 from installer.ui import UI
+from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         if ctx.get("jar_source") else None,
         write_xml if xml_first else None,
         Step("precopy-data", precopy),
+        steps.suspend_restarts(target),
         steps.stop(target, "stop-old"),
         Step("backup-data", backup_changes),
         steps.amend_properties(target, "write-config-keys", props_mod.render_keys(
@@ -172,6 +175,7 @@ def commit(ctx: dict[str, Any]) -> None:
     installed.java = ctx["java"]
     installed.winsw = ctx["winsw"]
     installed.failed_versions = [v for v in installed.failed_versions if v != ctx["to"]]
+    restore_restarts(target)
     record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)
     save_state(layout.state_file, installed)
     prune_jars(layout.root, [ctx["to"], *installed.previous_versions], ctx["keep_jars"])
@@ -179,6 +183,15 @@ def commit(ctx: dict[str, Any]) -> None:
     shutil.rmtree(target.aside, ignore_errors=True)
     shutil.rmtree(layout.private / "staged", ignore_errors=True)
     shutil.rmtree(layout.cache, ignore_errors=True)
+
+
+def restore_restarts(target: steps.Target) -> None:
+    """The failure actions the new XML asks for, suspended for the switch. The new version runs and is healthy:
+    a failure here is logged, not undone (the service then only lacks its automatic restarts)."""
+    try:
+        service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
+    except ServiceError as exc:
+        log.warning("failure actions of %s not restored: %s", target.ctx["service_id"], exc.message)
 
 
 def prune_jars(folder: Path, newest_first: list[str], keep: int) -> None:
