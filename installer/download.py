@@ -206,6 +206,10 @@ def timed_out(exc: BaseException) -> bool:
     urllib3's retries as a ConnectionError)."""
     inner: BaseException | None = exc
     for _ in range(8):
+        # urllib3's NewConnectionError (refused, no route, no such host) derives from ConnectTimeoutError: a server
+        # that answers "no" is not a silent one, and its tries end the download instead of the patience.
+        if isinstance(inner, urllib3.exceptions.NewConnectionError):
+            return False
         if isinstance(inner, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
             return True
         if inner is None:

@@ -15,6 +15,7 @@ from installer.ui import UI
 from tests.artifacts_support import installer_log, make_jar
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.fixtures_world import FAST, World
+from tests.harness.ports import free_port
 
 LIMIT = 2.0
 QUIET = UI(quiet=True)
@@ -40,6 +41,17 @@ def test_a_silent_server_ends_a_download_after_the_limit_not_after_every_try(
     assert url in failed.value.message and "did not answer" in failed.value.message
     assert "Waiting for " + url in log.text()
     assert len(artifact_server.requests_for(path)) >= 2  # asked again within the limit, not once and given up
+
+
+def test_a_server_that_refuses_ends_after_its_tries_not_after_the_limit(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(download.SILENCE_ENV, "60")
+    url = f"http://127.0.0.1:{free_port()}/maven2/x/big.jar"  # nothing listens: every connect is refused
+    started = time.monotonic()
+    with pytest.raises(download.DownloadError) as failed:
+        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
+    assert time.monotonic() - started < 20
+    assert failed.value.code == ExitCode.ARTIFACT and "did not answer" not in failed.value.message
 
 
 def test_a_silent_version_list_ends_after_the_limit(artifact_server: ArtifactServer, tmp_path: Path,
