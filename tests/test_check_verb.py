@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import psutil
@@ -16,6 +14,7 @@ import pytest
 from installer import state
 from installer.errors import ExitCode, same_exit_code
 from installer.layout import Layout
+from tests.cli_support import listing, setup
 from tests.harness.artifact_server import ArtifactServer
 
 CHECKS = ["java", "winsw", "dotnet", "windows", "admin", "disk", "port"]
@@ -38,16 +37,6 @@ def server(artifact_server: ArtifactServer, tmp_path: Path) -> ArtifactServer:
 def sources(server: ArtifactServer) -> list[str]:
     return ["/maven-repo", server.maven_repo, "/github-releases", server.github_releases, "/github-api",
             server.github_api, "/versions-url", server.versions_url, "/winsw-releases", server.winsw_releases]
-
-
-def setup(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "LANG": "C.UTF-8", "COLUMNS": "250", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "installer", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, env=environ, check=False)
-
-
-def listing(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
 def test_check_quiet_for_2x_with_java_17(server: ArtifactServer, tmp_path: Path, java17: Path) -> None:

@@ -20,22 +20,13 @@ from installer.layout import Layout
 from installer.operations.session import changing
 from installer.settings import Settings
 from installer.ui import UI
+from tests.cli_support import listing, setup
 from tests.trust_support import planted_java
 
 pytestmark = pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0,
                                 reason="POSIX owners: the tests make folders of another uid as root")
 
 OTHER_UID = 4242
-
-
-def setup(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "LANG": "C.UTF-8", "COLUMNS": "250", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "installer", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, env=environ, check=False)
-
-
-def listing(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
 @pytest.fixture

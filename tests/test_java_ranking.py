@@ -17,6 +17,7 @@ from installer.messages import set_language
 from tests.harness import jdks
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.fixtures_winreg import JAVA_OUTPUTS, write_java
+from tests.trust_support import publish_for_check
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the fake java executables are POSIX shell scripts")
 
@@ -26,14 +27,8 @@ CLAIMS_25_0_99 = ('openjdk version "25.0.99" 2026-01-20\nOpenJDK Runtime Environ
 
 @pytest.fixture
 def published_4x(artifact_server: ArtifactServer, tmp_path: Path) -> list[str]:
-    jar = tmp_path / "published.jar"
-    jar.write_bytes(b"PK not really a jar")
-    artifact_server.publish_jar("v4.0.8", jar)
-    artifact_server.set_latest_versions({"production": {"latest": "v4.0.8", "earlybird": "v4.0.8"}})
     set_language("en")
-    return ["/maven-repo", artifact_server.maven_repo, "/github-releases", artifact_server.github_releases,
-            "/github-api", artifact_server.github_api, "/versions-url", artifact_server.versions_url,
-            "/winsw-releases", artifact_server.winsw_releases]
+    return publish_for_check(artifact_server, tmp_path, "v4.0.8")
 
 
 def test_a_fake_java_claiming_25_0_99_first_on_path_is_not_chosen(tmp_path: Path, published_4x: list[str]) -> None:

@@ -19,13 +19,18 @@ def planted_java(tmp_path: Path, folder: Path) -> Path:
     return mark
 
 
-@pytest.fixture
-def published(artifact_server: ArtifactServer, tmp_path: Path) -> list[str]:
-    """The source options of an artifact server that publishes 2.28.1 (its bytes do not matter to /check)."""
+def publish_for_check(server: ArtifactServer, tmp_path: Path, tag: str) -> list[str]:
+    """Publish `tag` as the approved version (its bytes do not matter to /check); the source options."""
     jar = tmp_path / "published.jar"
     jar.write_bytes(b"PK not really a jar")
-    artifact_server.publish_jar("2.28.1", jar)
-    artifact_server.set_latest_versions({"production": {"latest": "2.28.1", "earlybird": "2.28.1"}})
-    return ["/maven-repo", artifact_server.maven_repo, "/github-releases", artifact_server.github_releases,
-            "/github-api", artifact_server.github_api, "/versions-url", artifact_server.versions_url,
-            "/winsw-releases", artifact_server.winsw_releases]
+    server.publish_jar(tag, jar)
+    server.set_latest_versions({"production": {"latest": tag, "earlybird": tag}})
+    return ["/maven-repo", server.maven_repo, "/github-releases", server.github_releases,
+            "/github-api", server.github_api, "/versions-url", server.versions_url,
+            "/winsw-releases", server.winsw_releases]
+
+
+@pytest.fixture
+def published(artifact_server: ArtifactServer, tmp_path: Path) -> list[str]:
+    """The source options of an artifact server that publishes 2.28.1."""
+    return publish_for_check(artifact_server, tmp_path, "2.28.1")
