@@ -264,7 +264,8 @@ def _without_option(args: list[str], name: str) -> list[str]:
 
 @contextmanager
 def posix_harness(root: Path) -> Iterator[tuple[Sandbox, list[str], dict[str, str]]]:
-    """The sandbox's releases on a started artifact server, the WinSW stand-in among them; sc.exe on PATH."""
+    """The sandbox's releases on a started artifact server, the WinSW stand-in among them; sc.exe in a fake
+    Windows folder's System32, which %SystemRoot% names (setup runs Windows' tools by that path, never from PATH)."""
     import stat
 
     from tests.harness import sandbox
@@ -274,12 +275,12 @@ def posix_harness(root: Path) -> Iterator[tuple[Sandbox, list[str], dict[str, st
 
     with ArtifactServer() as server:
         box = sandbox.create(root, server)
-        bin_dir = root / "bin"
-        bin_dir.mkdir()
-        sc_exe = bin_dir / "sc.exe"
+        system_root = root / "Windows"
+        (system_root / "System32").mkdir(parents=True)
+        sc_exe = system_root / "System32" / "sc.exe"
         sc_exe.write_bytes(sc_bytes())
         sc_exe.chmod(sc_exe.stat().st_mode | stat.S_IXUSR)
-        env = {**os.environ, **box.environment, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+        env = {**os.environ, **box.environment, "SystemRoot": str(system_root)}
         try:
             yield box, box.args(), env
         finally:
