@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from installer import artifacts, health, java, logsetup, prereqs, winsw_catalog
+from installer import artifacts, config_keep, health, java, logsetup, prereqs, winsw_catalog
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -173,6 +173,20 @@ def _ask_tls(ui: WizardUI) -> dict[str, Any]:
     return {"tls_keystore": str(keystore), "tls_keystore_password": password, "tls_keystore_alias": alias or None}
 
 
+def planned_health(kind: str, props: dict[str, str], tag: str, tls_keystore: str | Path | None
+                   ) -> health.HealthTarget:
+    """Where the health check will look once install has written the properties: HTTPS when a TLS keystore was
+    given (install writes `difi.ssl.enabled=true`), else as the admin's keys say, read through the keys the jar
+    lets the admin set them by (`difi.ssl.enabled` -> `server.ssl.enabled`). The jar is not downloaded yet."""
+    values = dict(props)
+    for effective, admin in config_keep.KEPT:
+        if admin in values and effective not in values:
+            values[effective] = values[admin]
+    if tls_keystore is not None:
+        values["server.ssl.enabled"] = "true"
+    return health.target_for(kind, values, tag)
+
+
 def _show_plan(settings: Settings, ui: WizardUI, release: Release, layout: Layout, report: prereqs.CheckReport,
                props: dict[str, str]) -> None:
     if settings.properties is not None:
@@ -182,7 +196,7 @@ def _show_plan(settings: Settings, ui: WizardUI, release: Release, layout: Layou
                        alias=settings.keystore_alias, kind=settings.keystore_type)
     else:
         properties = t("wizard.plan_properties_kept", path=layout.properties)
-    where = health.target_for(line_for(release.version).health, props, release.tag)
+    where = planned_health(line_for(release.version).health, props, release.tag, settings.tls_keystore)
     rows = [
         (t("wizard.fact_version"), release.tag),
         (t("wizard.fact_env"), settings.env),

@@ -13,7 +13,7 @@ from installer.engine import Engine, Step, StepFailed
 from installer.journal import Journal
 from installer.operations import steps
 from installer.wizard_display import WizardUI
-from installer.wizard_install import folder_problem, orgnr_problem
+from installer.wizard_install import folder_problem, orgnr_problem, planned_health
 
 
 @pytest.mark.parametrize("pids, alone", [
@@ -115,3 +115,14 @@ def test_the_wizard_asks_about_https_for_3x_4x(tmp_path: Path) -> None:
     keystore.write_bytes(b"\x30\x82")
     ui.ask = Asker(_Typed(["2", str(keystore), "pw", ""]))
     assert _ask_tls(ui) == {"tls_keystore": str(keystore), "tls_keystore_password": "pw", "tls_keystore_alias": None}
+
+
+@pytest.mark.parametrize("props, tls_keystore, url", [
+    ({}, None, "http://localhost:9093/manage/health"),
+    ({}, "C:/certs/tls.p12", "https://localhost:9093/manage/health"),  # install writes difi.ssl.enabled=true
+    ({"difi.ssl.enabled": "true", "server.port": "9443"}, None, "https://localhost:9443/manage/health"),
+    ({"difi.ssl.enabled": "true", "server.ssl.enabled": "false"}, None, "http://localhost:9093/manage/health"),
+])
+def test_the_plan_names_the_health_url_the_install_will_check(props: dict[str, str], tls_keystore: str | None,
+                                                               url: str) -> None:
+    assert planned_health("health", props, "v4.0.0", tls_keystore).url == url
