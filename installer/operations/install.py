@@ -14,6 +14,7 @@ from typing import Any
 
 from installer import config_check, config_keep, folder_acl, service_xml
 from installer import properties as props_mod
+from installer import step_names as names
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -142,22 +143,22 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
     layout = target.layout
     result = [steps.make_dirs(target)]
     if ctx.get("new_folder"):
-        result.append(Step("secure-folder", lambda: folder_acl.restrict(layout.root)))
+        result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
     if properties_text is not None or ctx.get("writes_properties"):
         ctx["writes_properties"] = True
-        result.append(steps.write_text_file("write-properties", layout.properties, properties_text or ""))
+        result.append(steps.write_text_file(names.WRITE_PROPERTIES, layout.properties, properties_text or ""))
     if added_text is not None or ctx.get("amends_properties"):
-        result.append(steps.amend_properties(target, "write-config-keys", added_text))
+        result.append(steps.amend_properties(target, names.WRITE_CONFIG_KEYS, added_text))
     result += [
-        steps.place_file(target, "place-jar", Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
+        steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
                          digest=steps.verified_digest(ctx, "jar_digest")),
-        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True,
+        steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
                          digest=steps.verified_digest(ctx, "winsw_digest")),
-        steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml),
+        steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml),
         steps.register(target),
         steps.start(target),
         steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
-        Step("commit", lambda: commit(ctx, ui)),
+        Step(names.COMMIT, lambda: commit(ctx, ui)),
     ]
     return result
 

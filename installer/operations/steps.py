@@ -22,6 +22,7 @@ from defusedxml import ElementTree as SafeET
 
 from installer import effective_config, fsutil, health, processes, service_config, setup_files, verified_files
 from installer import properties as props_mod
+from installer import step_names as names
 from installer.engine import Step
 from installer.fsutil import write_atomic
 from installer.layout import Layout
@@ -134,7 +135,7 @@ def make_dirs(target: Target) -> Step:
         target.layout.root.mkdir(parents=True, exist_ok=True)
         target.layout.service_logs.mkdir(parents=True, exist_ok=True)
 
-    return Step("make-dirs", do)
+    return Step(names.MAKE_DIRS, do)
 
 
 def write_text_file(name: str, path: Path, content: str) -> Step:
@@ -226,7 +227,7 @@ def _remember_registration(target: Target) -> None:
         write_atomic(_registration_file(target.layout), (digest + "\n").encode("ascii"))
 
 
-def register(target: Target, name: str = "register") -> Step:
+def register(target: Target, name: str = names.REGISTER) -> Step:
     def do() -> None:
         target.winsw.install()
         _remember_registration(target)
@@ -241,7 +242,7 @@ def register(target: Target, name: str = "register") -> Step:
     return Step(name, do, undo)
 
 
-def change_registration(target: Target, old_xml: Path, name: str = "register-new") -> Step:
+def change_registration(target: Target, old_xml: Path, name: str = names.REGISTER_NEW) -> Step:
     """The registration changed in place (sc.exe config, description, failure) to what the new XML asks for,
     instead of WinSW's uninstall + install: an uninstall while any program holds the service open only marks
     it for deletion, and the service vanishes later (FACTS.md W4). A service that lost its registration (a
@@ -267,7 +268,7 @@ def change_registration(target: Target, old_xml: Path, name: str = "register-new
     return Step(name, do, undo)
 
 
-def reinstall_if_missing(target: Target, name: str = "unregister-old") -> Step:
+def reinstall_if_missing(target: Target, name: str = names.UNREGISTER_OLD) -> Step:
     """Where the service used to be unregistered before a switch: nothing to do now that the registration is
     changed in place, but a journal from before may have unregistered it, and its undo registers it again."""
 
@@ -284,10 +285,10 @@ def keep_registration(name: str, shown: bool = True) -> Step:
     jar and Java from the XML at every start. The step keeps its name, so the journal reads the same; a person
     is shown one line for the pair, not a removal and a registration that did not happen."""
     return Step(name, lambda: log.info("%s: the service's registration stays as it is", name),
-                label="keep-registration" if shown else "")
+                label=names.KEEP_REGISTRATION if shown else "")
 
 
-def start(target: Target, name: str = "start") -> Step:
+def start(target: Target, name: str = names.START) -> Step:
     def do() -> None:
         target.winsw.start(START_TIMEOUT)
 
@@ -299,7 +300,7 @@ def start(target: Target, name: str = "start") -> Step:
     return Step(name, do, undo)
 
 
-def stop(target: Target, name: str = "stop") -> Step:
+def stop(target: Target, name: str = names.STOP) -> Step:
     def do() -> None:
         state = target.winsw.status()
         if state is ServiceState.NON_EXISTENT:
@@ -319,7 +320,7 @@ def stop(target: Target, name: str = "stop") -> Step:
     return Step(name, do, undo)
 
 
-def suspend_restarts(target: Target, name: str = "suspend-restarts") -> Step:
+def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step:
     """The service manager restarts a crashed service on its own timer, also in the middle of a switch, and
     starts whatever the XML names then (FACTS.md W5). Its failure actions are suspended for the switch (commit
     and undo give them back); a restart already pending reads Stopped and is not cancelled by that, so it is
@@ -391,7 +392,7 @@ def health_target(target: Target, kind: str, tag: str) -> health.HealthTarget:
     return health.target_from(kind, _config_of(target, tag), tag)
 
 
-def health_check(target: Target, tag: str, kind: str, timeout: float, stable: float, name: str = "health") -> Step:
+def health_check(target: Target, tag: str, kind: str, timeout: float, stable: float, name: str = names.HEALTH) -> Step:
     def do() -> None:
         config = _config_of(target, tag)
         where = health.target_from(kind, config, tag)

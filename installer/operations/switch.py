@@ -23,6 +23,7 @@ from typing import Any
 
 from installer import backup, fsutil, health, service_config, service_xml
 from installer import properties as props_mod
+from installer import step_names as names
 from installer.engine import Step
 from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
@@ -87,40 +88,40 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     def restore_before_undo() -> None:
         backup.restore(items, Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
 
-    write_xml = steps.place_file(target, "write-xml", Path(ctx["staged_xml"]), layout.xml)
+    write_xml = steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml)
     # Decided once, when the plan is first made: the journal keeps the answer for a recovery.
     if ctx.setdefault("reregister", needs_registration(ctx, layout)):
-        unregister = steps.reinstall_if_missing(target, "unregister-old")
-        register = steps.change_registration(target, backup_dir / layout.xml.name, "register-new")
+        unregister = steps.reinstall_if_missing(target, names.UNREGISTER_OLD)
+        register = steps.change_registration(target, backup_dir / layout.xml.name, names.REGISTER_NEW)
     else:
-        unregister = steps.keep_registration("unregister-old")
-        register = steps.keep_registration("register-new", shown=False)
+        unregister = steps.keep_registration(names.UNREGISTER_OLD)
+        register = steps.keep_registration(names.REGISTER_NEW, shown=False)
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
     xml_first = bool(ctx.get("xml_first"))
     result = [
-        steps.place_file(target, "place-jar", Path(ctx["jar_source"]), layout.jar(ctx["to"]),
+        steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_source"]), layout.jar(ctx["to"]),
                          digest=steps.verified_digest(ctx, "jar_digest"))
         if ctx.get("jar_source") else None,
         write_xml if xml_first else None,
-        Step("precopy-data", precopy),
+        Step(names.PRECOPY_DATA, precopy),
         steps.suspend_restarts(target),
-        steps.stop(target, "stop-old"),
-        Step("backup-data", backup_changes),
-        steps.amend_properties(target, "write-config-keys", props_mod.render_keys(
+        steps.stop(target, names.STOP_OLD),
+        Step(names.BACKUP_DATA, backup_changes),
+        steps.amend_properties(target, names.WRITE_CONFIG_KEYS, props_mod.render_keys(
             ctx["config_keys"], t("config.keys_comment", version=ctx["to"]))) if ctx.get("config_keys") else None,
         None if ctx["keep_registration"] else unregister,
         None if xml_first else write_xml,
-        steps.place_file(target, "place-winsw", Path(ctx["winsw_cache"]), layout.exe, executable=True,
+        steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
                          digest=steps.verified_digest(ctx, "winsw_digest"))
         if ctx.get("winsw_cache") else None,
         None if ctx["keep_registration"] else register,
-        Step("scrub-password", lambda: scrub_password(target, Path(ctx["staged_xml"])))
+        Step(names.SCRUB_PASSWORD, lambda: scrub_password(target, Path(ctx["staged_xml"])))
         if ctx.get("scrub_password") else None,
-        Step("restore-data", restore_before, restore_before_undo) if ctx.get("restore_from") else None,
-        Step("data-guard", lambda: None, guard_undo),
-        steps.start(target, "start-new"),
+        Step(names.RESTORE_DATA, restore_before, restore_before_undo) if ctx.get("restore_from") else None,
+        Step(names.DATA_GUARD, lambda: None, guard_undo),
+        steps.start(target, names.START_NEW),
         steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
-        Step("commit", lambda: commit(ctx)),
+        Step(names.COMMIT, lambda: commit(ctx)),
     ]
     return [s for s in result if s is not None]
 

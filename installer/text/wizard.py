@@ -127,6 +127,10 @@ EN: dict[str, str] = {
     "wizard.step.restore-data": "bring back the data from before the upgrade",
     "wizard.step.data-guard": "guard the data",
     "wizard.step.start-new": "start the service",
+    "wizard.step.stop": "stop the service",
+    "wizard.step.write-config-keys": "add the keys this version needs to integrasjonspunkt-local.properties",
+    "wizard.step.suspend-restarts": "pause the service manager's restarts of the service",
+    "wizard.step.scrub-password": "remove the account password from the service XML",
     # the end
     "wizard.result_ok": "Done",
     "wizard.result_cancelled": "Cancelled",
@@ -271,6 +275,10 @@ NB: dict[str, str] = {
     "wizard.step.restore-data": "hent tilbake dataene fra før oppgraderingen",
     "wizard.step.data-guard": "vern om dataene",
     "wizard.step.start-new": "start tjenesten",
+    "wizard.step.stop": "stopp tjenesten",
+    "wizard.step.write-config-keys": "legg nøklene denne versjonen trenger inn i integrasjonspunkt-local.properties",
+    "wizard.step.suspend-restarts": "sett tjenestebehandlerens omstarter av tjenesten på pause",
+    "wizard.step.scrub-password": "fjern kontopassordet fra tjeneste-XML-en",
     # the end
     "wizard.result_ok": "Ferdig",
     "wizard.result_cancelled": "Avbrutt",
