@@ -16,7 +16,7 @@ from typing import Any
 
 from installer import __version__, winapi
 from installer.cmdline import VERBS, parse
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import set_language, shown, t
 
 log = logging.getLogger("installer.cli")
@@ -92,12 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail_early(SetupError(ExitCode.CANCELLED, t("cli.interrupted")), json_wanted, None)
     except Exception as exc:  # a defect outside a verb: one line and a code CLI.md has; the traceback in the log
         logging.getLogger("installer").exception("internal error")
-        return _fail_early(SetupError(ExitCode.ATTENTION, t("cli.internal_error", error=_first_line(exc), log="")),
+        return _fail_early(SetupError(ExitCode.ATTENTION, t("cli.internal_error", error=first_line(exc), log="")),
                            json_wanted, None)
 
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _main(argv: list[str], json_wanted: bool) -> int:
@@ -131,7 +128,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
                 folder_trust.secure(settings.dir)
             except OSError as exc:
                 raise SetupError(ExitCode.PREREQUISITES, t("trust.secure_failed", folder=settings.dir,
-                                                            error=str(exc).splitlines()[0])) from None
+                                                            error=first_line(exc))) from None
             settings = settle()
             settings.notes.append(t("trust.secured", folder=settings.dir))
     except SetupError as exc:
@@ -155,7 +152,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         logsetup.start(settings.log, mirrored if quiet and not interactive else None)
     except OSError as exc:
         return _fail_early(SetupError(ExitCode.PREREQUISITES, t("cli.log_unwritable", file=settings.log,
-                                                                reason=exc.strerror or _first_line(exc))),
+                                                                reason=exc.strerror or first_line(exc))),
                            json_wanted, inv.verb)
     ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
     logsetup.header(f"setup {__version__}: " + (" ".join(shown(logsetup.redact(a)) for a in argv)
@@ -186,7 +183,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
         where = f" ({settings.dir / 'installer-logs' / 'setup.log'})" if settings.dir else ""
         result = Result(verb=verb, exit_code=ExitCode.ATTENTION, result="failed",
-                        message=t("cli.internal_error", error=_first_line(exc), log=where))
+                        message=t("cli.internal_error", error=first_line(exc), log=where))
         if _before_any_change(verb):
             result.exit_code, result.message = ExitCode.PREREQUISITES, t("cli.nothing_changed", message=result.message)
     _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())

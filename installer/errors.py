@@ -42,3 +42,10 @@ def same_exit_code(actual: int, expected: int) -> bool:
 
 def posix_value(code: int) -> int:
     return code & 0xFF
+
+
+def first_line(exc: BaseException) -> str:
+    """An error's first line for a one-line message (Sequoia's errors can carry a whole backtrace; an OSError
+    from Windows may end in a newline), or the exception's type name when it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -22,7 +22,7 @@ from pysequoia.packet import PacketPile, SignatureType, Tag
 
 from installer import download, proxy, sources, verify
 from installer.download import DownloadError
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.fsutil import write_atomic
 from installer.messages import t
 from installer.settings import Settings
@@ -73,7 +73,7 @@ def take_newer_self_signatures(cert: Any, data: bytes) -> Any:
     try:
         found = pysequoia.Cert.split_bytes(data)
     except (RuntimeError, ValueError) as exc:
-        raise KeyRefreshError(t("artifacts.key_unreadable", reason=verify.first_line(exc))) from None
+        raise KeyRefreshError(t("artifacts.key_unreadable", reason=first_line(exc))) from None
     update = next((c for c in found if c.fingerprint.lower() == fingerprint), None)
     if update is None:
         raise KeyRefreshError(t("artifacts.key_other_fingerprint", fingerprint=fingerprint,
@@ -107,7 +107,7 @@ def take_newer_self_signatures(cert: Any, data: bytes) -> Any:
     try:
         merged = cert.merge(pysequoia.Cert.from_packets(kept))
     except (RuntimeError, ValueError) as exc:
-        raise KeyRefreshError(t("artifacts.key_unreadable", reason=verify.first_line(exc))) from None
+        raise KeyRefreshError(t("artifacts.key_unreadable", reason=first_line(exc))) from None
     if merged.is_revoked:
         raise KeyRefreshError(t("artifacts.key_revoked", fingerprint=fingerprint))
     if not _later(merged.expiration, cert.expiration):

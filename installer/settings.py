@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from installer.cmdline import OPTIONS, Arity, Invocation
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.folder_trust import TRUSTED, Verdict
 from installer.messages import t
 
@@ -235,7 +235,7 @@ def read_settings_file(path: Path) -> dict[str, Any]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SetupError(
-            ExitCode.BAD_COMMAND_LINE, t("cli.bad_settings_file", path=path, reason=str(exc).splitlines()[0])
+            ExitCode.BAD_COMMAND_LINE, t("cli.bad_settings_file", path=path, reason=first_line(exc))
         ) from None
     result: dict[str, Any] = {}
     for key, value in data.items():

@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from installer import download
 from installer.download import DownloadError, display_url
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.fsutil import write_json_atomic
 from installer.layout import JAR_PREFIX, jar_name
 from installer.messages import t
@@ -117,7 +117,7 @@ def parse_maven_metadata(data: bytes) -> list[str]:
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, ValueError) as exc:  # ValueError: defusedxml's refusals (entities, DTDs)
-        raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise ValueError(first_line(exc)) from None
     return [(node.text or "").strip() for node in root.findall("./versioning/versions/version")]
 
 
@@ -266,7 +266,7 @@ class RemoteSource:
                 tags.extend(parse_github_releases(document.data))
             except ValueError as exc:
                 raise DownloadError(t("artifacts.list_unreadable", url=display_url(next_url),
-                                      reason=str(exc).splitlines()[0])) from None
+                                      reason=first_line(exc))) from None
             next_url = document.next_url
         log.warning("%s: stopped after %d pages", display_url(url), API_MAX_PAGES)
         return tags
@@ -295,7 +295,7 @@ def read_index(folder: Path) -> dict[str, Any] | None:
         return None
     except (OSError, ValueError) as exc:
         raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=folder / INDEX,
-                                              reason=str(exc).splitlines()[0])) from None
+                                              reason=first_line(exc))) from None
     if not isinstance(document, dict) or not isinstance(document.get("jars", []), list):
         raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=folder / INDEX,
                                               reason="not an index"))

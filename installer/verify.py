@@ -19,7 +19,7 @@ from typing import Any
 
 import pysequoia
 
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import t
 from installer.resources import asset_path
 
@@ -45,10 +45,6 @@ class VerificationError(SetupError):
         super().__init__(ExitCode.ARTIFACT, message)
 
 
-def first_line(exc: BaseException) -> str:
-    """An error's first line: with RUST_BACKTRACE set, Sequoia's errors carry a whole backtrace."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --- checksums ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from installer import config_check, config_keep, folder_acl, service_xml
 from installer import properties as props_mod
 from installer import step_names as names
 from installer.engine import Engine, Step, StepFailed
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.layout import Layout
 from installer.messages import t
 from installer.operations import preflight, steps
@@ -193,7 +193,7 @@ def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result
     if isinstance(failed.cause, KeyboardInterrupt):
         return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx["to"],
                       message=t("install.cancelled"))
-    reason = str(failed.cause).splitlines()[0] if str(failed.cause) else type(failed.cause).__name__
+    reason = first_line(failed.cause)
     code = ExitCode.ATTENTION if failed.undo_failures else ExitCode.INSTALL_FAILED
     key = "install.failed_undo_failed" if failed.undo_failures else "install.failed"
     return Result(verb="install", exit_code=code, result="failed", version=ctx["to"], new=ctx["to"],

@@ -12,7 +12,7 @@ from typing import Any
 
 from installer import boot_recovery, folder_trust, keys, logsetup, phase, setup_files, state
 from installer import journal as journal_mod
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.journal import Journal
 from installer.layout import Layout
 from installer.lock import FolderLock
@@ -107,7 +107,7 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
             except SetupError:
                 raise
             except Exception as exc:
-                raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=str(exc).splitlines()[0]
+                raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=first_line(exc)
                                                        if str(exc) else type(exc).__name__)) from exc
             session.reload()
         from installer.operations import adopt

@@ -9,7 +9,7 @@ from typing import Any
 from installer import artifacts, config_keep, datasource, effective_config, interrupts, service_xml, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.folder_acl import LOCAL_SYSTEM_NAMES
 from installer.journal import Journal
 from installer.layout import Layout
@@ -170,7 +170,7 @@ def _result(ctx: dict[str, Any], **fields: Any) -> Result:
 def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed: StepFailed, detail: str,
                  ui: UI) -> Result:
     cause = failed.cause
-    reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    reason = first_line(cause)
     if failed.undo_failures:
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
@@ -183,7 +183,7 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
     except Exception as exc:  # the old version does not answer either
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
-        old_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        old_reason = first_line(exc)
         return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
                       detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
                                                old=ctx["from"], old_reason=old_reason))
