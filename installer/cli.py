@@ -44,6 +44,8 @@ def _verb_runner(verb: str) -> Callable[..., Any]:
         from installer.operations import repair as module
     elif verb == "adopt":
         from installer.operations import adopt as module
+    elif verb == "run":
+        from installer.operations import run as module
     elif verb == "wizard":
         from installer import wizard as module
     else:
@@ -165,7 +167,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 
     interrupts.install()
     try:
-        with _steps_shown(ui, interactive):
+        with _steps_shown(ui, interactive or verb == "run"):  # /run: Java's output has the console
             result = _verb_runner(verb)(settings, ui)
     except SetupError as exc:
         from installer.result import Result

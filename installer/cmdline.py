@@ -38,7 +38,7 @@ VERBS: dict[str, Verb] = {
         Verb("download", Arity.VALUE),
         Verb("repair", Arity.FLAG),
         Verb("adopt", Arity.FLAG),
-        Verb("run", Arity.FLAG, built=False),
+        Verb("run", Arity.FLAG),
         Verb("schedule", Arity.FLAG, built=False),
     )
 }

@@ -50,6 +50,8 @@ Verbs:
   /download SPEC /to DIR   fill a folder for an offline install
   /repair              rewrite XML and service registration and health-check
   /adopt               take over an installation made by hand
+  /run                 run the installed version in this console as the service would (Ctrl+C stops it;
+                       the exit code is Java's)
 
 SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.0.8, 4.x, latest, earlybird
 
@@ -144,6 +146,8 @@ Handlinger:
   /download SPEC /to MAPPE   fyll en mappe for installasjon uten nett
   /repair              skriv XML og tjenesteregistrering på nytt, og helsesjekk
   /adopt               overta en installasjon som er gjort for hånd
+  /run                 kjør den installerte versjonen i dette vinduet slik tjenesten gjør (Ctrl+C stopper;
+                       avslutningskoden er Javas)
 
 SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.x, latest, earlybird
 
