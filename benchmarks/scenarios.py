@@ -171,7 +171,7 @@ def answers_500(bw: BenchWorld, old: str, bad: str, timeout: float) -> Failure:
     _setup(bw, "/upgrade", bad, "/quiet", "/health-stable", HEALTH_STABLE, "/health-timeout", f"{timeout:g}",
            expect=13)
     lines = logtimes.setup_lines(mark.new_text())
-    check = logtimes.first(lines, r"^health check of ", "installer.operations.steps")
+    check = logtimes.first(lines, r"^health check of ", "installer.plans.steps")
     undo = logtimes.first(lines, r"^undo ", "installer.engine")
     if check is None or undo is None:
         raise RunFailed("the health check or the rollback is not in the setup log")

@@ -6,7 +6,6 @@ free disk and the health port. Nothing here changes anything.
 from __future__ import annotations
 
 import logging
-import os
 import platform
 from dataclasses import dataclass, field
 from enum import Enum
@@ -17,6 +16,7 @@ from installer import backup, dotnet, java, processes, winapi, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
+from installer.machine import Machine, detect_machine
 from installer.messages import joined, t
 from installer.settings import Settings
 from installer.ui import UI
@@ -40,36 +40,6 @@ class Finding:
     needed: str
     verdict: Verdict
     message: str = ""
-
-
-@dataclass(frozen=True)
-class Machine:
-    os: str  # "windows", "linux", ...
-    arch: str  # "x64", "x86", "arm64"
-    windows_version: str | None  # "10.0.14393"
-    windows_name: str | None  # "Windows Server 2016 Standard"
-    dotnet: dotnet.DotNet | None  # None off Windows
-    admin: bool | None  # None off Windows or when unknown
-
-    @property
-    def is_windows(self) -> bool:
-        return self.os == "windows"
-
-
-def detect_machine(*, windows: bool | None = None) -> Machine:
-    """This machine. `windows` overrides what counts as Windows (tests run the registry code on Linux)."""
-    windows = os.name == "nt" if windows is None else windows
-    version = winapi.windows_version() if windows else None
-    machine = Machine(
-        os="windows" if windows else platform.system().lower(),
-        arch=winapi.machine_arch(),
-        windows_version=version.version if version else None,
-        windows_name=version.name if version else None,
-        dotnet=dotnet.read() if windows else None,
-        admin=winapi.is_admin() if windows else None,
-    )
-    log.info("machine: %s", machine)
-    return machine
 
 
 @dataclass

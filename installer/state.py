@@ -92,3 +92,9 @@ def valid_winsw(value: object) -> bool:
 
 def save(path: Path, state: State) -> None:
     write_json_atomic(path, state.to_document())
+
+
+def record_operation(state: State, verb: str, old: str | None, new: str | None, result: str, code: int) -> None:
+    """What the verbs record when they end: the last operation in the state file."""
+    state.last_operation = {"verb": verb, "from": old, "to": new, "result": result, "exit_code": int(code),
+                            "at": utc_now()}

@@ -23,7 +23,7 @@ from installer.messages import joined, t
 from installer.resources import asset_path
 
 if TYPE_CHECKING:
-    from installer.prereqs import Machine
+    from installer.machine import Machine
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def choose_build(catalog: list[WinswBuild], requested: str | None, machine: Mach
 def default_builds(catalog: list[WinswBuild]) -> list[WinswBuild]:
     """What `/download` fetches without `/winsw`: the builds `choose_build` picks on a common x64 server,
     with .NET 4.8 and without it (the newest released .NET 4.6.1 build and the self-contained x64 one)."""
-    from installer.prereqs import Machine
+    from installer.machine import Machine
 
     chosen: list[WinswBuild] = []
     for release in (528040, None):

@@ -14,6 +14,7 @@ from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
 from installer.operations import adopt, preflight, recover, repair, rollback, status, uninstall, upgrade
+from installer.plans import switch
 from installer.releases import Release, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
@@ -158,7 +159,7 @@ def _act(run: Guided, action: str, installed: State | None, offer: Offer | None)
     if action == "rollback":
         older = installed.previous_versions[0]
         restore = False
-        line = rollback.crosses_data_line(installed.version, older)
+        line = switch.crosses_data_line(installed.version, older)
         if line:
             ui.warn(t("wizard.rollback_data_line", new=installed.version, old=older, line=line))
             restore = True

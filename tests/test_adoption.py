@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from installer import adoption, schtasks, service_env, winsw_catalog
+from installer import adoption, schtasks, service_env, takeover, winsw_catalog
 from installer.adoption import Discovery
 from installer.errors import ExitCode, SetupError, same_exit_code
-from installer.operations import adopt
 from installer.settings import Settings
 from installer.ui import UI
 from installer.winsw import ServiceState
@@ -191,9 +190,9 @@ def test_kosmos_folder(tmp_path: Path, winsw_env: WinswEnv, catalog: list[WinswB
     assert not found.candidates
     assert found.kosmos == ["kosmos-service.xml (service kosmossvc)", "kosmos-1.3.0.jar", "kosmos-local.properties"]
     with pytest.raises(SetupError) as stopped:
-        adopt.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+        takeover.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
     assert stopped.value.code == ExitCode.PREREQUISITES and "two upgraders would fight" in stopped.value.message
-    assert adopt.choose(found, settings_for(folder, ignore_kosmos=True), UI(), ExitCode.NOT_INSTALLED) is None
+    assert takeover.choose(found, settings_for(folder, ignore_kosmos=True), UI(), ExitCode.NOT_INSTALLED) is None
 
 
 def test_kosmos_stops_adopt_and_upgrade_and_changes_nothing(tmp_path: Path, winsw_env: WinswEnv) -> None:
@@ -221,9 +220,9 @@ def test_two_candidate_services(tmp_path: Path, winsw_env: WinswEnv, catalog: li
     found = adoption.discover(folder, catalog)
     assert sorted(c.service_id for c in found.candidates) == ["integrasjonspunkt", "integrasjonspunkt-staging"]
     with pytest.raises(SetupError) as unclear:
-        adopt.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+        takeover.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
     assert unclear.value.code == ExitCode.NOT_INSTALLED and "/service-id" in unclear.value.message
-    chosen = adopt.choose(found, settings_for(folder, service_id="integrasjonspunkt-staging"), UI(),
+    chosen = takeover.choose(found, settings_for(folder, service_id="integrasjonspunkt-staging"), UI(),
                           ExitCode.NOT_INSTALLED)
     assert chosen is not None and chosen.base == "ip-staging" and chosen.env == "staging"
     proc = setup("/upgrade", "2.x", "/dir", str(folder))
@@ -240,7 +239,7 @@ def test_a_copy_beside_the_registered_service_is_left_alone(tmp_path: Path, wins
     found = adoption.discover(folder, catalog)
     copy = next(c for c in found.candidates if c.base == "integrasjonspunkt-service-old")
     assert not copy.adoptable and copy.registered_elsewhere == str(folder / "integrasjonspunkt-service.exe")
-    chosen = adopt.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+    chosen = takeover.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
     assert chosen is not None and chosen.base == "integrasjonspunkt-service"
 
 
@@ -252,7 +251,7 @@ def test_a_service_registered_from_another_folder_is_not_adopted(tmp_path: Path,
     found = adoption.discover(backup, catalog)
     assert only(found).service is None  # its exe would answer for the other folder's service
     with pytest.raises(SetupError) as refused:
-        adopt.choose(found, settings_for(backup), UI(), ExitCode.NOT_INSTALLED)
+        takeover.choose(found, settings_for(backup), UI(), ExitCode.NOT_INSTALLED)
     assert str(tmp_path / "live") in refused.value.message
 
 
@@ -260,7 +259,7 @@ def test_an_empty_folder_and_one_with_other_xml(tmp_path: Path, catalog: list[Wi
     folder = tmp_path / "ip"
     folder.mkdir()
     found = adoption.discover(folder, catalog)
-    assert found.empty and adopt.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED) is None
+    assert found.empty and takeover.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED) is None
     (folder / "logback-spring.xml").write_text("<configuration><root level='INFO'/></configuration>")
     (folder / "integrasjonspunkt-service.xml").write_text("<service><id>broken", encoding="utf-8")
     found = adoption.discover(folder, catalog)
@@ -281,7 +280,7 @@ def test_a_jar_without_a_version_in_its_name(tmp_path: Path, winsw_env: WinswEnv
     candidate = only(adoption.discover(folder, catalog))
     assert candidate.version is None and not candidate.adoptable
     with pytest.raises(SetupError) as refused:
-        adopt.choose(adoption.discover(folder, catalog), settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+        takeover.choose(adoption.discover(folder, catalog), settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
     assert refused.value.code == ExitCode.NOT_INSTALLED and "/manage/info" in refused.value.message
 
 
@@ -348,7 +347,7 @@ def test_a_jar_started_by_hand_is_reported_not_adopted(tmp_path: Path, catalog: 
         wait_for(seen)
         assert not found[0].candidates and f"pid {proc.pid}" in found[0].java_processes[0]
         with pytest.raises(SetupError) as refused:
-            adopt.choose(found[0], settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+            takeover.choose(found[0], settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
         assert "outside any service" in refused.value.message
     finally:
         proc.terminate()
@@ -398,7 +397,7 @@ def test_a_scheduled_task_is_reported_not_adopted(tmp_path: Path, winsw_env: Win
                                   r"SRV01\integrasjonspunkt")
     found = Discovery(tmp_path, tasks=[task])
     with pytest.raises(SetupError) as refused:
-        adopt.choose(found, settings_for(tmp_path), UI(), ExitCode.NOT_INSTALLED)
+        takeover.choose(found, settings_for(tmp_path), UI(), ExitCode.NOT_INSTALLED)
     assert refused.value.code == ExitCode.NOT_INSTALLED and r"\integrasjonspunkt" in refused.value.message
     assert "scheduled task" in refused.value.message
     # Beside a service it is reported, and the service is adopted.
@@ -406,5 +405,5 @@ def test_a_scheduled_task_is_reported_not_adopted(tmp_path: Path, winsw_env: Win
     hand_made(winsw_env, folder, kind="prod", version="2.28.1", register=True)
     found = adoption.discover(folder, catalog)
     found.tasks = [task]
-    chosen = adopt.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
+    chosen = takeover.choose(found, settings_for(folder), UI(), ExitCode.NOT_INSTALLED)
     assert chosen is not None and chosen.service_id == "integrasjonspunkt"

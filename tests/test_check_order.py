@@ -90,9 +90,7 @@ def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytes
     """A journal this very process left (its own cancelled run) is not 'an interrupted operation found'."""
     from installer.journal import Journal
     from installer.layout import Layout
-    from installer.operations import recover
-    from installer.operations.session import Session
-    from installer.settings import Settings
+    from installer.plans import recovery
     from installer.ui import UI
 
     layout = Layout(tmp_path)
@@ -104,7 +102,7 @@ def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytes
     Journal(layout.journal_file, "install", ctx).save()
     ui = UI(quiet=True)
     with caplog.at_level(logging.WARNING, logger="installer.ui"):
-        recover.finish_interrupted(Session(Settings(dir=tmp_path), ui, layout, None), said_by="recover")
+        recovery.finish_interrupted(layout, ui, said_by="recover")
     assert [r.getMessage() for r in caplog.records if r.name == "installer.ui"] == [
         "Finishing the undo of the cancelled install (- -> 2.28.1)."]
     assert not layout.journal_file.exists()

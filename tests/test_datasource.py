@@ -8,7 +8,7 @@ import pytest
 
 from installer import datasource
 from installer.layout import Layout
-from installer.operations import rollback
+from installer.plans import switch
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -38,4 +38,4 @@ def test_receipts_database_is_data(tmp_path: Path) -> None:
     ("2.28.6", "2.24.0", False), ("2.23.9", "2.23.0", False),
 ])
 def test_the_2_24_data_break(newer: str, older: str, crosses: bool) -> None:
-    assert (rollback.crosses_data_line(newer, older) is not None) is crosses
+    assert (switch.crosses_data_line(newer, older) is not None) is crosses

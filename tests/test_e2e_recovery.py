@@ -8,7 +8,8 @@ import pytest
 
 from installer.engine import FAULT_ENV
 from installer.errors import same_exit_code
-from installer.operations import install, switch
+from installer.plans import install as install_plan
+from installer.plans import switch
 from installer.ui import UI
 from tests.harness.fixtures_world import FAST, World
 
@@ -28,7 +29,7 @@ def _ctx(**extra: object) -> dict:
     return ctx
 
 
-INSTALL_STEPS = step_names(install.plan(_ctx(writes_properties=True), UI()))
+INSTALL_STEPS = step_names(install_plan.plan(_ctx(writes_properties=True), UI()))
 UPGRADE_STEPS = step_names(switch.plan(_ctx(winsw_cache=None), UI()))
 ROLLBACK_STEPS = step_names(switch.plan(_ctx(jar_source=None, winsw_cache=None), UI()))
 HEALTHY_FROM = "health"

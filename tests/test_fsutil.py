@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from installer import backup, fsutil
-from installer.operations import steps
+from installer.plans import steps
 
 
 class Held:

@@ -21,7 +21,8 @@ import pytest
 from installer import prereqs, processes
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
-from installer.prereqs import CheckReport, Finding, Machine
+from installer.machine import Machine
+from installer.prereqs import CheckReport, Finding
 from installer.settings import Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild, load_catalog

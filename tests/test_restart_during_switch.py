@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from installer.operations import switch
+from installer.plans import switch
 from installer.ui import UI
 from installer.winsw import ServiceState, WinSW
 from tests.harness.fixtures_winsw import WinswEnv

@@ -15,7 +15,7 @@ import pytest
 
 from installer import backup, processes
 from installer.messages import t
-from installer.operations import steps
+from installer.plans import steps
 from installer.winsw import STOP_RETRY, ServiceError, ServiceState, WinSW
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.fixtures_world import FAST, World

@@ -12,7 +12,7 @@ import pytest
 
 from installer import dotnet
 from installer.errors import ExitCode, SetupError
-from installer.prereqs import Machine, detect_machine
+from installer.machine import Machine, detect_machine
 from installer.winsw_catalog import WinswBuild, choose_build, default_builds, find_build, load_catalog
 from tests.harness.fixtures_winreg import SetupFactory
 

@@ -11,7 +11,7 @@ import pytest
 from installer import engine, winapi
 from installer.engine import Engine, Step, StepFailed
 from installer.journal import Journal
-from installer.operations import steps
+from installer.plans import steps
 from installer.wizard_display import WizardUI
 from installer.wizard_install import folder_problem, orgnr_problem, planned_health
 

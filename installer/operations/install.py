@@ -8,24 +8,23 @@ every step (exit 12).
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import config_check, config_keep, folder_acl, service_xml
+from installer import config_check, config_keep, service_xml
 from installer import properties as props_mod
-from installer import step_names as names
-from installer.engine import Engine, Step, StepFailed
+from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
 from installer.layout import Layout
 from installer.messages import t
-from installer.operations import preflight, steps
-from installer.operations.outcome import record_operation
-from installer.operations.session import Session, changing, close_journal, open_journal
+from installer.operations import preflight
+from installer.operations.session import Session, changing
+from installer.plans import install as install_plan
+from installer.plans import steps
+from installer.plans.journaling import close_journal, open_journal
 from installer.releases import parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
-from installer.state import State, save
 from installer.ui import UI
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ def run(settings: Settings, ui: UI) -> Result:
                 to_write, added = to_write + added, None
             else:
                 ctx["amends_properties"] = True
-        plan_steps = plan(ctx, ui, properties_text=to_write, added_text=added)
+        plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added)
         journal = open_journal(session.layout, "install", ctx)
         try:
             Engine(journal).run(plan_steps)
@@ -133,45 +132,6 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "health_stable": settings.health_stable,
         "new_folder": session.new_folder,
     }
-
-
-def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
-         added_text: str | None = None) -> list[Step]:
-    """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
-    writes the file again, it only removes the one this install wrote)."""
-    target = steps.Target(ctx, quiet=ui.quiet)
-    layout = target.layout
-    result = [steps.make_dirs(target)]
-    if ctx.get("new_folder"):
-        result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
-    if properties_text is not None or ctx.get("writes_properties"):
-        ctx["writes_properties"] = True
-        result.append(steps.write_text_file(names.WRITE_PROPERTIES, layout.properties, properties_text or ""))
-    if added_text is not None or ctx.get("amends_properties"):
-        result.append(steps.amend_properties(target, names.WRITE_CONFIG_KEYS, added_text))
-    result += [
-        steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
-                         digest=steps.verified_digest(ctx, "jar_digest")),
-        steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
-                         digest=steps.verified_digest(ctx, "winsw_digest")),
-        steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml),
-        steps.register(target),
-        steps.start(target),
-        steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
-        Step(names.COMMIT, lambda: commit(ctx, ui)),
-    ]
-    return result
-
-
-def commit(ctx: dict[str, Any], ui: UI) -> None:
-    target = steps.Target(ctx)
-    layout = target.layout
-    installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
-                      winsw=ctx["winsw"], service_base=ctx.get("base"))
-    record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
-    save(layout.state_file, installed)
-    shutil.rmtree(target.aside, ignore_errors=True)
-    shutil.rmtree(layout.private / "staged", ignore_errors=True)
 
 
 def _already_installed(session: Session) -> Result:

@@ -5,15 +5,12 @@ what was there."""
 from __future__ import annotations
 
 from installer.messages import t
-from installer.operations import preflight, switch, upgrade
+from installer.operations import preflight, switching
 from installer.operations.session import changing
 from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
-
-plan = switch.plan
-after_undo = switch.after_undo
 
 
 def run(settings: Settings, ui: UI) -> Result:
@@ -25,8 +22,8 @@ def run(settings: Settings, ui: UI) -> Result:
         ui.info(t("repair.target", version=tag, folder=session.layout.root))
         release = release_for_tag(tag)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-        ctx = upgrade.context(session, prepared, repairing=True)
+        ctx = switching.context(session, prepared, repairing=True)
         ctx["operation"] = "repair"
         if not session.layout.exe.exists() and prepared.winsw_exe is None:
             ctx["winsw_cache"] = None
-        return upgrade.execute(session, ctx, ui)
+        return switching.execute(session, ctx, ui)

@@ -11,26 +11,13 @@ from pathlib import Path
 
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
-from installer.operations import preflight, switch, upgrade
+from installer.operations import preflight, switching
 from installer.operations.session import Session, changing
-from installer.releases import release_for_tag, try_version
+from installer.plans import switch
+from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
-
-plan = switch.plan
-after_undo = switch.after_undo
-
-# Versions from which on the data files cannot be read by an older version (FACTS.md, "Hazards").
-DATA_FORMAT_LINES = ("2.24.0",)
-
-
-def crosses_data_line(newer: str, older: str) -> str | None:
-    for line in DATA_FORMAT_LINES:
-        boundary, new_v, old_v = try_version(line), try_version(newer), try_version(older)
-        if boundary and new_v and old_v and new_v >= boundary > old_v:
-            return line
-    return None
 
 
 def run(settings: Settings, ui: UI) -> Result:
@@ -43,20 +30,20 @@ def run(settings: Settings, ui: UI) -> Result:
                           version=installed.version, message=t("rollback.nothing", version=installed.version))
         older = installed.previous_versions[0]
         restore_from = _backup_before(session, older) if settings.restore_data else None
-        line = crosses_data_line(installed.version, older)
+        line = switch.crosses_data_line(installed.version, older)
         if line and not settings.restore_data:
             raise SetupError(ExitCode.PREREQUISITES, t("rollback.data_line", new=installed.version, old=older,
                                                        line=line))
         ui.info(t("rollback.target", old=installed.version, new=older, folder=session.layout.root))
         release = release_for_tag(older)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-        ctx = upgrade.context(session, prepared)
+        ctx = switching.context(session, prepared)
         ctx["operation"] = "rollback"
         ctx["failed_dir"] = ctx["failed_dir"].replace("-failed-", "-rollback-replaced-")
         if restore_from is not None:
             ctx["restore_from"] = str(restore_from)
             ctx["replaced_dir"] = str(session.layout.backups / f"{switch.backup_stamp()}-replaced-{installed.version}")
-        return upgrade.execute(session, ctx, ui)
+        return switching.execute(session, ctx, ui)
 
 
 def _backup_before(session: Session, older: str) -> Path:

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import boot_recovery, folder_trust, keys, logsetup, phase, setup_files, state
+from installer import folder_trust, keys, logsetup, phase, setup_files, state, takeover
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError, first_line
-from installer.journal import Journal
 from installer.layout import Layout
 from installer.lock import FolderLock
 from installer.messages import t
+from installer.plans import recovery
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.state import State
@@ -31,7 +30,7 @@ class Session:
     ui: UI
     layout: Layout
     installed: State | None
-    # What the recovery at the start of this run did, if anything (see recover.finish_interrupted).
+    # What the recovery at the start of this run did, if anything (see plans/recovery.finish_interrupted).
     recovered: dict[str, Any] | None = None
     # The folder did not exist before this run (an install makes it, and secures it on Windows).
     new_folder: bool = False
@@ -52,22 +51,6 @@ def layout_for(settings: Settings, installed: State | None) -> Layout:
     if installed:
         return Layout(folder, installed.service_id, installed.service_base)
     return Layout(folder, settings.service_id)
-
-
-def open_journal(layout: Layout, operation: str, ctx: dict[str, Any]) -> Journal:
-    """Start the record of an operation; Windows will run /recover at its next start until it closes."""
-    phase.began()
-    journal = Journal(layout.journal_file, operation, ctx)
-    journal.save()
-    boot_recovery.arm(layout)
-    return journal
-
-
-def close_journal(layout: Layout, journal: Journal) -> None:
-    journal.close()
-    boot_recovery.disarm(layout)
-    # What was staged for the operation goes with it (a staged XML may hold a service account's password).
-    shutil.rmtree(layout.private / "staged", ignore_errors=True)
 
 
 def attach_log(layout: Layout) -> None:
@@ -100,18 +83,14 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
         if layout.journal_file.exists():
             phase.began()  # an earlier run's operation: finishing it is a change, refusing it is no prerequisite
         if journal_mod.load(layout.journal_file) is not None:
-            from installer.operations import recover
-
             try:
-                session.recovered = recover.finish_interrupted(session, said_by=verb)
+                session.recovered = recovery.finish_interrupted(session.layout, ui, said_by=verb)
             except SetupError:
                 raise
             except Exception as exc:
-                raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=first_line(exc)
-                                                       if str(exc) else type(exc).__name__)) from exc
+                raise SetupError(ExitCode.ATTENTION, t("recover.failed", error=first_line(exc))) from exc
             session.reload()
-        from installer.operations import adopt
-
-        if verb in adopt.ADOPTED_FIRST:
-            adopt.adopt_first(session, verb)  # a hand-made installation here: take it over first
+        # A hand-made installation here: take it over first.
+        if session.installed is None and takeover.adopt_first(settings, ui, session.layout, verb) is not None:
+            session.reload()
         yield session

@@ -12,8 +12,8 @@ from installer import properties as props_mod
 from installer.errors import ExitCode
 from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
-from installer.operations import steps
 from installer.operations.session import changing
+from installer.plans import steps
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI

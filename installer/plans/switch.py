@@ -27,15 +27,27 @@ from installer import step_names as names
 from installer.engine import Step
 from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
-from installer.operations import steps
-from installer.operations.outcome import record_operation
-from installer.state import State
+from installer.plans import steps
+from installer.releases import try_version
+from installer.state import State, record_operation
 from installer.state import load as load_state
 from installer.state import save as save_state
 from installer.ui import UI
 from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
+
+
+# Versions from which on the data files cannot be read by an older version (FACTS.md, "Hazards").
+DATA_FORMAT_LINES = ("2.24.0",)
+
+
+def crosses_data_line(newer: str, older: str) -> str | None:
+    for line in DATA_FORMAT_LINES:
+        boundary, new_v, old_v = try_version(line), try_version(newer), try_version(older)
+        if boundary and new_v and old_v and new_v >= boundary > old_v:
+            return line
+    return None
 
 
 def backup_stamp() -> str:

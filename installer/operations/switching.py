@@ -1,0 +1,169 @@
+"""Running the switch of /upgrade, /rollback and /repair: its context from what preflight prepared (the XML
+staged, the registration decision, the data to back up) and the journaled run with what follows a failure (the
+old version's check, the result and exit code: 13 rolled back, 14 when the undo or the old version failed)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from installer import config_keep, datasource, effective_config, interrupts, service_xml, winsw
+from installer import properties as props_mod
+from installer.engine import Engine, Step, StepFailed
+from installer.errors import ExitCode, SetupError, first_line
+from installer.folder_acl import LOCAL_SYSTEM_NAMES
+from installer.journal import Journal
+from installer.layout import Layout
+from installer.messages import t
+from installer.operations import preflight
+from installer.operations.session import Session
+from installer.plans import steps, switch
+from installer.plans.journaling import close_journal, open_journal
+from installer.releases import line_for
+from installer.result import Result
+from installer.ui import UI
+
+log = logging.getLogger(__name__)
+
+
+def context(session: Session, prepared: preflight.Prepared, *, repairing: bool = False) -> dict[str, Any]:
+    installed, layout, settings = session.installed, session.layout, session.settings
+    assert installed is not None
+    new_xml, notes, xml_account, fresh = _new_xml(session, prepared, repairing)
+    account = winsw.service_account(layout.service_id)
+    set_in_services_msc = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
+                           and xml_account is None)
+    keep_registration = set_in_services_msc and not settings.service_password
+    if keep_registration:
+        session.ui.warn(t("upgrade.keeps_account", account=account))
+    elif set_in_services_msc and account is not None and settings.service_password:
+        # Re-registered with the same account: written into the XML for WinSW to register, then taken out.
+        new_xml = service_xml.with_account(new_xml, service_xml.ServiceAccount(account, settings.service_password))
+        session.ui.info(t("upgrade.account_into_xml", account=account))
+    for note in notes:
+        session.ui.info(note)
+    if prepared.config_keys:
+        session.ui.warn(t("config.kept_keys", old=installed.version, new=prepared.release.tag,
+                          file=layout.properties, keys=config_keep.listed(prepared.config_keys)))
+    staged_xml = layout.private / "staged" / layout.xml.name
+    staged_xml.parent.mkdir(parents=True, exist_ok=True)
+    staged_xml.write_bytes(new_xml)
+    stamp = switch.backup_stamp()
+    props = props_mod.read(layout.properties)
+    keystore = props_mod.keystore_path(props, layout.root)
+    return {
+        "operation": "upgrade",
+        "from": installed.version,
+        "to": prepared.release.tag,
+        "folder": str(layout.root),
+        "service_id": layout.service_id,
+        "base": installed.service_base,
+        "env": settings.env,
+        "java_old": installed.java,
+        "java": str(prepared.java.path),
+        "winsw_old": installed.winsw,
+        "winsw": prepared.winsw.spec,
+        "jar_source": str(prepared.jar) if prepared.jar else None,
+        "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
+        "jar_digest": prepared.jar_digest,
+        "winsw_digest": ["sha256", prepared.winsw.sha256],
+        "staged_xml": str(staged_xml),
+        "health": prepared.release.line.health,
+        "health_old": line_for(installed.version).health,
+        "health_timeout": settings.health_timeout,
+        "health_stable": settings.health_stable,
+        "backup_dir": str(layout.backups / f"{stamp}-before-{installed.version}"),
+        "failed_dir": str(layout.backups / f"{stamp}-failed-{prepared.release.tag}"),
+        "keystore": str(keystore) if keystore else None,
+        "keep_registration": keep_registration,
+        "xml_first": fresh,
+        "scrub_password": bool(set_in_services_msc and settings.service_password),
+        "keep_jars": settings.keep_jars,
+        "config_keys": prepared.config_keys,
+        "databases": _databases(layout, installed.version, prepared),
+    }
+
+
+def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:
+    """The H2 files of the running version and of the target, by their datasource URLs, where they lie in the
+    folder (the journal names nothing outside it; a database elsewhere is the admin's to back up)."""
+    old = effective_config.for_installation(layout.root, layout.jar(running), layout.xml)
+    found = datasource.database_files(old, layout.root) + datasource.database_files(prepared.config, layout.root)
+    root = layout.root.resolve()
+    return sorted({str(p) for p in found if p.resolve().is_relative_to(root)})
+
+
+def _new_xml(session: Session, prepared: preflight.Prepared,
+             repairing: bool) -> tuple[bytes, list[str], object, bool]:
+    """The XML for the target: the admin's XML with only what must change (jar, Java, profile). A repair of
+    an XML that is missing or unreadable writes a fresh one (the broken file is kept in the backup)."""
+    layout, settings = session.layout, session.settings
+    jvm_named = settings.named_on_command_line("jvm-options") and settings.jvm_options is not None
+    jar_name = layout.jar(prepared.release.tag).name
+    try:
+        existing = service_xml.read(layout.xml)
+        new_xml, notes = service_xml.update(
+            layout.xml, jar_name=jar_name, java=str(prepared.java.path), profile=settings.env,
+            jvm_options=service_xml.split_windows_args(settings.jvm_options or "") if jvm_named else None)
+        return new_xml, notes, existing.account, False
+    except SetupError as exc:
+        if not repairing:
+            raise
+        spec = service_xml.ServiceSpec(service_id=layout.service_id, java=str(prepared.java.path),
+                                       jar_name=jar_name, profile=settings.env,
+                                       jvm_options=service_xml.split_windows_args(settings.jvm_options or ""))
+        return service_xml.render(spec), [t("repair.fresh_xml", reason=exc.message)], None, True
+
+
+def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
+    """Run the switch under the journal; after a failure check the old version and say what happened."""
+    verb = ctx["operation"]
+    plan_steps: list[Step] = switch.plan(ctx, ui)
+    journal = open_journal(session.layout, verb, ctx)
+    noted: dict[str, str] = {}
+
+    def note_failure(step: str, exc: BaseException) -> None:
+        noted["detail"] = steps.Target(ctx).winsw.log_tail()
+
+    try:
+        Engine(journal).run(plan_steps, on_failure=note_failure)
+    except StepFailed as failed:
+        return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
+    close_journal(session.layout, journal)
+    message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
+    return _result(ctx, version=ctx["to"], message=message)
+
+
+def _result(ctx: dict[str, Any], **fields: Any) -> Result:
+    return Result(verb=ctx["operation"], old=ctx["from"], new=ctx["to"], **fields)
+
+
+def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed: StepFailed, detail: str,
+                 ui: UI) -> Result:
+    cause = failed.cause
+    reason = first_line(cause)
+    if failed.undo_failures:
+        close_journal(session.layout, journal)
+        switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
+                      detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
+                                               steps=", ".join(n for n, _ in failed.undo_failures)))
+    try:
+        with interrupts.shielded():  # the old version's check belongs to the undo
+            switch.after_undo(ctx, ui)
+    except Exception as exc:  # the old version does not answer either
+        close_journal(session.layout, journal)
+        switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
+        old_reason = first_line(exc)
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
+                      detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
+                                               old=ctx["from"], old_reason=old_reason))
+    close_journal(session.layout, journal)
+    if isinstance(cause, KeyboardInterrupt):
+        switch.remember_failure(ctx, ExitCode.CANCELLED, "cancelled")
+        return _result(ctx, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
+                      message=t("upgrade.cancelled", old=ctx["from"]))
+    code = ExitCode.UPGRADE_FAILED
+    switch.remember_failure(ctx, code, "rolled-back")
+    return _result(ctx, exit_code=code, result="rolled-back", version=ctx["from"], detail=detail,
+                  message=t("upgrade.rolled_back", new=ctx["to"], step=failed.step, reason=reason, old=ctx["from"]))

@@ -1,0 +1,55 @@
+"""The install's steps: folders, properties when asked, jar, WinSW exe, XML, register, start, health check,
+commit. /install runs them under the journal; a recovery rebuilds them from the journal's context."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from installer import folder_acl
+from installer import step_names as names
+from installer.engine import Step
+from installer.errors import ExitCode
+from installer.plans import steps
+from installer.state import State, record_operation, save
+from installer.ui import UI
+
+
+def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
+         added_text: str | None = None) -> list[Step]:
+    """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
+    writes the file again, it only removes the one this install wrote)."""
+    target = steps.Target(ctx, quiet=ui.quiet)
+    layout = target.layout
+    result = [steps.make_dirs(target)]
+    if ctx.get("new_folder"):
+        result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
+    if properties_text is not None or ctx.get("writes_properties"):
+        ctx["writes_properties"] = True
+        result.append(steps.write_text_file(names.WRITE_PROPERTIES, layout.properties, properties_text or ""))
+    if added_text is not None or ctx.get("amends_properties"):
+        result.append(steps.amend_properties(target, names.WRITE_CONFIG_KEYS, added_text))
+    result += [
+        steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
+                         digest=steps.verified_digest(ctx, "jar_digest")),
+        steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
+                         digest=steps.verified_digest(ctx, "winsw_digest")),
+        steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml),
+        steps.register(target),
+        steps.start(target),
+        steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
+        Step(names.COMMIT, lambda: commit(ctx, ui)),
+    ]
+    return result
+
+
+def commit(ctx: dict[str, Any], ui: UI) -> None:
+    target = steps.Target(ctx)
+    layout = target.layout
+    installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
+                      winsw=ctx["winsw"], service_base=ctx.get("base"))
+    record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
+    save(layout.state_file, installed)
+    shutil.rmtree(target.aside, ignore_errors=True)
+    shutil.rmtree(layout.private / "staged", ignore_errors=True)
