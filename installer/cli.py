@@ -218,6 +218,11 @@ def _validate(settings: Any) -> None:
 
     if settings.spec is not None and settings.verb in ("install", "upgrade", "check", "download", "schedule"):
         releases.parse_spec(settings.spec)
+    if settings.service_user is not None or settings.create_user:
+        from installer import accounts
+
+        account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, settings.service_id)
+        accounts.check(account, create=settings.create_user, password=settings.service_password)
     if settings.offline is None:  # /offline takes every file from a folder: the URLs are not used
         for option in sources.BASE_OPTIONS:
             sources.base_url(settings, option)

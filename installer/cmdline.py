@@ -59,6 +59,8 @@ OPTIONS: dict[str, Arity] = {
     "norestart": Arity.FLAG,
     "ignore-kosmos": Arity.FLAG,
     "service-password": Arity.VALUE,
+    "service-user": Arity.VALUE,
+    "create-user": Arity.FLAG,
     "lang": Arity.VALUE,
     "quiet": Arity.FLAG,
     "yes": Arity.FLAG,
@@ -110,6 +112,9 @@ VERB_OPTIONS = {
     "tls-keystore-alias": {"install"},
     "tls-keystore-password": {"install"},
     "purge": {"uninstall"},
+    # An existing installation keeps its account: only an install chooses one.
+    "service-user": {"install"},
+    "create-user": {"install"},
     "restore-data": {"rollback"},
     # It changes the folder's owner and rights: never with a verb that only reads.
     "secure-folder": {"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt"},

@@ -59,7 +59,7 @@ FROM_STATE = ("env", "service-id", "java")
 # Only from the command line or their IPSETUP_ variable, never from a file.
 PASSWORDS = ("service-password", "keystore-password", "tls-keystore-password")
 # Never read from a settings file or the environment: they describe this one run.
-RUN_ONLY = frozenset({"help", "version", "to", "secure-folder"})
+RUN_ONLY = frozenset({"help", "version", "to", "secure-folder", "create-user"})
 
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -91,6 +91,8 @@ class Settings:
     norestart: bool = False
     ignore_kosmos: bool = False
     service_password: str | None = field(default=None, repr=False)
+    service_user: str | None = None  # /service-user as given; installer/accounts.py reads it
+    create_user: bool = False
     lang: str = "en"
     quiet: bool = False
     yes: bool = False

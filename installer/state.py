@@ -34,6 +34,8 @@ class State:
     winsw: str  # "version/asset"
     service_base: str | None = None  # an adopted install's own exe/XML base name
     adopted: bool = False
+    # The account the service was registered with by setup (`/service-user`); None: LocalSystem, or adopted.
+    account: str | None = None
     previous_versions: list[str] = field(default_factory=list)  # newest first
     failed_versions: list[str] = field(default_factory=list)
     last_operation: dict[str, Any] | None = None
@@ -74,7 +76,7 @@ def _check(path: Path, doc: dict[str, Any]) -> None:
     files.require(path, doc, "java", files.absolute_path(doc["java"]))
     files.require(path, doc, "winsw", valid_winsw(doc["winsw"]))
     kinds = {"previous_versions": list, "failed_versions": list, "last_operation": (dict, type(None)),
-             "last_recovery": (dict, type(None)), "adopted": bool}
+             "last_recovery": (dict, type(None)), "adopted": bool, "account": (str, type(None))}
     for name, kind in kinds.items():
         if name in doc and not isinstance(doc[name], kind):
             raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from installer import config_check, config_keep, service_xml
+from installer import accounts, config_check, config_keep, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -101,12 +101,15 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
     layout, settings = session.layout, session.settings
     staged_xml = layout.private / "staged" / layout.xml.name
     staged_xml.parent.mkdir(parents=True, exist_ok=True)
+    account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, layout.service_id)
     spec = service_xml.ServiceSpec(
         service_id=layout.service_id,
         java=str(prepared.java.path),
         jar_name=layout.jar(prepared.release.tag).name,
         profile=settings.env,
         jvm_options=service_xml.split_windows_args(settings.jvm_options or ""),
+        # The password is in the staged XML only until the service is registered (the scrub step).
+        account=account.for_xml(settings.service_password),
     )
     staged_xml.write_bytes(service_xml.render(spec))
     from installer import health
@@ -131,6 +134,8 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "health_timeout": settings.health_timeout,
         "health_stable": settings.health_stable,
         "new_folder": session.new_folder,
+        "account": account.username,
+        "scrub_password": account.needs_password,
     }
 
 

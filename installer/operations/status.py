@@ -23,7 +23,7 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
-from installer.winsw import ServiceState, WinSW
+from installer.winsw import ServiceError, ServiceState, WinSW, service_account
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "env": None,
         "service_id": None,
         "service": "absent",
+        "account": None,
         "healthy": False,
         "health_url": None,
         "java": None,
@@ -96,6 +97,7 @@ def run(settings: Settings, ui: UI) -> Result:
             "env": installed.env,
             "service_id": installed.service_id,
             "service": SERVICE_WORDS[service],
+            "account": _account(installed, service),
             "healthy": healthy,
             "health_url": where.url,
             "java": installed.java,
@@ -176,9 +178,23 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
     return joined(c.describe() for c in adoptable) or None
 
 
+def _account(installed: state.State, service: ServiceState) -> str | None:
+    """The account the service logs on as, as the service manager has it; the one setup registered it with when
+    the service is not there (or cannot be asked)."""
+    if service is not ServiceState.NON_EXISTENT:
+        try:
+            registered = service_account(installed.service_id)
+        except ServiceError as exc:
+            log.warning("account not read: %s", exc.message)
+        else:
+            if registered:
+                return registered
+    return installed.account
+
+
 def _show(doc: dict[str, Any], ui: UI) -> None:
     rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
-        "version", "env", "service_id", "service", "healthy", "health_url", "java", "winsw",
+        "version", "env", "service_id", "service", "account", "healthy", "health_url", "java", "winsw",
         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
         "backups")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)

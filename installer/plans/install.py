@@ -12,6 +12,7 @@ from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode
 from installer.plans import steps
+from installer.plans.switch import scrub_password
 from installer.state import State, record_operation, save
 from installer.ui import UI
 
@@ -37,6 +38,10 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
                          digest=steps.verified_digest(ctx, "winsw_digest")),
         steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml),
         steps.register(target),
+    ]
+    if ctx.get("scrub_password"):  # registered with the account: its password leaves the XML at once
+        result.append(Step(names.SCRUB_PASSWORD, lambda: scrub_password(target, Path(ctx["staged_xml"]))))
+    result += [
         steps.start(target),
         steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
         Step(names.COMMIT, lambda: commit(ctx, ui)),
@@ -48,7 +53,7 @@ def commit(ctx: dict[str, Any], ui: UI) -> None:
     target = steps.Target(ctx)
     layout = target.layout
     installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
-                      winsw=ctx["winsw"], service_base=ctx.get("base"))
+                      winsw=ctx["winsw"], service_base=ctx.get("base"), account=ctx.get("account"))
     record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
     save(layout.state_file, installed)
     shutil.rmtree(target.aside, ignore_errors=True)
