@@ -10,10 +10,13 @@ restore interrupted by a crash can simply be run again.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
 import os
 import shutil
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +38,11 @@ FILE_ATTRIBUTE_REPARSE_POINT = 0x400
 # Another process holds the file (Windows: ERROR_ACCESS_DENIED 5, ERROR_SHARING_VIOLATION 32,
 # ERROR_LOCK_VIOLATION 33); elsewhere a read refused with EACCES/EPERM.
 _HELD_WINERRORS = frozenset({5, 32, 33})
+# A database the datasource URL puts outside the install folder (another drive, D:\ipdata) is kept in a backup set
+# under outside/<digest of its path>/, so two databases of the same name never meet. A rename cannot cross
+# volumes (EXDEV; Windows ERROR_NOT_SAME_DEVICE 17): such an item is copied and then removed.
+OUTSIDE = "outside"
+_OTHER_VOLUME_WINERROR = 17
 
 
 @dataclass
@@ -145,16 +153,17 @@ class _Pass:
             _remove(path)
 
 
-def sync(items: list[Path], dest_dir: Path, *, running: bool = False) -> SyncResult:
+def sync(items: list[Path], dest_dir: Path, *, running: bool = False,
+         locked: Collection[Path] = ()) -> SyncResult:
     """Make `dest_dir/<name>` equal to each item (file or folder) that exists. What the source no longer has is
     removed under `dest_dir`, so the result is an exact copy. Links are never followed, at any level: they are
     left out and listed. `running`: the first pass while the service runs; it leaves out what the service holds
-    locked (LOCKED_WHILE_RUNNING, and any file whose read another process refuses)."""
+    locked (LOCKED_WHILE_RUNNING, the databases in `locked`, and any file whose read another process refuses)."""
     one = _Pass(running)
     dest_dir.mkdir(parents=True, exist_ok=True)
     for item in items:
         dest = dest_dir / item.name
-        if running and item.name in LOCKED_WHILE_RUNNING:
+        if running and (item.name in LOCKED_WHILE_RUNNING or item in locked):
             continue
         try:
             info = item.stat(follow_symlinks=False)
@@ -174,19 +183,22 @@ def sync(items: list[Path], dest_dir: Path, *, running: bool = False) -> SyncRes
     return one.result
 
 
-def seed_locked(items: list[Path], dest_dir: Path, sets: Path) -> int:
+def seed_locked(items: list[Path], dest_dir: Path, sets: Path, *, within: str = "",
+                locked: Collection[Path] = ()) -> int:
     """Before the first pass: give each locked item (the database) a starting copy from the newest earlier
     backup set that has it, so that the pass after the stop rewrites only the blocks that differ instead of
     writing the whole file while the service is down. Copied without its time stamps, so that pass always
-    compares the blocks. Returns the bytes copied."""
+    compares the blocks. `within`: the item's place inside a set (see `places`). Returns the bytes copied."""
     copied = 0
     for item in items:
-        dest = dest_dir / item.name
-        if item.name not in LOCKED_WHILE_RUNNING or os.path.lexists(dest) or not sets.is_dir():
+        dest = dest_dir / within / item.name
+        if item.name not in LOCKED_WHILE_RUNNING and item not in locked:
+            continue
+        if os.path.lexists(dest) or not sets.is_dir():
             continue
         earlier = []
         for one in sets.iterdir():
-            candidate = one / item.name
+            candidate = one / within / item.name
             try:
                 info = candidate.stat(follow_symlinks=False)
             except OSError:
@@ -195,12 +207,52 @@ def seed_locked(items: list[Path], dest_dir: Path, sets: Path) -> int:
                 earlier.append((info.st_mtime_ns, candidate))
         if earlier:
             seed = max(earlier)[1]
-            dest_dir.mkdir(parents=True, exist_ok=True)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(seed, dest, follow_symlinks=False)
             copied += os.path.getsize(dest)
             log.info("%s starts from the copy in %s; after the stop only its changed blocks are written", dest,
                      seed.parent)
     return copied
+
+
+def places(items: list[Path], folder: Path) -> dict[str, list[Path]]:
+    """The items by their place inside a backup set: "" for what lies in the install folder, beside each other;
+    `outside/<digest>` for each database elsewhere."""
+    root = Path(os.path.abspath(folder))
+    result: dict[str, list[Path]] = {}
+    for item in items:
+        path = Path(os.path.abspath(item))
+        if path.is_relative_to(root):
+            result.setdefault("", []).append(item)
+        else:
+            digest = hashlib.sha256(os.path.normcase(str(path)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            result.setdefault(f"{OUTSIDE}/{digest}", []).append(item)
+    return result
+
+
+def _other_volume(exc: OSError) -> bool:
+    return exc.errno == errno.EXDEV or getattr(exc, "winerror", None) == _OTHER_VOLUME_WINERROR
+
+
+def _move(src: Path, dest: Path) -> None:
+    """A rename; across volumes a copy to `dest`'s folder (placed by a rename there) and then the source
+    removed, so an interruption leaves the source whole."""
+    try:
+        fsutil.replace(src, dest)
+        return
+    except OSError as exc:
+        if not _other_volume(exc):
+            raise
+    partial = dest.with_name(dest.name + ".partial")
+    if os.path.lexists(partial):
+        _remove(str(partial))
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, partial, symlinks=True)
+    else:
+        shutil.copy2(src, partial, follow_symlinks=False)
+    fsutil.replace(partial, dest)
+    _remove(str(src))
+    log.info("moved %s to %s (another volume: copied, then removed)", src, dest)
 
 
 def move_aside(items: list[Path], aside_dir: Path) -> None:
@@ -212,7 +264,7 @@ def move_aside(items: list[Path], aside_dir: Path) -> None:
             if target.exists():
                 log.warning("%s is already set aside in %s; keeping both", item.name, aside_dir)
                 target = aside_dir / (item.name + ".1")
-            fsutil.replace(item, target)
+            _move(item, target)
 
 
 def restore(items: list[Path], backup_dir: Path, aside_dir: Path) -> None:
@@ -222,12 +274,13 @@ def restore(items: list[Path], backup_dir: Path, aside_dir: Path) -> None:
         saved = backup_dir / item.name
         if (item.exists() or item.is_symlink()) and not (aside_dir / item.name).exists():
             aside_dir.mkdir(parents=True, exist_ok=True)
-            fsutil.replace(item, aside_dir / item.name)
+            _move(item, aside_dir / item.name)
         elif item.exists() and saved.exists():
             # Set aside already (an earlier, interrupted restore) and something new appeared since.
             move_aside([item], aside_dir / "later")
         if saved.exists() and not item.exists():
-            fsutil.replace(saved, item)
+            item.parent.mkdir(parents=True, exist_ok=True)
+            _move(saved, item)
     log.info("restored %s from %s; the replaced data is in %s", ", ".join(i.name for i in items), backup_dir,
              aside_dir)
 

@@ -148,6 +148,9 @@ def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
     for name in _UNDER_BACKUPS:
         optional(name, lambda v: files.under(v, layout.backups))
     optional("keystore", lambda v: files.under(v, folder) or _named_by_properties(v, folder))
+    # The H2 files the datasource URLs name, in the folder or elsewhere: a restore moves them, so nothing else.
+    optional("databases", lambda v: isinstance(v, list) and all(
+        files.absolute_path(p) and str(p).lower().endswith(".mv.db") for p in v))
 
 
 _DIGEST_HEX = re.compile(r"^[0-9a-fA-F]{32,128}$")

@@ -5,6 +5,7 @@ old version's check, the result and exit code: 13 rolled back, 14 when the undo 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from installer import config_keep, datasource, effective_config, interrupts, service_xml, winsw
@@ -85,12 +86,11 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
 
 
 def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:
-    """The H2 files of the running version and of the target, by their datasource URLs, where they lie in the
-    folder (the journal names nothing outside it; a database elsewhere is the admin's to back up)."""
+    """The H2 files of the running version and of the target, by their datasource URLs, wherever they lie: one
+    outside the folder (D:\\ipdata) is backed up after the stop like the folder's own (`backup.places`)."""
     old = effective_config.for_installation(layout.root, layout.jar(running), layout.xml)
     found = datasource.database_files(old, layout.root) + datasource.database_files(prepared.config, layout.root)
-    root = layout.root.resolve()
-    return sorted({str(p) for p in found if p.resolve().is_relative_to(root)})
+    return sorted({os.path.abspath(p) for p in found})
 
 
 def _new_xml(session: Session, prepared: preflight.Prepared,

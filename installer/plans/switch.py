@@ -73,15 +73,26 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
     backup_dir = Path(ctx["backup_dir"])
     failed_dir = Path(ctx["failed_dir"])
     items = data_items(target, ctx)
+    # The databases the datasource URLs name, in the folder or elsewhere: never read while the service runs.
+    databases = [Path(p) for p in ctx.get("databases", [])]
+    placed = backup.places(items, layout.root)
 
     def precopy() -> None:
-        seeded = backup.seed_locked(items, backup_dir, layout.backups)
-        done = backup.sync(items, backup_dir, running=True)
+        written = 0
+        for within, group in placed.items():
+            written += backup.seed_locked(group, backup_dir, layout.backups, within=within, locked=databases)
+            written += backup.sync(group, backup_dir / within, running=True, locked=databases).written
         log.info("first backup pass while %s runs (the database from the last backup set): %d bytes", ctx["from"],
-                 seeded + done.written)
+                 written)
 
     def backup_changes() -> None:
-        done = backup.sync(items, backup_dir)
+        done = backup.SyncResult()
+        for within, group in placed.items():
+            one = backup.sync(group, backup_dir / within)
+            done.written += one.written
+            done.links += one.links
+            if within:
+                log.info("%s (outside the folder) is kept in %s", ", ".join(map(str, group)), backup_dir / within)
         for extra in (layout.xml, layout.exe):
             if extra.exists():
                 shutil.copy2(extra, backup_dir / extra.name)
@@ -89,16 +100,20 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         if done.links:
             ui.warn(t("upgrade.links_left_out", count=len(done.links), links=", ".join(done.links)))
 
+    def restore(saved: Path, aside: Path) -> None:
+        for within, group in placed.items():
+            backup.restore(group, saved / within, aside / within)
+
     def guard_undo() -> None:
         # The new version may have written the data: set it aside, bring the backup back.
-        backup.restore(items, backup_dir, failed_dir)
+        restore(backup_dir, failed_dir)
 
     def restore_before() -> None:
         # /rollback /restore-data: the data as it was before the upgrade being undone.
-        backup.restore(items, Path(ctx["restore_from"]), Path(ctx["replaced_dir"]))
+        restore(Path(ctx["restore_from"]), Path(ctx["replaced_dir"]))
 
     def restore_before_undo() -> None:
-        backup.restore(items, Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
+        restore(Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
 
     write_xml = steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml)
     # Decided once, when the plan is first made: the journal keeps the answer for a recovery.

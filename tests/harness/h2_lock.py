@@ -1,10 +1,12 @@
 """H2's lock on its database, imitated on Linux: while the service's Java process runs, any other process that
-opens `integrasjonspunkt.mv.db` in the installation folder is refused (EPERM), as Windows refuses the read with
-ERROR_LOCK_VIOLATION while H2 holds the file (FACTS.md W2), and the refusal is recorded so the test fails.
+opens `integrasjonspunkt.mv.db` in the installation folder, or another database a test names with `watch` (a
+datasource URL elsewhere in the folder or outside it, D:\\ipdata), is refused (EPERM), as Windows refuses the read
+with ERROR_LOCK_VIOLATION while H2 holds the file (FACTS.md W2), and the refusal is recorded so the test fails.
 
-fanotify permission events (FAN_OPEN_PERM on the folder, for its children) let a thread of the test process
-answer each open: allowed for the service's own Java process and for the test process itself (its checks of
-the data), refused for anyone else while a Java process runs a jar of the folder. Needs root (CAP_SYS_ADMIN).
+fanotify permission events (FAN_OPEN_PERM on each database's folder, for its children) let a thread of the test
+process answer each open: allowed for the service's own Java process and for the test process itself (its
+checks of the data), refused for anyone else while a Java process runs a jar of the folder. Needs root
+(CAP_SYS_ADMIN).
 """
 
 from __future__ import annotations
@@ -51,11 +53,13 @@ class H2Lock:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.refused: list[str] = []
+        self._files = {str(folder / DB_FILE)}
+        self._pending = {str(folder)}  # folders not marked yet (setup or the service has not made them)
         self._libc = ctypes.CDLL(None, use_errno=True)
         self._fd = -1
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name="h2-lock", daemon=True)
-        self._marked = threading.Event()
+        self._guard = threading.Lock()
 
     def __enter__(self) -> H2Lock:
         self._fd = self._libc.fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, os.O_RDONLY)
@@ -64,6 +68,13 @@ class H2Lock:
         self._thread.start()
         return self
 
+    def watch(self, database: Path) -> None:
+        """Guard another database file too (its folder is marked once it exists)."""
+        with self._guard:
+            self._files.add(str(database))
+            self._pending.add(str(database.parent))
+        os.write(self._wake_w, b"w")
+
     def __exit__(self, *exc: object) -> None:
         os.write(self._wake_w, b"x")
         self._thread.join(10)
@@ -71,25 +82,25 @@ class H2Lock:
         os.close(self._wake_r)
         os.close(self._wake_w)
 
-    def _mark(self) -> bool:
-        """Watch the folder once setup has made it."""
-        if not self.folder.is_dir():
-            return False
-        mask = ctypes.c_uint64(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
-        if self._libc.fanotify_mark(self._fd, FAN_MARK_ADD, mask, AT_FDCWD, os.fsencode(self.folder)) != 0:
-            code = ctypes.get_errno()
-            if code == errno.ENOENT:
-                return False
-            raise OSError(code, "fanotify_mark", str(self.folder))
-        self._marked.set()
-        return True
+    def _mark(self) -> None:
+        """Watch each database's folder once it exists."""
+        with self._guard:
+            pending = sorted(self._pending)
+        for folder in pending:
+            mask = ctypes.c_uint64(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
+            if self._libc.fanotify_mark(self._fd, FAN_MARK_ADD, mask, AT_FDCWD, os.fsencode(folder)) != 0:
+                code = ctypes.get_errno()
+                if code == errno.ENOENT:
+                    continue
+                raise OSError(code, "fanotify_mark", folder)
+            with self._guard:
+                self._pending.discard(folder)
 
     def _run(self) -> None:
         while True:
-            if not self._marked.is_set():
-                self._mark()
-            ready, _, _ = select.select([self._fd, self._wake_r], [], [], 0.02 if not self._marked.is_set() else None)
-            if self._wake_r in ready:
+            self._mark()
+            ready, _, _ = select.select([self._fd, self._wake_r], [], [], 0.02 if self._pending else None)
+            if self._wake_r in ready and b"x" in os.read(self._wake_r, 64):
                 return
             if self._fd in ready:
                 self._answer(os.read(self._fd, 4096))
@@ -104,7 +115,9 @@ class H2Lock:
             verdict = FAN_ALLOW
             try:
                 path = os.readlink(f"/proc/self/fd/{fd}")
-                if os.path.basename(path) == DB_FILE and os.path.dirname(path) == str(self.folder):
+                with self._guard:
+                    guarded = path in self._files
+                if guarded:
                     verdict = self._decide(pid, path)
             finally:
                 os.write(self._fd, _RESPONSE.pack(fd, verdict))
