@@ -264,6 +264,7 @@ OUTSIDE = {
     "keystore": lambda f, o: str(o / "keystore.jks"),
     "jar_digest": lambda f, o: ["rot13", "../x"],
     "winsw_digest": lambda f, o: "sha256",
+    "databases": lambda f, o: [str(o / "ipdata" / "integrasjonspunkt.mv.db"), str(o / "Windows" / "win.ini")],
 }
 
 
@@ -271,7 +272,8 @@ OUTSIDE = {
 def test_every_value_of_a_journal_is_checked_by_its_grammar(tmp_path: Path, name: str) -> None:
     folder = tmp_path / "ip"
     ctx = {**install_context(folder, tmp_path), "backup_dir": str(folder / "backups" / "20260101-before-2.28.0"),
-           "jar_digest": ["sha1", "a" * 40], "winsw_digest": ["sha256", "b" * 64]}
+           "jar_digest": ["sha1", "a" * 40], "winsw_digest": ["sha256", "b" * 64],
+           "databases": [str(folder / "data" / "ip.mv.db"), str(tmp_path / "ipdata" / "integrasjonspunkt.mv.db")]}
     path = plant_journal(folder, ctx, [], healthy=False, operation="upgrade")
     assert journal_mod.load(path) is not None  # as setup wrote it: accepted
     ctx[name] = OUTSIDE[name](folder, tmp_path / "other")
