@@ -72,6 +72,7 @@ OPTIONS: dict[str, Arity] = {
     "versions-url": Arity.VALUE,
     "winsw-releases": Arity.VALUE,
     "proxy": Arity.VALUE,
+    "service-proxy": Arity.VALUE,
     "winsw-catalog": Arity.VALUE,
     "offline": Arity.VALUE,
     "trusted-key": Arity.VALUE,

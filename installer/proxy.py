@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from installer import winapi
 
@@ -64,6 +65,33 @@ def winhttp_proxy() -> str | None:
         return None
     text = parse_winhttp_settings(bytes(blob))
     return proxy_for_https(text) if text else None
+
+
+# Java's own proxy settings (FACTS.md §1: integrasjonspunkt's HTTP clients read them); loopback stays direct, so
+# the service's calls to itself never go out through the proxy.
+JAVA_PROXY_KEYS = ("-Dhttps.proxyHost=", "-Dhttps.proxyPort=", "-Dhttp.nonProxyHosts=")
+JAVA_NO_PROXY = "localhost|127.0.0.1"
+
+
+def java_options(url: str) -> list[str]:
+    """`-Dhttps.proxyHost/-Dhttps.proxyPort` for a proxy URL (`http://host:port`; port 80 when none is written),
+    and `-Dhttp.nonProxyHosts` for loopback."""
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address, as Java wants it
+    return [f"{JAVA_PROXY_KEYS[0]}{host}", f"{JAVA_PROXY_KEYS[1]}{port}", f"{JAVA_PROXY_KEYS[2]}{JAVA_NO_PROXY}"]
+
+
+def service_options(wanted: bool, named: bool, option: str | None, environ: Mapping[str, str]) -> list[str] | None:
+    """The proxy options the service XML gets: the download proxy's when `/service-proxy on` (asked now or
+    recorded); none, so any there are taken out, when `/service-proxy off` is named; None: the XML's stay (also
+    when on and no proxy is set anywhere)."""
+    if not wanted:
+        return [] if named else None
+    chosen = choose(option, environ)
+    return java_options(chosen.url) if chosen else None
 
 
 def choose(option: str | None, environ: Mapping[str, str]) -> Proxy | None:

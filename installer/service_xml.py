@@ -17,6 +17,7 @@ from defusedxml import ElementTree as SafeET
 
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
+from installer.proxy import JAVA_PROXY_KEYS
 
 DEFAULT_ID = "integrasjonspunkt"
 LOG_FOLDER = "integrasjonspunkt-logs"
@@ -489,8 +490,13 @@ def read(path: Path) -> ServiceXml:
 # --- update ------------------------------------------------------------------------------------------------
 
 
+def with_proxy(jvm: list[str], options: list[str]) -> list[str]:
+    """The JVM options with the proxy ones (`proxy.JAVA_PROXY_KEYS`) replaced by `options`."""
+    return [o for o in jvm if not o.startswith(JAVA_PROXY_KEYS)] + options
+
+
 def _new_arguments(current: ServiceXml, jar: str, profile: str | None, jvm_options: list[str] | None,
-                   notes: list[str]) -> list[str]:
+                   notes: list[str], proxy: list[str] | None = None) -> list[str]:
     if jvm_options is not None:
         jvm = [o for o in jvm_options if not o.startswith(_PROFILE_D)]
         old = current.jvm_options + current.misplaced_jvm_options
@@ -501,6 +507,11 @@ def _new_arguments(current: ServiceXml, jar: str, profile: str | None, jvm_optio
         jvm = current.jvm_options + [o for o in current.misplaced_jvm_options if not o.startswith(_PROFILE_D)]
         if current.misplaced_jvm_options:
             notes.append(t("service.xml_note_moved", options=join_windows_args(current.misplaced_jvm_options)))
+    if proxy is not None and with_proxy(jvm, proxy) != jvm:
+        old = [o for o in jvm if o.startswith(JAVA_PROXY_KEYS)]
+        jvm = with_proxy(jvm, proxy)
+        notes.append(t("service.xml_note_proxy", old=join_windows_args(old) or "-",
+                       new=join_windows_args(proxy) or "-"))
     command = parse_java_command(current.arguments)
     written = [o for o in command.jvm_options + current.misplaced_jvm_options if o.startswith(_PROFILE_D)]
     has_app_profile = any(a.startswith(_PROFILE_ARG) for a in current.app_args)
@@ -527,8 +538,9 @@ def _replace_argument_elements(root: ET.Element, text: str) -> int:
 
 
 def update(path: Path, *, jar_name: str, java: str | None = None, profile: str | None = None,
-           jvm_options: list[str] | None = None) -> tuple[bytes, list[str]]:
-    """The XML at `path` for a new jar (and Java, profile or JVM options when given), and notes for the log.
+           jvm_options: list[str] | None = None, proxy: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """The XML at `path` for a new jar (and Java, profile or JVM options when given; `proxy`: the proxy
+    options that replace the XML's, see `proxy.service_options`), and notes for the log.
 
     Only what must change changes; env, account, failure actions, description, log settings, other elements
     and comments stay. JVM options written after the jar move before `-jar`. The file itself is not written.
@@ -545,7 +557,7 @@ def update(path: Path, *, jar_name: str, java: str | None = None, profile: str |
     new_jar = current.jar[: len(current.jar) - len(current.jar_name or "")] + jar_name
     if new_jar != current.jar:
         notes.append(t("service.xml_note_jar", old=current.jar, new=new_jar))
-    arguments = _new_arguments(current, new_jar, profile, jvm_options, notes)
+    arguments = _new_arguments(current, new_jar, profile, jvm_options, notes, proxy)
     if current.arguments_source == "argument":
         count = _replace_argument_elements(root, xml_arguments(arguments))
         notes.append(t("service.xml_note_converted", count=count))

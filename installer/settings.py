@@ -104,6 +104,7 @@ class Settings:
     versions_url: str = DEFAULTS["versions-url"]
     winsw_releases: str = DEFAULTS["winsw-releases"]
     proxy: str | None = None  # http://host:port for downloads (else WinHTTP's, else the environment's)
+    service_proxy: bool = False  # the same proxy also into the service's Java options (kept in the state file)
     winsw_catalog: Path | None = None
     offline: Path | None = None
     trusted_key: Path | None = None
@@ -216,6 +217,7 @@ CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "to": _path,
     "properties": _path,
     "keystore-type": _keystore_type,
+    "service-proxy": _bool,
 }
 
 

@@ -40,6 +40,7 @@ class State:
     failed_versions: list[str] = field(default_factory=list)
     last_operation: dict[str, Any] | None = None
     last_recovery: dict[str, Any] | None = None
+    service_proxy: bool = False  # /service-proxy on: the download proxy is in the service's Java options
 
     def to_document(self) -> dict[str, Any]:
         return {"format": FORMAT, "written_by": __version__, **asdict(self)}
@@ -51,7 +52,8 @@ class State:
 
     def recorded_settings(self) -> dict[str, Any]:
         """What settings.resolve takes from the state file (option names as keys)."""
-        return {"env": self.env, "service-id": self.service_id, "java": self.java}
+        return {"env": self.env, "service-id": self.service_id, "java": self.java,
+                "service-proxy": self.service_proxy}
 
 
 def load(path: Path) -> State | None:
@@ -76,7 +78,8 @@ def _check(path: Path, doc: dict[str, Any]) -> None:
     files.require(path, doc, "java", files.absolute_path(doc["java"]))
     files.require(path, doc, "winsw", valid_winsw(doc["winsw"]))
     kinds = {"previous_versions": list, "failed_versions": list, "last_operation": (dict, type(None)),
-             "last_recovery": (dict, type(None)), "adopted": bool, "account": (str, type(None))}
+             "last_recovery": (dict, type(None)), "adopted": bool, "account": (str, type(None)),
+             "service_proxy": bool}
     for name, kind in kinds.items():
         if name in doc and not isinstance(doc[name], kind):
             raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))

@@ -107,7 +107,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         java=str(prepared.java.path),
         jar_name=layout.jar(prepared.release.tag).name,
         profile=settings.env,
-        jvm_options=service_xml.split_windows_args(settings.jvm_options or ""),
+        jvm_options=preflight.fresh_jvm_options(settings, session.ui),
         # The password is in the staged XML only until the service is registered (the scrub step).
         account=account.for_xml(settings.service_password),
     )
@@ -136,6 +136,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "new_folder": session.new_folder,
         "account": account.username,
         "scrub_password": account.needs_password,
+        "service_proxy": settings.service_proxy,
     }
 
 

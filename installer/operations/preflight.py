@@ -6,6 +6,7 @@ A failure here leaves the running service untouched and nothing outside `.setup/
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from installer import (
     effective_config,
     keystore_alias,
     prereqs,
+    proxy,
     service_xml,
     sources,
     verified_files,
@@ -208,3 +210,19 @@ def _line_of(tag: str) -> object:
     from installer.releases import line_for
 
     return line_for(tag)
+
+
+def service_proxy(settings: Settings, ui: UI) -> list[str] | None:
+    """The proxy options for the service XML (`proxy.service_options`); says so when asked for and none is set."""
+    options = proxy.service_options(settings.service_proxy, settings.named_on_command_line("service-proxy"),
+                                    settings.proxy, os.environ)
+    if settings.service_proxy and options is None:
+        ui.warn(t("service.proxy_none"))
+    return options
+
+
+def fresh_jvm_options(settings: Settings, ui: UI) -> list[str]:
+    """The JVM options of a newly written XML: `/jvm-options`, with the proxy's when `/service-proxy on`."""
+    jvm = service_xml.split_windows_args(settings.jvm_options or "")
+    extra = service_proxy(settings, ui)
+    return service_xml.with_proxy(jvm, extra) if extra else jvm

@@ -82,6 +82,7 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "keep_jars": settings.keep_jars,
         "config_keys": prepared.config_keys,
         "databases": _databases(layout, installed.version, prepared),
+        "service_proxy": settings.service_proxy,
     }
 
 
@@ -104,14 +105,15 @@ def _new_xml(session: Session, prepared: preflight.Prepared,
         existing = service_xml.read(layout.xml)
         new_xml, notes = service_xml.update(
             layout.xml, jar_name=jar_name, java=str(prepared.java.path), profile=settings.env,
-            jvm_options=service_xml.split_windows_args(settings.jvm_options or "") if jvm_named else None)
+            jvm_options=service_xml.split_windows_args(settings.jvm_options or "") if jvm_named else None,
+            proxy=preflight.service_proxy(settings, session.ui))
         return new_xml, notes, existing.account, False
     except SetupError as exc:
         if not repairing:
             raise
         spec = service_xml.ServiceSpec(service_id=layout.service_id, java=str(prepared.java.path),
                                        jar_name=jar_name, profile=settings.env,
-                                       jvm_options=service_xml.split_windows_args(settings.jvm_options or ""))
+                                       jvm_options=preflight.fresh_jvm_options(settings, session.ui))
         return service_xml.render(spec), [t("repair.fresh_xml", reason=exc.message)], None, True
 
 

@@ -53,7 +53,8 @@ def commit(ctx: dict[str, Any], ui: UI) -> None:
     target = steps.Target(ctx)
     layout = target.layout
     installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
-                      winsw=ctx["winsw"], service_base=ctx.get("base"), account=ctx.get("account"))
+                      winsw=ctx["winsw"], service_base=ctx.get("base"), account=ctx.get("account"),
+                      service_proxy=bool(ctx.get("service_proxy")))
     record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
     save(layout.state_file, installed)
     shutil.rmtree(target.aside, ignore_errors=True)

@@ -202,6 +202,7 @@ def commit(ctx: dict[str, Any]) -> None:
     installed.env = ctx["env"]
     installed.java = ctx["java"]
     installed.winsw = ctx["winsw"]
+    installed.service_proxy = bool(ctx.get("service_proxy", installed.service_proxy))
     installed.failed_versions = [v for v in installed.failed_versions if v != ctx["to"]]
     restore_restarts(target)
     record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)

@@ -83,6 +83,7 @@ Options:
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FILE   sources for an internal mirror
   /proxy URL           proxy for downloads (else the WinHTTP proxy, else the environment)
+  /service-proxy on|off  that proxy also for the service (Java -Dhttps.proxyHost/Port); kept
   /service-password P  password of the service account ('-': standard input)
   /service-user NAME   (/install) the account the service runs as: LocalSystem (default), virtual
                        (NT SERVICE\\ID), .\\NAME, DOMAIN\\NAME, gMSA DOMAIN\\NAME$; upgrades keep it
@@ -189,6 +190,7 @@ Valg:
   /maven-repo URL, /github-releases URL, /github-api URL, /versions-url URL,
   /winsw-releases URL, /winsw-catalog FIL   kilder for et internt speil
   /proxy URL           mellomtjener (proxy) for nedlastinger (ellers WinHTTP-ens, ellers miljøets)
+  /service-proxy on|off  den proxyen også for tjenesten (Java -Dhttps.proxyHost/Port); huskes
   /service-password P  passordet til tjenestekontoen ('-': standard inn)
   /service-user NAVN   (/install) kontoen tjenesten kjører som: LocalSystem (standard), virtual
                        (NT SERVICE\\ID), .\\NAVN, DOMENE\\NAVN, gMSA DOMENE\\NAVN$; oppgraderinger beholder den

@@ -27,6 +27,9 @@ EN: dict[str, str] = {
     "service.xml_note_moved": "service XML: JVM options found after the jar were moved before -jar, "
     "where Java reads them: {options}",
     "service.xml_note_jvm_options": "service XML: JVM options {old} -> {new}",
+    "service.xml_note_proxy": "service XML: proxy options {old} -> {new}",
+    "service.proxy_none": "/service-proxy is on, but no proxy is set (/proxy, WinHTTP or the environment): the"
+                          " service XML's proxy options stay as they are.",
     "service.xml_note_bad_duration": "service XML: <{element}> value {value!r} is not a duration WinSW 2.12 "
     "reads (write e.g. \"60 sec\")",
     # driver
@@ -91,6 +94,9 @@ NB: dict[str, str] = {
     "service.xml_note_moved": "tjeneste-XML: JVM-valg som stod etter jar-filen, ble flyttet foran -jar, der Java "
     "leser dem: {options}",
     "service.xml_note_jvm_options": "tjeneste-XML: JVM-valg {old} -> {new}",
+    "service.xml_note_proxy": "tjeneste-XML: proxy-valg {old} -> {new}",
+    "service.proxy_none": "/service-proxy er på, men ingen proxy er satt (/proxy, WinHTTP eller miljøet):"
+                          " proxy-valgene i tjeneste-XML-en blir stående som de er.",
     "service.xml_note_bad_duration": "tjeneste-XML: verdien {value!r} i <{element}> er ikke en varighet WinSW "
     "2.12 kan lese (skriv f.eks. \"60 sec\")",
     # driver
