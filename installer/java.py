@@ -41,8 +41,13 @@ REGISTRY_KEYS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("AdoptOpenJDK", r"SOFTWARE\AdoptOpenJDK\JRE", ("Path",)),
     ("Microsoft", r"SOFTWARE\Microsoft\JDK", ("Path",)),
     ("Azul Zulu", r"SOFTWARE\Azul Systems\Zulu", ("InstallationPath",)),
-    # Corretto documents no registry layout: either name is taken.
-    ("Amazon Corretto", r"SOFTWARE\Amazon Corretto", ("JavaHome", "Path")),
+    # BellSoft documents no registry layout. Java finders in public code read `BellSoft\Liberica\<version>` with
+    # `InstallationPath` (as Zulu's); one reads `BellSoft\Liberica JDK`: the vendor root is walked, so both count.
+    ("BellSoft Liberica", r"SOFTWARE\BellSoft", ("InstallationPath",)),
+    # Amazon Corretto writes no key of its own with a path: its MSI writes the JavaSoft keys above (Corretto 8:
+    # `Java Development Kit` and `Java Runtime Environment`, 1.8 and 1.8.0_<update>, since 8u202,
+    # corretto/corretto-8#14, #40; Corretto 11 and later: `JavaSoft\JDK\<version>`, corretto/corretto-11#301), as
+    # part of its FeatureAddPath; without it Corretto is found in Program Files\Amazon Corretto.
 )
 _REGISTRY_DEPTH = 3
 # Vendor folders under %ProgramFiles% whose `<vendor>\<version>\bin\java.exe` are Java installations.

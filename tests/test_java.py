@@ -272,10 +272,18 @@ def test_registry_java_home_left_pointing_at_a_deleted_folder(windows_setup: Set
         (Path(setup.java_home_env) / "bin" / "java", "JAVA_HOME", "no java executable there"),
     ]
     assert [(i.path, i.origin, i.major) for i in survey.installs] == [
+        (setup.java("corretto-8u432"),
+         "Oracle, registry HKLM\\SOFTWARE\\JavaSoft\\Java Development Kit\\1.8, 64-bit view", 8),
         (setup.java("zulu-17.0.13"),
          "Azul Zulu, registry HKLM\\SOFTWARE\\Azul Systems\\Zulu\\zulu-17, 64-bit view", 17),
-        (setup.java("corretto-8u432"),
-         "Amazon Corretto, registry HKLM\\SOFTWARE\\Amazon Corretto\\JDK\\8.432.06.1, 64-bit view", 8),
+    ]
+
+
+def test_registry_bellsoft_liberica(windows_setup: SetupFactory) -> None:
+    setup = windows_setup("liberica-17")
+    assert [(i.path, i.origin, i.major) for i in java.find_all(None).installs] == [
+        (setup.java("liberica-17.0.13"),
+         "BellSoft Liberica, registry HKLM\\SOFTWARE\\BellSoft\\Liberica\\17.0.13+12, 64-bit view", 17),
     ]
 
 

@@ -224,10 +224,10 @@ def test_java_home_at_a_deleted_folder_is_reported(windows_setup: SetupFactory, 
     failed = finding(run_check(4, machine=machine), "java")
     assert failed.verdict == "fail"
     assert failed.message == (
-        f"No usable Java for this version: it needs Java 21 or newer. Found: Java 17.0.13 at "
-        f"{setup.java('zulu-17.0.13')} (Azul Zulu, registry HKLM\\SOFTWARE\\Azul Systems\\Zulu\\zulu-17, 64-bit "
-        f"view); Java 1.8.0_432 at {setup.java('corretto-8u432')} (Amazon Corretto, registry HKLM\\SOFTWARE\\Amazon "
-        f"Corretto\\JDK\\8.432.06.1, 64-bit view); {broken}. Install a 64-bit Java 21 (for example Eclipse Temurin "
+        f"No usable Java for this version: it needs Java 21 or newer. Found: Java 1.8.0_432 at "
+        f"{setup.java('corretto-8u432')} (Oracle, registry HKLM\\SOFTWARE\\JavaSoft\\Java Development Kit\\1.8, "
+        f"64-bit view); Java 17.0.13 at {setup.java('zulu-17.0.13')} (Azul Zulu, registry HKLM\\SOFTWARE\\Azul "
+        f"Systems\\Zulu\\zulu-17, 64-bit view); {broken}. Install a 64-bit Java 21 (for example Eclipse Temurin "
         "21 JRE from https://adoptium.net) and run setup again, or give its java.exe with /java PATH.")
 
 

@@ -43,6 +43,9 @@ JAVA_OUTPUTS: dict[str, str] = {
     "corretto-8u432": 'openjdk version "1.8.0_432"\n'
     "OpenJDK Runtime Environment Corretto-8.432.06.1 (build 1.8.0_432-b06)\n"
     "OpenJDK 64-Bit Server VM Corretto-8.432.06.1 (build 25.432-b06, mixed mode)\n",
+    "liberica-17.0.13": 'openjdk version "17.0.13" 2024-10-15 LTS\n'
+    "OpenJDK Runtime Environment (build 17.0.13+12-LTS)\n"
+    "OpenJDK 64-Bit Server VM (build 17.0.13+12-LTS, mixed mode, sharing)\n",
     "openjdk-21-ga": 'openjdk version "21" 2023-09-19\n'
     "OpenJDK Runtime Environment (build 21+35-2513)\n"
     "OpenJDK 64-Bit Server VM (build 21+35-2513, mixed mode, sharing)\n",
@@ -205,9 +208,22 @@ def java_home_deleted(reg: fake_winreg.Registry, root: Path) -> WindowsSetup:
     write_java(corretto, JAVA_OUTPUTS["corretto-8u432"], jdk=True)
     reg.set_value(HKLM + r"\SOFTWARE\Azul Systems\Zulu\zulu-17", "InstallationPath", str(zulu) + os.sep)
     reg.set_value(HKLM + r"\SOFTWARE\Azul Systems\Zulu\zulu-17", "CurrentVersion", "17.54.21")
-    reg.set_value(HKLM + r"\SOFTWARE\Amazon Corretto\JDK\8.432.06.1", "JavaHome", str(corretto))
+    # Corretto 8's MSI writes the JavaSoft keys (corretto/corretto-8#14, #40), none of its own.
+    for key in ("1.8", "1.8.0_432"):
+        reg.set_value(HKLM + rf"\SOFTWARE\JavaSoft\Java Development Kit\{key}", "JavaHome", str(corretto))
     deleted = root / "Program Files" / "Java" / "jdk-11.0.2"
     return WindowsSetup(reg, {"zulu-17.0.13": zulu, "corretto-8u432": corretto}, java_home_env=str(deleted))
+
+
+def liberica_17(reg: fake_winreg.Registry, root: Path) -> WindowsSetup:
+    r"""Windows Server 2022, .NET 4.8, BellSoft Liberica JDK 17 (`BellSoft\Liberica\<version>`,
+    `InstallationPath`, as Java finders in public code read it; BellSoft documents no layout)."""
+    _windows(reg, "Windows Server 2022 Datacenter", "20348", 10, "2009")
+    _dotnet4(reg, 528449, "4.8.04161")
+    home = root / "Program Files" / "BellSoft" / "LibericaJDK-17"
+    write_java(home, JAVA_OUTPUTS["liberica-17.0.13"], jdk=True)
+    reg.set_value(HKLM + r"\SOFTWARE\BellSoft\Liberica\17.0.13+12", "InstallationPath", str(home) + os.sep)
+    return WindowsSetup(reg, {"liberica-17.0.13": home})
 
 
 SetupFactory = Callable[[str], WindowsSetup]
@@ -219,6 +235,7 @@ SETUPS: dict[str, Callable[[fake_winreg.Registry, Path], WindowsSetup]] = {
     "microsoft-jdk21": microsoft_jdk21,
     "java32-on-64": java32_on_64,
     "java-home-deleted": java_home_deleted,
+    "liberica-17": liberica_17,
 }
 
 
