@@ -13,6 +13,12 @@ checks that the file is within its size budget, that the service does not inheri
 (Linux) and that no unpacked folder is left behind. Exit status 0 only when every check passed.
 
     python build/build.py --smoke-only --java "C:\\...\\jdk8\\bin\\java.exe"   # the Windows end-to-end job
+
+Before the install, `/check` must find the service's port free although nothing listens on it (on Windows a
+connect to a closed loopback port times out instead of being refused: W1). Each upgrade stops a service whose
+stand-in holds its database locked as H2 does (FileChannel.lock: on Windows a mandatory lock, so a read of it
+while the service runs fails: W2). With `--java21 PATH` a 3.x/4.x cycle follows on that Java: install 2.28.1,
+upgrade across the line to v4.0.8 (`/allow-major`), roll back to 2.28.1, uninstall.
 """
 
 from __future__ import annotations
@@ -311,7 +317,7 @@ def windows_harness(root: Path) -> Iterator[tuple[Sandbox, list[str], dict[str, 
             box.key.close()
 
 
-def check_lifecycle(report: Report, base_env: dict[str, str], java: Path | None) -> None:
+def check_lifecycle(report: Report, base_env: dict[str, str], java: Path | None, java21: Path | None) -> None:
     real_winsw = os.name == "nt"
     harness = windows_harness if real_winsw else posix_harness
     with (
@@ -324,7 +330,10 @@ def check_lifecycle(report: Report, base_env: dict[str, str], java: Path | None)
             return
         failed_before = len(report.failures)
         try:
-            Cycle(report, env, args).run_through(box, java)
+            cycle = Cycle(report, env, args)
+            cycle.run_through(box, java)
+            if java21 is not None:
+                cycle.line_change(box, java, java21)
         finally:
             if len(report.failures) > failed_before:
                 _show_logs(box.folder)
@@ -367,8 +376,31 @@ class Cycle:
             ok = self.report.check(healthy, f"  then {version} runs and is healthy", json.dumps(status)[:600])
         return ok
 
+    def port_is_free(self, java: Path) -> None:
+        """`/check` reads the port as free where nothing listens (W1: not "in use" on a closed port)."""
+        done = run(["/check", "2.28.0", "/json", "/java", str(java), *self.args], self.env)
+        try:
+            findings = json.loads(done.out).get("findings", [])
+        except (ValueError, AttributeError):
+            findings = []
+        port = [f for f in findings if isinstance(f, dict) and f.get("check") == "port"]
+        self.report.check(bool(port) and port[0].get("verdict") == "ok",
+                          "/check finds the closed port free (not in use)", f"exit {done.code}: {port}{done.tail()}")
+
+    def line_change(self, box: Sandbox, java: Path, java21: Path) -> None:
+        """2.28.1 → v4.0.8 on Java 21 (across the major line) → rollback → uninstall."""
+        install = ["/install", "2.28.1", *GOOD, "/java", str(java), "/properties", str(box.properties)]
+        if not self.step("install 2.28.1 (for the 4.x cycle)", install, ExitCode.OK, "2.28.1"):
+            return
+        if self.step("upgrade to v4.0.8 on Java 21", ["/upgrade", "v4.0.8", "/allow-major", "/java", str(java21),
+                                                      *GOOD], ExitCode.OK, "v4.0.8"):
+            self.step("rollback from v4.0.8", ["/rollback", "/java", str(java), *GOOD], ExitCode.OK, "2.28.1")
+        self.step("uninstall after the 4.x cycle", ["/uninstall", "/quiet"], ExitCode.OK)
+        self.report.check(not _service_environments(box.folder), "no service process left after the 4.x cycle")
+
     def run_through(self, box: Sandbox, java: Path) -> None:
         """install → upgrade → failed upgrade → rollback → uninstall."""
+        self.port_is_free(java)
         install = ["/install", "2.28.0", *GOOD, "/java", str(java), "/properties", str(box.properties)]
         if not self.step("install 2.28.0", install, ExitCode.OK, "2.28.0"):
             return
@@ -383,6 +415,7 @@ class Cycle:
         )
         if sys.platform.startswith("linux"):
             _check_service_environment(self.report, box.folder)
+        # The stand-in holds its database locked like H2: the upgrade must not read it before the stop (W2).
         if self.step("upgrade to 2.28.1", ["/upgrade", "2.28.1", *GOOD], ExitCode.OK, "2.28.1") and self.step(
             "upgrade to 2.28.2 (never healthy)",
             ["/upgrade", "2.28.2", *NEVER_HEALTHY],
@@ -397,7 +430,7 @@ class Cycle:
 # --- main --------------------------------------------------------------------------------------------
 
 
-def smoke(runs: int, lifecycle: bool, java: Path | None) -> Report:
+def smoke(runs: int, lifecycle: bool, java: Path | None, java21: Path | None = None) -> Report:
     report = Report()
     print(
         f"Smoke test of {FROZEN} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs)", flush=True
@@ -409,7 +442,7 @@ def smoke(runs: int, lifecycle: bool, java: Path | None) -> Report:
         check_basics(report, env)
         check_timing(report, env, runs)
         if lifecycle:
-            check_lifecycle(report, env, java)
+            check_lifecycle(report, env, java, java21)
         left = sorted(p.name for p in Path(unpack).iterdir())
         report.check(not left, "nothing left in the temporary folder", ", ".join(left))
     return report
@@ -431,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--java", type=Path, help="the Java the service runs on (default: the harness's Java 17)"
     )
+    parser.add_argument(
+        "--java21", type=Path,
+        help="a Java >= 21: also run 2.28.1 -> v4.0.8 on it -> rollback -> uninstall (the 3.x/4.x cycle)",
+    )
     args = parser.parse_args(argv)
     lifecycle = not args.no_smoke and not args.no_lifecycle and os.name != "nt"
     missing = missing_tools() if lifecycle else []
@@ -450,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     if not FROZEN.is_file():
         print(f"No {FROZEN}: build it first (python build/build.py --no-smoke)", file=sys.stderr)
         return 1
-    report = smoke(args.runs, lifecycle=not args.no_lifecycle, java=args.java)
+    report = smoke(args.runs, lifecycle=not args.no_lifecycle, java=args.java, java21=args.java21)
     if not args.smoke_only:  # a file signed after the build is another file: compare only what was just built
         check_reproducible(report)
     if report.failures:

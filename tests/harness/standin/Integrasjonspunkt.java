@@ -11,10 +11,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.text.SimpleDateFormat;
 import java.security.KeyStore;
@@ -132,6 +134,7 @@ public final class Integrasjonspunkt {
 
         if (database != null) {
             appendDatabaseLine(database);
+            holdDatabase(database);
         }
         if (is("exit_at_start")) {
             fail("APPLICATION FAILED TO START (stand-in behaviour exit_at_start)");
@@ -461,6 +464,17 @@ public final class Integrasjonspunkt {
         } finally {
             writer.close();
         }
+    }
+
+    /** Kept open and locked while the process runs, as H2 holds its database (FileChannel.lock: on Windows a
+     * mandatory byte-range lock, so another process's read fails with ERROR_LOCK_VIOLATION; advisory on Linux,
+     * where tests/harness/h2_lock.py refuses the reads instead). */
+    private static RandomAccessFile heldDatabase;
+    private static FileLock databaseLock;
+
+    private static void holdDatabase(File db) throws IOException {
+        heldDatabase = new RandomAccessFile(db, "rw");
+        databaseLock = heldDatabase.getChannel().lock();
     }
 
     private static void sleepSeconds(String seconds) {
