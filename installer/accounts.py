@@ -70,11 +70,11 @@ def parse(value: str, service_id: str) -> Account:
 
 def check(account: Account, *, create: bool, password: str | None) -> None:
     """The combinations that cannot work, before anything is touched (exit 1639)."""
-    if create and account.kind != "local":
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_needs_local", value=account.username))
-    if create and password:
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_no_password"))
-    if account.needs_password and not create and not password:
+    if create:
+        # Not built yet: a user created here needs Digdir's least-privilege rights and a password that never
+        # reaches a command line; until then the admin creates the user and gives its password.
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_not_built"))
+    if account.needs_password and not password:
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.needs_password", value=account.username))
     if not account.needs_password and password:
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.no_password_here", value=account.username))

@@ -50,6 +50,13 @@ def test_combinations_that_cannot_work_are_1639(value: str, create: bool, passwo
     assert "given" not in raised.value.message
 
 
+def test_create_user_is_refused_until_it_is_built() -> None:
+    # Accepted, it registered the service with a user that does not exist and no password.
+    with pytest.raises(SetupError) as raised:
+        accounts.check(accounts.parse(".\\ipsvc", "ip"), create=True, password=None)
+    assert raised.value.code == ExitCode.BAD_COMMAND_LINE and "not available" in raised.value.message
+
+
 def _account_xml(value: str, password: str | None) -> dict[str, str] | None:
     spec = service_xml.ServiceSpec(service_id="ip", java="C:\\java\\bin\\java.exe", profile="staging",
                                    jar_name="integrasjonspunkt-2.28.1.jar", jvm_options=[],

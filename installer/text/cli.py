@@ -38,10 +38,10 @@ EN: dict[str, str] = {
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "account.bad_user": "'{value}' is not an account: give LocalSystem, virtual, .\\NAME, DOMAIN\\NAME or a "
     "gMSA DOMAIN\\NAME$",
-    "account.create_needs_local": "/create-user creates a local user: give /service-user .\\NAME, not {value}.",
-    "account.create_no_password": "/create-user makes its own password: leave out /service-password.",
+    "account.create_not_built": "/create-user is not available in this version: create the local user yourself "
+    "and give /service-user .\\NAME /service-password.",
     "account.needs_password": "{value} needs its password: give /service-password (- reads it from standard "
-    "input), or /create-user for a new local user.",
+    "input).",
     "account.no_password_here": "{value} has no password to give (Windows manages it): leave out /service-password.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
 Without a verb, setup opens the guided install.
@@ -87,7 +87,7 @@ Options:
   /service-password P  password of the service account ('-': standard input)
   /service-user NAME   (/install) the account the service runs as: LocalSystem (default), virtual
                        (NT SERVICE\\ID), .\\NAME, DOMAIN\\NAME, gMSA DOMAIN\\NAME$; upgrades keep it
-  /create-user         (/install) with /service-user .\\NAME: create that local user with least privilege
+  /create-user         (/install) not available in this version (exit 1639)
   /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
   /norestart           accepted; setup never reboots
   /lang en|nb          language
@@ -145,10 +145,10 @@ NB: dict[str, str] = {
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "account.bad_user": "'{value}' er ingen konto: oppgi LocalSystem, virtual, .\\NAVN, DOMENE\\NAVN eller en "
     "gMSA DOMENE\\NAVN$",
-    "account.create_needs_local": "/create-user oppretter en lokal bruker: oppgi /service-user .\\NAVN, ikke {value}.",
-    "account.create_no_password": "/create-user lager sitt eget passord: utelat /service-password.",
+    "account.create_not_built": "/create-user finnes ikke i denne versjonen: opprett den lokale brukeren selv "
+    "og oppgi /service-user .\\NAVN /service-password.",
     "account.needs_password": "{value} trenger passordet sitt: oppgi /service-password (- leser det fra standard "
-    "inn), eller /create-user for en ny lokal bruker.",
+    "inn).",
     "account.no_password_here": "{value} har ikke noe passord å oppgi (Windows styrer det): utelat /service-password.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
 Uten handling åpner setup den veiledede installasjonen.
@@ -194,7 +194,7 @@ Valg:
   /service-password P  passordet til tjenestekontoen ('-': standard inn)
   /service-user NAVN   (/install) kontoen tjenesten kjører som: LocalSystem (standard), virtual
                        (NT SERVICE\\ID), .\\NAVN, DOMENE\\NAVN, gMSA DOMENE\\NAVN$; oppgraderinger beholder den
-  /create-user         (/install) med /service-user .\\NAVN: opprett den lokale brukeren med minste rettigheter
+  /create-user         (/install) finnes ikke i denne versjonen (exit 1639)
   /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
   /norestart           godtas; setup starter aldri maskinen på nytt
   /lang en|nb          språk
