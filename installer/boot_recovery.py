@@ -14,14 +14,13 @@ import logging
 import os
 import shutil
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from installer import service_config, winapi
 from installer.layout import Layout
 from installer.service_xml import quote_windows_arg
-from installer.system_tools import system32
-from installer.winsw import ServiceError, run_command
+from installer.windows import tasks
+from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -39,67 +38,46 @@ def command(layout: Layout) -> str:
     return f"{setup} /recover /dir {folder} /quiet"
 
 
-TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
-LOCAL_SYSTEM_SID = "S-1-5-18"
-TASK_TIMEOUT = 60.0
+TASK_NAMESPACE = tasks.NAMESPACE
 
 
 def task_name(layout: Layout) -> str:
     return "\\" + entry_name(layout)
 
 
+def task_definition(layout: Layout) -> tasks.TaskDefinition:
+    """At boot, as SYSTEM (the SID and no LogonType, which schtasks /xml accepts on every version), no time
+    limit."""
+    return tasks.TaskDefinition(
+        description=f"Finishes or undoes an interrupted integrasjonspunkt setup in {layout.root} "
+                    "(removed when it is done).",
+        command=str(layout.setup_copy),
+        arguments=f"/recover /dir {quote_windows_arg(str(layout.root), True)} /quiet",
+        working_directory=str(layout.setup_copy.parent))
+
+
 def task_xml(layout: Layout) -> bytes:
-    """The task definition, Task Scheduler schema 1.2: at boot, as SYSTEM (the SID and no LogonType, which
-    schtasks /xml accepts on every version), no time limit, UTF-16 LE with a BOM as Task Scheduler writes it."""
-    ET.register_namespace("", TASK_NAMESPACE)
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{TASK_NAMESPACE}}}{tag}", attrs)
-        element.text = text
-        return element
-
-    task = ET.Element(f"{{{TASK_NAMESPACE}}}Task", {"version": "1.2"})
-    sub(sub(task, "RegistrationInfo"), "Description",
-        f"Finishes or undoes an interrupted integrasjonspunkt setup in {layout.root} (removed when it is done).")
-    sub(sub(sub(task, "Triggers"), "BootTrigger"), "Enabled", "true")
-    principal = sub(sub(task, "Principals"), "Principal", id="System")
-    sub(principal, "UserId", LOCAL_SYSTEM_SID)
-    sub(principal, "RunLevel", "HighestAvailable")
-    settings = sub(task, "Settings")
-    for tag, value in (("MultipleInstancesPolicy", "IgnoreNew"), ("DisallowStartIfOnBatteries", "false"),
-                       ("StopIfGoingOnBatteries", "false"), ("StartWhenAvailable", "true"),
-                       ("ExecutionTimeLimit", "PT0S"), ("Enabled", "true")):
-        sub(settings, tag, value)
-    run = sub(sub(task, "Actions", Context="System"), "Exec")
-    sub(run, "Command", str(layout.setup_copy))
-    sub(run, "Arguments", f"/recover /dir {quote_windows_arg(str(layout.root), True)} /quiet")
-    sub(run, "WorkingDirectory", str(layout.setup_copy.parent))
-    text = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode") + "\n"
-    return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
+    return tasks.to_xml(task_definition(layout))
 
 
 def _task_file(layout: Layout) -> Path:
     return layout.private / "recover-task.xml"
 
 
-def _schtasks(*args: str) -> bool:
-    try:
-        done = run_command([system32("schtasks.exe"), *args], timeout=TASK_TIMEOUT)
-    except ServiceError as exc:
-        log.warning("schtasks %s: %s", args[0], exc.message)
-        return False
-    return done.code == 0
-
-
 def register_task(layout: Layout) -> bool:
-    path = _task_file(layout)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(task_xml(layout))
-    return _schtasks("/create", "/tn", task_name(layout), "/xml", str(path), "/f")
+    try:
+        tasks.create(task_name(layout), _task_file(layout), task_definition(layout))
+    except ServiceError as exc:
+        log.warning("schtasks /create: %s", exc.message)
+        return False
+    return True
 
 
 def delete_task(layout: Layout) -> None:
-    _schtasks("/delete", "/tn", task_name(layout), "/f")
+    try:
+        tasks.delete(task_name(layout))
+    except ServiceError as exc:
+        log.warning("schtasks /delete: %s", exc.message)
     _task_file(layout).unlink(missing_ok=True)
 
 

@@ -3,7 +3,6 @@ closes. The registry code runs for real against the fake `winreg` module."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -58,22 +57,11 @@ def test_a_drive_root_folder_keeps_its_trailing_backslash_out_of_the_quote() -> 
     assert args[0] == str(layout.setup_copy)
 
 
-def _fake_schtasks(winsw_env: WinswEnv) -> Path:
-    """A schtasks.exe that records each command line and keeps a copy of the task XML it was given."""
-    calls = winsw_env.system_root / "schtasks.calls"
-    winsw_env.add_tool("schtasks.exe", (
-        f"#!{sys.executable}\nimport json, shutil, sys\n"
-        f"open({str(calls)!r}, 'a', encoding='utf-8').write(json.dumps(sys.argv) + '\\n')\n"
-        "if '/xml' in sys.argv: shutil.copyfile(sys.argv[sys.argv.index('/xml') + 1], "
-        f"{str(winsw_env.system_root / 'task.xml')!r})\n").encode())
-    return calls
-
-
 def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
         fake_winreg_module: fake_winreg.Registry, winsw_env: WinswEnv, tmp_path: Path) -> None:
     """W6: RunOnce runs at the next administrator logon; the boot task (SYSTEM, ONSTART) runs before anyone
-    logs on. Exact schtasks command lines from System32, and the XML as Task Scheduler writes it."""
-    calls = _fake_schtasks(winsw_env)
+    logs on. Exact schtasks command lines from System32, and the XML as Task Scheduler writes it, accepted by
+    the Task Scheduler stand-in."""
     layout = Layout(tmp_path / "ip æøå")
     layout.root.mkdir()
     exe = winsw_env.install_exe(layout.root, layout.exe.stem)
@@ -87,10 +75,12 @@ def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
     schtasks = str(winsw_env.system32 / "schtasks.exe")
     name = "\\" + boot_recovery.entry_name(layout)
     task_file = str(layout.private / "recover-task.xml")
-    (created,) = [json.loads(line) for line in calls.read_text(encoding="utf-8").splitlines()]
+    (created,) = winsw_env.tasks.calls()
     assert created == [schtasks, "/create", "/tn", name, "/xml", task_file, "/f"]
-    data = (winsw_env.system_root / "task.xml").read_bytes()
+    data = Path(task_file).read_bytes()
     assert data[:2] == b"\xff\xfe"
+    registered = winsw_env.tasks.load(name)
+    assert registered is not None and registered["definition"]["boot_trigger"]
     root = ET.fromstring(data[2:].decode("utf-16-le").split("\n", 1)[1])
     ns = {"t": boot_recovery.TASK_NAMESPACE}
     assert root.find("t:Triggers/t:BootTrigger", ns) is not None
@@ -102,8 +92,8 @@ def test_a_system_boot_task_heals_at_boot_while_the_journal_is_open(
     assert split_windows_args(arguments or "") == ["/recover", "/dir", str(layout.root), "/quiet"]
     assert boot_recovery.entry_name(layout) in run_once_values(fake_winreg_module)
     boot_recovery.disarm(layout, windows=True)
-    deleted = json.loads(calls.read_text(encoding="utf-8").splitlines()[-1])
-    assert deleted == [schtasks, "/delete", "/tn", name, "/f"]
+    assert winsw_env.tasks.calls()[-1] == [schtasks, "/delete", "/tn", name, "/f"]
+    assert winsw_env.tasks.load(name) is None
     assert not (layout.private / "recover-task.xml").exists() and run_once_values(fake_winreg_module) == {}
     record = winsw_env.record(layout.service_id)
     assert record is not None and record["start_type"] == 2  # the XML's Automatic again

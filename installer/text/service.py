@@ -65,6 +65,7 @@ EN: dict[str, str] = {
     "Task Manager, and stop monitoring agents that watch services; then run setup again.",
     "service.config_unreadable": "The service's registration cannot be read from {path}: {reason}",
     "service.config_failed": "`sc.exe {verb} {service_id}` failed (exit code {code}): {output}",
+    "task.schtasks_failed": "schtasks {verb} of the task {name} failed (exit {code}): {output}",
 }
 
 NB: dict[str, str] = {
@@ -132,4 +133,5 @@ NB: dict[str, str] = {
     "Oppgavebehandling, og stopp overvåkingsagenter som følger med på tjenester; kjør så setup på nytt.",
     "service.config_unreadable": "Tjenestens registrering kan ikke leses fra {path}: {reason}",
     "service.config_failed": "`sc.exe {verb} {service_id}` feilet (avslutningskode {code}): {output}",
+    "task.schtasks_failed": "schtasks {verb} av oppgaven {name} feilet (exit {code}): {output}",
 }

@@ -1,7 +1,7 @@
 """Fixtures of the WinSW part of the test harness: `winsw_env`, a fresh machine-wide service registry for the
-WinSW and sc.exe stand-ins, with `sc.exe` in a fake Windows folder's System32 (`SystemRoot` names it, PATH
-does not: the product must run Windows' tools by their System32 path); its teardown ends every process of
-that registry."""
+WinSW, sc.exe and schtasks.exe stand-ins, with `sc.exe` and `schtasks.exe` in a fake Windows folder's System32
+(`SystemRoot` names it, PATH does not: the product must run Windows' tools by their System32 path); its teardown
+ends every process of that registry, the tasks' processes included."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.harness import winsw_standin
+from tests.harness import schtasks_standin, winsw_standin
 from tests.harness.sc_standin import sc_bytes, set_service_account
 from tests.harness.service_registry import ENV_REGISTRY, Record, Registry
 
@@ -138,6 +138,15 @@ class WinswEnv:
     def close_handle(self, service_id: str) -> None:
         Registry(self.registry).handle_file(service_id).unlink(missing_ok=True)
 
+    @property
+    def tasks(self) -> schtasks_standin.Store:
+        """The Task Scheduler stand-in's store: `.load(name)`, `.tasks()`, `.calls()` (every schtasks command line)."""
+        return schtasks_standin.Store(schtasks_standin.store_for(self.registry))
+
+    def boot_tasks(self) -> list[str]:
+        """What a start of Windows does to tasks: every enabled task with a BootTrigger runs."""
+        return schtasks_standin.boot(schtasks_standin.store_for(self.registry))
+
     def kill_all(self) -> None:
         kill_registry_processes(self.registry)
 
@@ -150,8 +159,10 @@ def winsw_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     env = WinswEnv(registry=root / "registry", system_root=root / "Windows")
     env.registry.mkdir()
     env.add_tool("sc.exe", sc_bytes())
+    env.add_tool("schtasks.exe", schtasks_standin.schtasks_bytes())
     monkeypatch.setenv(ENV_REGISTRY, str(env.registry))
     monkeypatch.setenv("SystemRoot", str(env.system_root))
+    monkeypatch.delenv(schtasks_standin.ENV_STORE, raising=False)
     for name in (winsw_standin.ENV_V3, winsw_standin.ENV_STOP_PENDING, winsw_standin.ENV_LINGER,
                  winsw_standin.ENV_DELETE_DELAY):
         monkeypatch.delenv(name, raising=False)
