@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -65,10 +64,10 @@ def _load_state(folder: Path) -> dict[str, Any]:
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    from installer.logsetup import redact
+    from installer.run_report import render
 
     # ASCII with \u escapes: read right whatever code page the reader decodes with (PowerShell: OEM).
-    sys.stdout.write(redact(json.dumps(document, indent=2, ensure_ascii=True)) + "\n")
+    sys.stdout.write(render(document) + "\n")
     sys.stdout.flush()
 
 
@@ -188,7 +187,11 @@ def _main(argv: list[str], json_wanted: bool) -> int:
                         message=t("cli.internal_error", error=first_line(exc), log=where))
         if _before_any_change(verb):
             result.exit_code, result.message = ExitCode.PREREQUISITES, t("cli.nothing_changed", message=result.message)
-    _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())
+    document = _report(result, ui, settings.json, wizard=interactive and not quiet, logs=logsetup.files())
+    from installer import run_report
+
+    run_report.finish(document, folder=settings.dir, service_id=settings.service_id, silent=quiet,
+                      logs=logsetup.files())
     logsetup.stop()
     return int(result.exit_code)
 
@@ -239,23 +242,24 @@ def _steps_shown(ui: Any, wizard: bool) -> contextlib.AbstractContextManager[Any
     return ui.steps
 
 
-def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Path]) -> None:
-    """The result, once: the operations leave saying it to this function."""
+def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Path]) -> dict[str, Any]:
+    """The result, once: the operations leave saying it to this function. Returns the JSON document (what
+    `/json` prints, and what a silent run leaves in `.setup/last-run.json`)."""
     from installer.logsetup import redact
 
     result.message, result.detail = redact(result.message or ""), redact(result.detail or "")
     log.info("exit %d: %s", int(result.exit_code), result.message)
+    document = result.document()
+    # The install folder's log when the run reached the folder (it is attached last), else /log FILE.
+    document.setdefault("log", str(logs[-1]) if logs else None)
     if json_output:
-        document = result.document()
-        # The install folder's log when the run reached the folder (it is attached last), else /log FILE.
-        document.setdefault("log", str(logs[-1]) if logs else None)
         _print_json(document)
         if result.exit_code != ExitCode.OK:
             # stderr carries warnings and errors only; a result that is not success is an error to read there too.
             print(result.message, file=sys.stderr)
-        return
+        return document
     if wizard:
-        return  # the wizard has shown its own result panel
+        return document  # the wizard has shown its own result panel
     if result.exit_code == ExitCode.OK:
         if result.message and not ui.quiet:
             ui.success(result.message)
@@ -270,6 +274,7 @@ def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Pa
             print(result.detail, file=sys.stderr)
     if logs and not ui.quiet:
         ui.info(t("cli.log_at", path=", ".join(str(p) for p in logs)))
+    return document
 
 
 def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None) -> int:

@@ -81,6 +81,10 @@ class Layout:
         return self.private / "setup.exe"
 
     @property
+    def last_run(self) -> Path:
+        return self.private / "last-run.json"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

@@ -23,6 +23,8 @@ EN: dict[str, str] = {
     "files.lock_unwritable": "Cannot create or open the lock file {file}: {reason}. setup must be able to write "
     "in the install folder: run it as an administrator, or check the folder's permissions. Nothing was changed.",
     "files.folder_missing": "its folder does not exist",
+    "report.event": "{message}\n\nsetup {setup_version} /{verb} in {folder}: exit code {code} ({result}).\nLog: {log}",
+    "report.no_log": "(no log file)",
 }
 
 NB: dict[str, str] = {
@@ -47,4 +49,7 @@ NB: dict[str, str] = {
     "files.lock_unwritable": "Kan ikke opprette eller åpne låsefilen {file}: {reason}. setup må kunne skrive i "
     "installasjonsmappen: kjør den som administrator, eller sjekk rettighetene til mappen. Ingenting ble endret.",
     "files.folder_missing": "mappen finnes ikke",
+    "report.event": "{message}\n\nsetup {setup_version} /{verb} i {folder}: avslutningskode {code} ({result}).\n"
+    "Logg: {log}",
+    "report.no_log": "(ingen loggfil)",
 }

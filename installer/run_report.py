@@ -1,0 +1,84 @@
+"""Where a silent run leaves its result for those who were not watching: `.setup/last-run.json` (the document
+`/json` prints, for monitoring tools) and one entry in the Windows Application log (event_log.py).
+
+Only verbs that change something report: `/status` and `/check` only read, and a monitoring tool calling
+`/status /json` every minute must not overwrite the result of the night's upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from installer import event_log, folder_trust, fsutil, setup_files
+from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
+from installer.messages import t
+
+log = logging.getLogger(__name__)
+
+REPORTED_VERBS = frozenset({"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt",
+                            "schedule", "unschedule"})
+
+
+def render(document: dict[str, Any]) -> str:
+    """The JSON text of a result: ASCII with \\u escapes (any code page reads it), passwords masked."""
+    from installer.logsetup import redact
+
+    return redact(json.dumps(document, indent=2, ensure_ascii=True))
+
+
+def write_last_run(folder: Path, document: dict[str, Any]) -> Path | None:
+    """Write `.setup/last-run.json` atomically; None (and a log line) when the folder is not one setup may write
+    in: a run that never reached it (no `.setup/`), a folder other accounts can change, a link anywhere in
+    `.setup/` (it would send the write elsewhere)."""
+    layout = Layout(folder)
+    if not layout.private.is_dir():
+        return None
+    verdict = folder_trust.check(folder)
+    if not verdict.trusted:
+        log.warning("%s not written: %s", layout.last_run, verdict.reason)
+        return None
+    try:
+        setup_files.refuse_links(folder)
+    except SetupError as exc:
+        log.warning("%s not written: %s", layout.last_run, exc.message)
+        return None
+    stamped = {**document, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    try:
+        fsutil.write_atomic(layout.last_run, (render(stamped) + "\n").encode("ascii"))
+    except OSError as exc:
+        log.warning("%s not written: %s", layout.last_run, exc)
+        return None
+    return layout.last_run
+
+
+def event_text(document: dict[str, Any], folder: Path | None) -> str:
+    return t("report.event", message=document.get("message") or "", setup_version=document.get("setup_version"),
+             verb=document.get("verb") or "", folder=str(folder) if folder else "", code=document.get("exit_code"),
+             result=document.get("result") or "", log=document.get("log") or t("report.no_log"))
+
+
+def finish(document: dict[str, Any], *, folder: Path | None, service_id: str, silent: bool,
+           logs: list[Path]) -> None:
+    """After a run's result is known: a silent changing run writes last-run.json and its event; a successful
+    uninstall then removes the event source (after its own event, so that entry still reads well).
+
+    last-run.json is written only by a run that held the folder (it logged there): one stopped before (a damaged
+    state file, a folder not trusted) leaves the folder as it was, and one refused with 1618 leaves the file to
+    the run that holds it. The event is written either way."""
+    verb, code = document.get("verb"), int(document.get("exit_code", 0))
+    if verb not in REPORTED_VERBS:
+        return
+    uninstalled = verb == "uninstall" and code == ExitCode.OK
+    if silent:
+        if folder is not None and Layout(folder).setup_log in logs:
+            write_last_run(folder, document)
+        if not uninstalled:
+            event_log.register(service_id)  # an installation made by an older setup has none yet
+        event_log.report(service_id, code, event_text(document, folder))
+    if uninstalled:
+        event_log.unregister(service_id)
