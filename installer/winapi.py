@@ -423,3 +423,40 @@ def service_state(service_id: str, advapi32: Any = None, last_error: Any = None)
             advapi32.CloseServiceHandle(service)
     finally:
         advapi32.CloseServiceHandle(manager)
+
+
+# --- keys setup owns: the event source, the Apps & features entry ---------------------------------------------
+
+# Value kinds by name, so callers need not import winreg.
+REG_SZ, REG_EXPAND_SZ, REG_DWORD = "REG_SZ", "REG_EXPAND_SZ", "REG_DWORD"
+
+
+def write_key(path: str, values: dict[str, tuple[str, str | int]]) -> bool:
+    """Create HKLM\\`path` (64-bit view) and set `values` (name -> (kind, data)); False where there is no
+    registry. Values the key has and `values` does not name are left as they are."""
+    try:
+        import winreg
+    except ImportError:
+        return False
+    access = winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
+    with winreg.CreateKeyEx(winreg.HKEY_LOCAL_MACHINE, path, 0, access) as key:
+        for name, (kind, data) in values.items():
+            winreg.SetValueEx(key, name, 0, getattr(winreg, kind), data)
+    return True
+
+
+def delete_key(path: str) -> bool:
+    """Delete HKLM\\`path` (a key without subkeys, 64-bit view); False when it was not there or there is no
+    registry."""
+    try:
+        import winreg
+    except ImportError:
+        return False
+    parent, _, name = path.rpartition("\\")
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, parent, 0,
+                            winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY) as key:
+            winreg.DeleteKeyEx(key, name, winreg.KEY_WOW64_64KEY, 0)
+    except FileNotFoundError:
+        return False
+    return True

@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from installer import apps_entry
 from installer import properties as props_mod
 from installer.errors import ExitCode
 from installer.layout import JAR_PREFIX, Layout
@@ -40,6 +41,7 @@ def run(settings: Settings, ui: UI) -> Result:
         keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)
         for path in (layout.exe, layout.xml, *layout.root.glob(f"{JAR_PREFIX}*.jar"), layout.state_file):
             path.unlink(missing_ok=True)
+        apps_entry.remove(layout.service_id)  # the event source goes after this run's own event (run_report)
         shutil.rmtree(layout.cache, ignore_errors=True)
         if settings.purge:
             kept = _purge(layout, keystore)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import folder_acl
+from installer import apps_entry, event_log, folder_acl
 from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode
@@ -57,5 +57,7 @@ def commit(ctx: dict[str, Any], ui: UI) -> None:
                       service_proxy=bool(ctx.get("service_proxy")))
     record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
     save(layout.state_file, installed)
+    apps_entry.write(layout, ctx["to"])
+    event_log.register(ctx["service_id"])
     shutil.rmtree(target.aside, ignore_errors=True)
     shutil.rmtree(layout.private / "staged", ignore_errors=True)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import backup, fsutil, health, service_config, service_xml
+from installer import apps_entry, backup, fsutil, health, service_config, service_xml
 from installer import properties as props_mod
 from installer import step_names as names
 from installer.engine import Step
@@ -207,6 +207,7 @@ def commit(ctx: dict[str, Any]) -> None:
     restore_restarts(target)
     record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)
     save_state(layout.state_file, installed)
+    apps_entry.write(layout, ctx["to"])  # Intune and ConfigMgr read the version here
     prune_jars(layout.root, [ctx["to"], *installed.previous_versions], ctx["keep_jars"])
     backup.prune(layout.backups, ctx["keep_jars"])
     shutil.rmtree(target.aside, ignore_errors=True)

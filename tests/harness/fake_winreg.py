@@ -3,7 +3,7 @@
 The same names and behaviour as the real module for what the installer uses: predefined root keys as ints,
 `OpenKey`/`OpenKeyEx` with `access` (including the `KEY_WOW64_64KEY`/`KEY_WOW64_32KEY` views), `QueryValueEx`,
 `EnumKey`, `EnumValue`, `QueryInfoKey`, `CloseKey`, handles that are context managers, `CreateKey`/`CreateKeyEx`,
-`SetValueEx`, `DeleteValue`, `DeleteKey`, `ExpandEnvironmentStrings`. Missing keys and values raise
+`SetValueEx`, `DeleteValue`, `DeleteKey`/`DeleteKeyEx`, `ExpandEnvironmentStrings`. Missing keys and values raise
 `FileNotFoundError` (winerror 2), the end of an enumeration `OSError` (winerror 259), writing through a handle
 opened for reading `PermissionError` (winerror 5), as Windows does. Names are case-insensitive and keep their case.
 
@@ -299,10 +299,15 @@ def DeleteValue(key: HKEYType | int, value: str | None) -> None:
 
 
 def DeleteKey(key: HKEYType | int, sub_key: str) -> None:
+    DeleteKeyEx(key, sub_key, 0)
+
+
+def DeleteKeyEx(key: HKEYType | int, sub_key: str, access: int = KEY_WOW64_64KEY, reserved: int = 0) -> None:
+    """As DeleteKey, in the view `access` names (the 64-bit one unless KEY_WOW64_32KEY)."""
     root, _node, base = _resolve(key)
     path = "\\".join(p for p in (base, sub_key) if p)
     parent_path, _, name = path.rpartition("\\")
-    parent = _registry.find(root, parent_path) if parent_path else _registry.root(root)
+    parent = _registry.find(root, parent_path, access) if parent_path else _registry.root(root)
     target = parent.subkeys.get(name.lower()) if parent else None
     if parent is None or target is None:
         raise _not_found()
