@@ -81,7 +81,7 @@ def delete_task(layout: Layout) -> None:
     _task_file(layout).unlink(missing_ok=True)
 
 
-def _copy_running_setup(layout: Layout) -> None:
+def copy_running_setup(layout: Layout) -> None:
     """Keep a copy of the frozen setup.exe that is running now (from source there is nothing to copy)."""
     if not getattr(sys, "frozen", False):
         return
@@ -104,7 +104,7 @@ def arm(layout: Layout, *, windows: bool | None = None) -> None:
     if not on_windows and not winapi.registry_available():
         return
     try:
-        _copy_running_setup(layout)
+        copy_running_setup(layout)
         if on_windows and not register_task(layout):
             log.warning("the boot-time recovery task was not registered; RunOnce remains (next logon)")
         if on_windows and layout.service_id:

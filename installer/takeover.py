@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from installer import adoption, phase, winsw_catalog
+from installer import adoption, apps_entry, boot_recovery, phase, winsw_catalog
 from installer.adoption import Candidate, Discovery
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -99,7 +99,8 @@ def _tasks(found: Discovery) -> str:
 
 
 def take_over(settings: Settings, ui: UI, layout: Layout, chosen: Candidate) -> State:
-    """Write the state file for `chosen`: the only change adoption makes."""
+    """Write the state file for `chosen` (the only change adoption makes to the installation) and the Apps &
+    features entry."""
     assert chosen.version is not None
     for note in chosen.notes:
         ui.warn(note)
@@ -122,6 +123,12 @@ def take_over(settings: Settings, ui: UI, layout: Layout, chosen: Candidate) -> 
     record_operation(installed, "adopt", None, chosen.version, "ok", ExitCode.OK)
     save(layout.state_file, installed)
     log.info("adopted %s: %s", layout.root, installed.to_document())
+    # The installation is this product's now: it appears in Apps & features, uninstalled by the folder's own copy.
+    try:
+        boot_recovery.copy_running_setup(layout)
+    except OSError as exc:
+        log.warning("no copy of setup in %s: %s", layout.private, exc)
+    apps_entry.write(Layout(layout.root, installed.service_id, installed.service_base), chosen.version)
     return installed
 
 

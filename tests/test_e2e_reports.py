@@ -8,7 +8,8 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from installer import apps_entry, cli, event_log, run_report, winapi
 from installer.errors import same_exit_code
+from tests.adoption_support import hand_made
 from tests.harness import fake_winreg
 from tests.harness.fixtures_world import FAST, World
 from tests.test_event_log import RecordingAdvapi32
@@ -85,8 +87,19 @@ def _on_fake_registry(monkeypatch: pytest.MonkeyPatch, function: Callable[..., A
     return call
 
 
-def test_apps_and_features_and_the_event_log_through_install_upgrade_uninstall(
-        world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@dataclass
+class Machine:
+    registry: fake_winreg.Registry
+    events: RecordingAdvapi32
+
+    def uninstall_entry(self) -> dict[str, Any] | None:
+        key = self.registry.find(fake_winreg.HKEY_LOCAL_MACHINE, UNINSTALL_KEY)
+        return None if key is None else {name: (data, kind) for name, data, kind in key.values.values()}
+
+
+@pytest.fixture
+def machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Machine]:
+    """setup's registry writes go to the fake `winreg`, its Event Log entries to a recording advapi32."""
     registry = fake_winreg.reset()
     registry.set_value(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment",
                        "PROCESSOR_ARCHITECTURE", "AMD64")
@@ -94,18 +107,26 @@ def test_apps_and_features_and_the_event_log_through_install_upgrade_uninstall(
         monkeypatch.setattr(winapi, name, _on_fake_registry(monkeypatch, getattr(winapi, name)))
     dll = RecordingAdvapi32()
     monkeypatch.setattr(run_report.event_log, "report", functools.partial(event_log.report, advapi32=dll))
+    yield Machine(registry, dll)
+    fake_winreg.reset()
+
+
+def _run(world: World, capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    """setup in this process (so that the fakes above apply), with the world's sources and folder."""
+    code = cli.main([*argv, *world.args()])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0, document
+    return document
+
+
+def test_apps_and_features_and_the_event_log_through_install_upgrade_uninstall(
+        world: World, machine: Machine, capsys: pytest.CaptureFixture[str]) -> None:
+    registry, dll, values = machine.registry, machine.events, machine.uninstall_entry
     world.publish("2.28.0")
     world.publish("2.28.1")
 
     def run(*argv: str) -> dict[str, Any]:
-        code = cli.main([*argv, *world.args()])
-        document = json.loads(capsys.readouterr().out)
-        assert code == 0, document
-        return document
-
-    def values() -> dict[str, Any] | None:
-        key = registry.find(fake_winreg.HKEY_LOCAL_MACHINE, UNINSTALL_KEY)
-        return None if key is None else {name: (data, kind) for name, data, kind in key.values.values()}
+        return _run(world, capsys, *argv)
 
     folder = world.folder
     setup_exe = f'"{folder / ".setup" / "setup.exe"}"'
@@ -142,3 +163,14 @@ def test_apps_and_features_and_the_event_log_through_install_upgrade_uninstall(
     assert [c[0] for c in dll.calls[6:]] == ["RegisterEventSourceW", "ReportEventW", "DeregisterEventSource"]
     assert "/uninstall" in dll.calls[7][8][0]
     assert apps_entry.key_path("integrasjonspunkt") == UNINSTALL_KEY
+
+
+def test_an_adopted_installation_gets_its_entry(world: World, machine: Machine,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    hand_made(world.winsw, world.folder, kind="staging", base="ip", version="2.27.0", jar=world.publish("2.27.0"),
+              properties=world.properties, register=True)
+    _run(world, capsys, "/adopt", "/quiet", "/json")
+    entry = machine.uninstall_entry()
+    assert entry is not None and entry["DisplayVersion"] == ("2.27.0", fake_winreg.REG_SZ)
+    assert entry["QuietUninstallString"][0].endswith(f'/uninstall /dir "{world.folder}" /quiet')
+    assert [c[0] for c in machine.events.calls] == ["RegisterEventSourceW", "ReportEventW", "DeregisterEventSource"]
