@@ -147,9 +147,9 @@ def load_config(exe: Path, v3: bool) -> Config:
         name=name,
         description=description,
         executable=executable,
-        arguments=arguments,
-        working_directory=single("workingdirectory", True) or str(exe.parent),
-        log_dir=Path(single("logpath", True) or str(exe.parent)),
+        arguments=[_separators_under(arg, exe.parent) for arg in arguments],
+        working_directory=_separators_under(single("workingdirectory", True) or str(exe.parent), exe.parent),
+        log_dir=Path(_separators_under(single("logpath", True) or str(exe.parent), exe.parent)),
         stop_timeout=single("stoptimeout", True) or DEFAULT_STOP_TIMEOUT,
         failure_actions=actions,
         reset_failure=single("resetfailure", True) or DEFAULT_RESET_FAILURE,
@@ -157,6 +157,16 @@ def load_config(exe: Path, v3: bool) -> Config:
         start_type=START_TYPES[start_mode],
         env=env,
     )
+
+
+def _separators_under(text: str, base: Path) -> str:
+    """Windows takes `\\` as a path separator: `%BASE%\\kosmos.jar` (Digdir's kosmos-service.xml) names a file in
+    the folder there, and does here too once the backslashes after the expanded folder are slashes."""
+    head, found, tail = text.partition(str(base) + "\\")
+    if not found:
+        return text
+    path, space, rest = tail.partition(" ")
+    return head + str(base) + "/" + path.replace("\\", "/") + space + rest
 
 
 def parse_failure_actions(config: Config) -> tuple[list[list[Any]], float]:

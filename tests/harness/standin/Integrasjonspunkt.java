@@ -50,6 +50,7 @@ public final class Integrasjonspunkt {
     private static int major;
     private static SSLContext tls;
     private static boolean auth;
+    private static boolean shutdownEnabled;
     private static String expectedAuthorization;
     private static String version;
     private static String behaviour;
@@ -116,6 +117,7 @@ public final class Integrasjonspunkt {
             config.require("spring.activemq.broker-url");
             checkOrgKeystore(dir);
             auth = config.flag("difi.move.feature.enable-auth", false);
+            shutdownEnabled = config.flag("management.endpoint.shutdown.enabled", false);
             if (auth) {
                 String user = nullable(config.get("spring.security.user.name"));
                 String password = nullable(config.get("spring.security.user.password"));
@@ -247,6 +249,17 @@ public final class Integrasjonspunkt {
             } else {
                 send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
             }
+        } else if (serveManage && path.equals(manage + "/shutdown") && "POST".equals(exchange.getRequestMethod())
+                && shutdownEnabled) {
+            // Spring Boot's shutdown endpoint (KOSMOS starts integrasjonspunkt with it enabled): answer, then close
+            // the context as a graceful stop does; disabled, it is not there (404 below).
+            send(exchange, 200, "application/json", "{\"message\":\"Shutting down, bye...\"}");
+            Thread exit = new Thread(new Runnable() {
+                public void run() {
+                    System.exit(0);
+                }
+            }, "shutdown-endpoint");
+            exit.start();
         } else if (serveManage && path.equals(manage + "/info")) {
             String reported = plainVersion();
             if (is("wrong_version")) {
