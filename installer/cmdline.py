@@ -58,6 +58,7 @@ OPTIONS: dict[str, Arity] = {
     "allow-http": Arity.FLAG,
     "norestart": Arity.FLAG,
     "ignore-kosmos": Arity.FLAG,
+    "from-kosmos": Arity.FLAG,
     "service-password": Arity.VALUE,
     "service-user": Arity.VALUE,
     "create-user": Arity.FLAG,
@@ -117,6 +118,7 @@ VERB_OPTIONS = {
     "service-user": {"install"},
     "create-user": {"install"},
     "restore-data": {"rollback"},
+    "from-kosmos": {"adopt"},
     # It changes the folder's owner and rights: never with a verb that only reads.
     "secure-folder": {"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt"},
 }

@@ -116,6 +116,10 @@ def post_start_window(config: EffectiveConfig, stable: float) -> float:
 
 
 def _get(url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes]:
+    return _call("GET", url, auth)
+
+
+def _call(method: str, url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes]:
     parts = urlsplit(url)
     host = "127.0.0.1" if parts.hostname == "localhost" else (parts.hostname or "127.0.0.1")
     if parts.scheme == "https":
@@ -131,7 +135,7 @@ def _get(url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes]:
         headers = {"Accept": "application/json, text/xml, */*"}
         if auth is not None:
             headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-        conn.request("GET", path or "/", headers=headers)
+        conn.request(method, path or "/", headers=headers)
         response = conn.getresponse()
         return response.status, response.read(1 << 20)
     finally:
@@ -175,6 +179,19 @@ def probe(target: HealthTarget) -> Probe:
         return Probe(False, t("operations.health_wrong_version", found=version,
                               expected=target.expected_version), version)
     return Probe(True, "", version)
+
+
+def request_shutdown(target: HealthTarget) -> bool:
+    """POST to Spring's shutdown endpoint beside /manage/info (enabled only where the process was started with
+    management.endpoint.shutdown.enabled, as KOSMOS starts it); True when it accepted."""
+    url = target.info_url.rsplit("/", 1)[0] + "/shutdown"
+    try:
+        status, _ = _call("POST", url, target.auth)
+    except (OSError, http.client.HTTPException) as exc:
+        log.info("shutdown endpoint %s: %s", url, exc)
+        return False
+    log.info("shutdown endpoint %s: HTTP %d", url, status)
+    return status == 200
 
 
 def info_version(target: HealthTarget) -> str | None:

@@ -148,9 +148,22 @@ def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
     for name in _UNDER_BACKUPS:
         optional(name, lambda v: files.under(v, layout.backups))
     optional("keystore", lambda v: files.under(v, folder) or _named_by_properties(v, folder))
+    optional("kosmos", lambda v: _valid_kosmos(v, folder))
     # The H2 files the datasource URLs name, in the folder or elsewhere: a restore moves them, so nothing else.
     optional("databases", lambda v: isinstance(v, list) and all(
         files.absolute_path(p) and str(p).lower().endswith(".mv.db") for p in v))
+
+
+_START_TYPES = ("auto", "delayed-auto", "demand", "disabled")
+
+
+def _valid_kosmos(value: object, folder: Path) -> bool:
+    """KOSMOS's service as a take-over recorded it: its exe directly in the folder, where discovery found it."""
+    if not isinstance(value, dict) or not valid_service_id(value.get("service_id")):
+        return False
+    exe = value.get("exe")
+    return (isinstance(exe, str) and exe.lower().endswith(".exe") and files.plain_name(Path(exe).name)
+            and Path(exe).parent.absolute() == folder.absolute() and value.get("start") in _START_TYPES)
 
 
 _DIGEST_HEX = re.compile(r"^[0-9a-fA-F]{32,128}$")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from installer import takeover
+from installer import kosmos, takeover
 from installer.adoption import Candidate
 from installer.errors import ExitCode
 from installer.messages import t
-from installer.operations.session import changing
+from installer.operations import install
+from installer.operations.session import Session, changing
 from installer.operations.status import SERVICE_WORDS
 from installer.result import Result
 from installer.settings import Settings
@@ -29,6 +30,8 @@ def run(settings: Settings, ui: UI) -> Result:
         if session.installed is not None:
             return Result(verb="adopt", result="nothing-to-do", version=session.installed.version,
                           message=t("adopt.already", version=session.installed.version, folder=folder))
+        if settings.from_kosmos:
+            return _from_kosmos(session)
         found = takeover.discover(settings, session.layout)
         chosen = takeover.choose(found, settings, ui, ExitCode.NOT_INSTALLED)
         if chosen is None:
@@ -40,6 +43,24 @@ def run(settings: Settings, ui: UI) -> Result:
                     service_id=installed.service_id, base=chosen.base)
         return Result(verb="adopt", version=installed.version, new=installed.version, message=message,
                       extra=_document(chosen, installed))
+
+
+def _from_kosmos(session: Session) -> Result:
+    """Install this product's service in KOSMOS's place, same folder, same version, profile and Java; the first
+    step stops and disables KOSMOS, and undoing it starts KOSMOS again (CLI.md, /from-kosmos)."""
+    settings, ui, folder = session.settings, session.ui, session.layout.root
+    found = kosmos.find(folder)
+    ui.info(t("kosmos.found", service_id=found.service_id, version=found.version, env=found.env,
+              source=t(f"kosmos.source_{found.version_source}"), java=found.java or "-"))
+    settings.spec = found.version
+    if not settings.named_on_command_line("env"):
+        settings.env, settings.origins["env"] = found.env, "kosmos"
+    elif settings.env != found.env:
+        ui.warn(t("kosmos.env_differs", found=found.env, given=settings.env))
+    if found.java is not None and not settings.named_on_command_line("java"):
+        # Kept while it fits the release line, as a recorded Java is; else discovery chooses.
+        settings.java, settings.origins["java"] = str(found.java), "state"
+    return install.install_in(session, None, kosmos=found)
 
 
 def _service_word(chosen: Candidate) -> str:

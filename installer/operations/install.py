@@ -15,6 +15,7 @@ from installer import accounts, config_check, config_keep, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
+from installer.kosmos import Kosmos
 from installer.layout import Layout
 from installer.messages import t
 from installer.operations import preflight
@@ -41,33 +42,47 @@ def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "install", create=True) as session:
         if session.installed:
             return _already_installed(session)
-        if new_properties is None and not session.layout.properties.exists():
-            raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
-        release = preflight.resolve(settings, None, ui)
-        ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
-        to_write = new_properties if not session.layout.properties.exists() else None
-        props = props_mod.parse(to_write) if to_write is not None else props_mod.read(session.layout.properties)
-        prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props)
-        ctx = context(session, prepared, props)
-        added = None
-        if prepared.config_keys:
-            added = props_mod.render_keys(prepared.config_keys, t("config.keys_comment", version=release.tag))
-            ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
-                      keys=config_keep.listed(prepared.config_keys)))
-            if to_write is not None:
-                to_write, added = to_write + added, None
-            else:
-                ctx["amends_properties"] = True
-        plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added)
-        journal = open_journal(session.layout, "install", ctx)
-        try:
-            Engine(journal).run(plan_steps)
-        except StepFailed as failed:
-            close_journal(session.layout, journal)
-            return _failed(session, ctx, failed)
+        return install_in(session, new_properties)
+
+
+def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | None = None) -> Result:
+    """The install in a held folder. `kosmos`: KOSMOS runs integrasjonspunkt here; a first step stops and
+    disables it (undone, KOSMOS runs again, when the install fails)."""
+    settings, ui = session.settings, session.ui
+    verb = "install" if kosmos is None else "adopt"
+    if new_properties is None and not session.layout.properties.exists():
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
+    release = preflight.resolve(settings, None, ui)
+    ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
+    to_write = new_properties if not session.layout.properties.exists() else None
+    props = props_mod.parse(to_write) if to_write is not None else props_mod.read(session.layout.properties)
+    # KOSMOS's integrasjonspunkt holds the port until the first step stops it.
+    prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props,
+                                 ports_ours=kosmos is not None)
+    ctx = context(session, prepared, props)
+    if kosmos is not None:
+        ctx["kosmos"] = kosmos.to_context()
+    added = None
+    if prepared.config_keys:
+        added = props_mod.render_keys(prepared.config_keys, t("config.keys_comment", version=release.tag))
+        ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
+                  keys=config_keep.listed(prepared.config_keys)))
+        if to_write is not None:
+            to_write, added = to_write + added, None
+        else:
+            ctx["amends_properties"] = True
+    plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added)
+    journal = open_journal(session.layout, "install", ctx)
+    try:
+        Engine(journal).run(plan_steps)
+    except StepFailed as failed:
         close_journal(session.layout, journal)
-        return Result(verb="install", new=release.tag, version=release.tag,
-                      message=t("install.done", version=release.tag, url=ctx["health_url"]))
+        return _failed(session, ctx, failed, verb)
+    close_journal(session.layout, journal)
+    message = t("install.done", version=release.tag, url=ctx["health_url"])
+    if kosmos is not None:
+        message += " " + t("kosmos.taken_over", service_id=kosmos.service_id)
+    return Result(verb=verb, new=release.tag, version=release.tag, message=message)
 
 
 def properties_to_write(settings: Settings) -> str | None:
@@ -155,14 +170,16 @@ def _already_installed(session: Session) -> Result:
                   message=t("install.use_upgrade", version=installed.version, spec=command.removeprefix("/upgrade ")))
 
 
-def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed) -> Result:
+def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed, verb: str) -> Result:
     if isinstance(failed.cause, KeyboardInterrupt):
-        return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx["to"],
+        return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx["to"],
                       message=t("install.cancelled"))
     reason = first_line(failed.cause)
     code = ExitCode.ATTENTION if failed.undo_failures else ExitCode.INSTALL_FAILED
     key = "install.failed_undo_failed" if failed.undo_failures else "install.failed"
-    return Result(verb="install", exit_code=code, result="failed", version=ctx["to"], new=ctx["to"],
-                  message=t(key, version=ctx["to"], step=failed.step, reason=reason,
-                            undo=", ".join(n for n, _ in failed.undo_failures)),
+    message = t(key, version=ctx["to"], step=failed.step, reason=reason,
+                undo=", ".join(n for n, _ in failed.undo_failures))
+    if "kosmos" in ctx and not failed.undo_failures:
+        message += " " + t("kosmos.resumed", service_id=ctx["kosmos"]["service_id"])
+    return Result(verb=verb, exit_code=code, result="failed", version=ctx["to"], new=ctx["to"], message=message,
                   detail=steps.Target(ctx).winsw.log_tail())

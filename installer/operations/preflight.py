@@ -68,9 +68,11 @@ def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
 
 
 def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, installed: State | None,
-            *, reuse_jar: bool = False, properties: dict[str, str] | None = None) -> Prepared:
+            *, reuse_jar: bool = False, properties: dict[str, str] | None = None,
+            ports_ours: bool = False) -> Prepared:
     """`reuse_jar`: a rollback takes the jar the folder kept, when it is there. `properties`: the settings of a
-    properties file about to be written (an install), else the folder's file is read."""
+    properties file about to be written (an install), else the folder's file is read. `ports_ours`: the
+    folder's own integrasjonspunkt may hold the port (it is stopped first)."""
     kept = layout.jar(release.tag)
     reuse = reuse_jar and kept.is_file() and _still_verified(kept, layout, release)
     jar = None if reuse else artifacts.acquire_jar(release, settings, layout, ui)
@@ -89,7 +91,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
         release.line.java_preferred,
         layout,
         port=props_mod.server_port({"server.port": config.get_or("server.port", "")}),
-        own_service_ports_ok=installed is not None,
+        own_service_ports_ok=installed is not None or ports_ours,
         # The jar in the cache and in the folder; an upgrade also copies the data into a new backup set.
         needed_bytes=(jar or kept).stat().st_size * 2 + (data_bytes(layout) if installed else 0),
         catalog=catalog,

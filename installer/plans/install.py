@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import apps_entry, event_log, folder_acl
+from installer import apps_entry, event_log, folder_acl, kosmos
 from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode
@@ -31,6 +31,9 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
         result.append(steps.write_text_file(names.WRITE_PROPERTIES, layout.properties, properties_text or ""))
     if added_text is not None or ctx.get("amends_properties"):
         result.append(steps.amend_properties(target, names.WRITE_CONFIG_KEYS, added_text))
+    if ctx.get("kosmos"):
+        # After the steps that only write beside it: KOSMOS's integrasjonspunkt runs until here.
+        result.append(stop_kosmos(target))
     result += [
         steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
                          digest=steps.verified_digest(ctx, "jar_digest")),
@@ -47,6 +50,16 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
         Step(names.COMMIT, lambda: commit(ctx, ui)),
     ]
     return result
+
+
+def stop_kosmos(target: steps.Target) -> Step:
+    ctx, layout = target.ctx, target.layout
+    jar = layout.jar(ctx["to"])  # KOSMOS's copy of the version taken over, read for the shutdown endpoint's port
+
+    def do() -> None:
+        kosmos.stop(ctx["kosmos"], layout.root, jar if jar.is_file() else None, target.ports())
+
+    return Step(names.STOP_KOSMOS, do, lambda: kosmos.resume(ctx["kosmos"]))
 
 
 def commit(ctx: dict[str, Any], ui: UI) -> None:

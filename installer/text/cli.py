@@ -56,7 +56,7 @@ Verbs:
   /check [SPEC]        check the prerequisites only (read-only)
   /download SPEC /to DIR   fill a folder for an offline install
   /repair              rewrite XML and service registration and health-check
-  /adopt               take over an installation made by hand
+  /adopt               take over an installation made by hand (/from-kosmos: one KOSMOS runs)
   /run                 run the installed version in this console as the service would (Ctrl+C stops it;
                        the exit code is Java's)
 
@@ -163,7 +163,7 @@ Handlinger:
   /check [SPEC]        sjekk bare forutsetningene (bare lesing)
   /download SPEC /to MAPPE   fyll en mappe for installasjon uten nett
   /repair              skriv XML og tjenesteregistrering på nytt, og helsesjekk
-  /adopt               overta en installasjon som er gjort for hånd
+  /adopt               overta en installasjon som er gjort for hånd (/from-kosmos: en som KOSMOS kjører)
   /run                 kjør den installerte versjonen i dette vinduet slik tjenesten gjør (Ctrl+C stopper;
                        avslutningskoden er Javas)
 

@@ -131,6 +131,11 @@ EN: dict[str, str] = {
     "wizard.step.write-config-keys": "add the keys this version needs to integrasjonspunkt-local.properties",
     "wizard.step.suspend-restarts": "pause the service manager's restarts of the service",
     "wizard.step.scrub-password": "remove the account password from the service XML",
+    "wizard.step.stop-kosmos": "disable KOSMOS and stop the integrasjonspunkt it runs",
+    "wizard.kosmos_here": "KOSMOS runs integrasjonspunkt in {folder} ({signs}). setup can take its place: the same "
+    "version, profile and data as a Windows service that setup upgrades and rolls back; KOSMOS is disabled and its "
+    "files are kept. If the service does not come up, KOSMOS runs again as before.",
+    "wizard.confirm_kosmos": "Replace KOSMOS with the service?",
     # the end
     "wizard.result_ok": "Done",
     "wizard.result_cancelled": "Cancelled",
@@ -279,6 +284,11 @@ NB: dict[str, str] = {
     "wizard.step.write-config-keys": "legg nøklene denne versjonen trenger inn i integrasjonspunkt-local.properties",
     "wizard.step.suspend-restarts": "sett tjenestebehandlerens omstarter av tjenesten på pause",
     "wizard.step.scrub-password": "fjern kontopassordet fra tjeneste-XML-en",
+    "wizard.step.stop-kosmos": "deaktiver KOSMOS og stopp integrasjonspunktet den kjører",
+    "wizard.kosmos_here": "KOSMOS kjører integrasjonspunkt i {folder} ({signs}). setup kan ta over: samme versjon, "
+    "profil og data som en Windows-tjeneste som setup oppgraderer og ruller tilbake; KOSMOS deaktiveres og filene "
+    "beholdes. Kommer ikke tjenesten opp, kjører KOSMOS igjen som før.",
+    "wizard.confirm_kosmos": "Erstatte KOSMOS med tjenesten?",
     # the end
     "wizard.result_ok": "Ferdig",
     "wizard.result_cancelled": "Avbrutt",
