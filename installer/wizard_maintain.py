@@ -212,6 +212,15 @@ def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, off
 def _adopt(run: Guided) -> Result | None:
     """A hand-made installation: take it over first (/adopt); None when it was, the result when not."""
     ui = run.ui
+    folder = require_dir(run.settings)
+    kosmos = adoption.discover(folder, winsw_catalog.load_catalog(run.settings.winsw_catalog)).kosmos
+    if kosmos:
+        # KOSMOS runs it: the take-over replaces KOSMOS with the service (/adopt /from-kosmos).
+        ui.info(t("wizard.kosmos_here", folder=folder, signs=", ".join(kosmos)))
+        if not ui.confirm(t("wizard.confirm_kosmos"), default=True):
+            return _declined()
+        result = run.perform(adopt.run, replace(run.settings, verb="adopt", from_kosmos=True))
+        return None if result.exit_code == ExitCode.OK else result
     ui.info(t("wizard.hand_made", folder=run.settings.dir))
     if not ui.confirm(t("wizard.confirm_adopt"), default=True):
         return _declined()

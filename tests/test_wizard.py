@@ -19,6 +19,7 @@ from installer.errors import same_exit_code
 from tests.adoption_support import hand_made
 from tests.harness import jdks
 from tests.harness.fixtures_world import REPO_ROOT, World
+from tests.kosmos_support import DISABLED, kosmos_running
 
 pytestmark = pytest.mark.e2e
 
@@ -267,6 +268,22 @@ def test_hand_made_installation_is_taken_over_then_upgraded(world: World) -> Non
     code, doc = world.status()
     assert code == 0 and doc["env"] == "staging" and doc["previous_versions"] == ["2.27.0"]
     assert service_xml.read(world.folder / "ip.xml").profile == "staging"
+
+
+def test_kosmos_is_offered_to_be_replaced_by_the_service(world: World) -> None:
+    kosmos_running(world)
+    approved(world, "2.27.0")
+    wizard = Wizard(world)
+    wizard.wait_for("KOSMOS runs integrasjonspunkt in")
+    wizard.answer("Replace KOSMOS with the service? [Y/n]: ", "")
+    wizard.wait_for("disable KOSMOS and stop the integrasjonspunkt it runs")
+    wizard.answer("What now [", "")  # quit: nothing newer to offer
+    assert wizard.finish() == 0, wizard.text()
+    assert world.answers() == "2.27.0"
+    kosmos = world.winsw.record("kosmossvc")
+    assert kosmos is not None and kosmos["start_type"] == DISABLED
+    code, doc = world.status()
+    assert code == 0 and doc["version"] == "2.27.0" and doc["env"] == "production"
 
 
 def test_interrupted_install_is_offered_to_finish(world: World) -> None:
