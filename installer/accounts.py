@@ -68,8 +68,11 @@ def parse(value: str, service_id: str) -> Account:
                                                   reason=t("account.bad_user", value=value)))
 
 
-def check(account: Account, *, create: bool, password: str | None) -> None:
-    """The combinations that cannot work, before anything is touched (exit 1639)."""
+def check(account: Account, *, create: bool, password: str | None, task: bool = False) -> None:
+    """The combinations that cannot work, before anything is touched (exit 1639). Task Scheduler knows no
+    virtual accounts (they exist for services only), and schtasks takes no gMSA without a password."""
+    if task and account.kind in ("virtual", "gmsa"):
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.not_for_task", value=account.username))
     if create:
         # Not built yet: a user created here needs Digdir's least-privilege rights and a password that never
         # reaches a command line; until then the admin creates the user and gives its password.

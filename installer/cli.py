@@ -225,7 +225,8 @@ def _validate(settings: Any) -> None:
         from installer import accounts
 
         account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, settings.service_id)
-        accounts.check(account, create=settings.create_user, password=settings.service_password)
+        accounts.check(account, create=settings.create_user, password=settings.service_password,
+                       task=settings.mode == "task")
     if settings.offline is None:  # /offline takes every file from a folder: the URLs are not used
         for option in sources.BASE_OPTIONS:
             sources.base_url(settings, option)

@@ -62,6 +62,7 @@ OPTIONS: dict[str, Arity] = {
     "service-password": Arity.VALUE,
     "service-user": Arity.VALUE,
     "create-user": Arity.FLAG,
+    "mode": Arity.VALUE,
     "lang": Arity.VALUE,
     "quiet": Arity.FLAG,
     "yes": Arity.FLAG,
@@ -117,6 +118,8 @@ VERB_OPTIONS = {
     # An existing installation keeps its account: only an install chooses one.
     "service-user": {"install"},
     "create-user": {"install"},
+    # The way it runs (WinSW service or Task Scheduler task) is chosen at install and kept.
+    "mode": {"install"},
     "restore-data": {"rollback"},
     "from-kosmos": {"adopt"},
     # It changes the folder's owner and rights: never with a verb that only reads.

@@ -93,6 +93,7 @@ class Settings:
     service_password: str | None = field(default=None, repr=False)
     service_user: str | None = None  # /service-user as given; installer/accounts.py reads it
     create_user: bool = False
+    mode: str = "service"  # /mode: "task" runs integrasjonspunkt as a Task Scheduler task (install only)
     lang: str = "en"
     quiet: bool = False
     yes: bool = False
@@ -219,6 +220,7 @@ CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "properties": _path,
     "keystore-type": _keystore_type,
     "service-proxy": _bool,
+    "mode": _choice("service", "task"),
 }
 
 

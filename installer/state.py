@@ -19,6 +19,7 @@ from installer.settings import valid_service_id
 
 FORMAT = 1
 ENVS = ("staging", "production")
+MODES = ("service", "task")
 
 
 def utc_now() -> str:
@@ -41,6 +42,7 @@ class State:
     last_operation: dict[str, Any] | None = None
     last_recovery: dict[str, Any] | None = None
     service_proxy: bool = False  # /service-proxy on: the download proxy is in the service's Java options
+    mode: str = "service"  # "task": run by a Task Scheduler task, no WinSW (/mode task); older files: service
 
     def to_document(self) -> dict[str, Any]:
         return {"format": FORMAT, "written_by": __version__, **asdict(self)}
@@ -79,10 +81,11 @@ def _check(path: Path, doc: dict[str, Any]) -> None:
     files.require(path, doc, "winsw", valid_winsw(doc["winsw"]))
     kinds = {"previous_versions": list, "failed_versions": list, "last_operation": (dict, type(None)),
              "last_recovery": (dict, type(None)), "adopted": bool, "account": (str, type(None)),
-             "service_proxy": bool}
+             "service_proxy": bool, "mode": str}
     for name, kind in kinds.items():
         if name in doc and not isinstance(doc[name], kind):
             raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))
+    files.require(path, doc, "mode", doc.get("mode", "service") in MODES)
     for name in ("previous_versions", "failed_versions"):
         files.require(path, doc, name, all(isinstance(v, str) and is_safe_tag(v) for v in doc.get(name, [])))
 

@@ -392,26 +392,10 @@ class WinSW:
                              output=done.output))
 
     def _wait_process_gone(self, folder: Path, deadline: float, timeout: float) -> None:
-        left = processes.java_processes(folder)
-        if left:
-            log.info("waiting for %s to exit", ", ".join(processes.describe(p) for p in left))
-        while left:
-            if time.monotonic() >= deadline:
-                raise ServiceError(t("service.stop_timeout_process", service_id=self.service_id,
-                                     seconds=_seconds(timeout),
-                                     processes=", ".join(processes.describe(p) for p in left)))
-            time.sleep(POLL)
-            left = processes.java_processes(folder)
+        wait_process_gone(self.service_id, folder, deadline, timeout)
 
     def _wait_ports_free(self, ports: list[int], deadline: float, timeout: float) -> None:
-        for port in ports:
-            while processes.port_listening(port):
-                if time.monotonic() >= deadline:
-                    holder = processes.port_holder(port)
-                    shown = t("service.port_holder", pid=holder[0], name=holder[1]) if holder else ""
-                    raise ServiceError(t("service.stop_timeout_port", service_id=self.service_id, port=port,
-                                         seconds=_seconds(timeout), holder=shown))
-                time.sleep(POLL)
+        wait_ports_free(self.service_id, ports, deadline, timeout)
 
     def uninstall(self, timeout: float) -> None:
         """Remove the service and wait until it is NonExistent (riding out "marked for deletion") and its
@@ -468,6 +452,31 @@ class WinSW:
             if lines:
                 parts.append("\n".join([t("service.log_tail", path=path), *lines]))
         return "\n\n".join(parts)
+
+
+def wait_process_gone(service_id: str, folder: Path, deadline: float, timeout: float) -> None:
+    """Until no Java process runs a jar of `folder` (ServiceError at the deadline, naming what still runs)."""
+    left = processes.java_processes(folder)
+    if left:
+        log.info("waiting for %s to exit", ", ".join(processes.describe(p) for p in left))
+    while left:
+        if time.monotonic() >= deadline:
+            raise ServiceError(t("service.stop_timeout_process", service_id=service_id, seconds=_seconds(timeout),
+                                 processes=", ".join(processes.describe(p) for p in left)))
+        time.sleep(POLL)
+        left = processes.java_processes(folder)
+
+
+def wait_ports_free(service_id: str, ports: list[int], deadline: float, timeout: float) -> None:
+    """Until nothing listens on `ports` (ServiceError at the deadline, naming the holder)."""
+    for port in ports:
+        while processes.port_listening(port):
+            if time.monotonic() >= deadline:
+                holder = processes.port_holder(port)
+                shown = t("service.port_holder", pid=holder[0], name=holder[1]) if holder else ""
+                raise ServiceError(t("service.stop_timeout_port", service_id=service_id, port=port,
+                                     seconds=_seconds(timeout), holder=shown))
+            time.sleep(POLL)
 
 
 def service_account(service_id: str) -> str | None:

@@ -27,6 +27,7 @@ from installer.releases import parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
+from installer.windows import task_runner
 
 log = logging.getLogger(__name__)
 
@@ -117,15 +118,19 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
     staged_xml = layout.private / "staged" / layout.xml.name
     staged_xml.parent.mkdir(parents=True, exist_ok=True)
     account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, layout.service_id)
+    task = settings.mode == "task"
     spec = service_xml.ServiceSpec(
         service_id=layout.service_id,
         java=str(prepared.java.path),
         jar_name=layout.jar(prepared.release.tag).name,
         profile=settings.env,
         jvm_options=preflight.fresh_jvm_options(settings, session.ui),
-        # The password is in the staged XML only until the service is registered (the scrub step).
-        account=account.for_xml(settings.service_password),
+        # The password is in the staged XML only until the service is registered (the scrub step). A task
+        # gets its account from schtasks, not from the XML.
+        account=None if task else account.for_xml(settings.service_password),
     )
+    if task:
+        task_runner.hand_password(layout.root, settings.service_password)
     staged_xml.write_bytes(service_xml.render(spec))
     from installer import health
 
@@ -140,7 +145,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "java": str(prepared.java.path),
         "winsw": prepared.winsw.spec,
         "jar_cache": str(prepared.jar),
-        "winsw_cache": str(prepared.winsw_exe),
+        "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
         "jar_digest": prepared.jar_digest,
         "winsw_digest": ["sha256", prepared.winsw.sha256],
         "staged_xml": str(staged_xml),
@@ -150,8 +155,9 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "health_stable": settings.health_stable,
         "new_folder": session.new_folder,
         "account": account.username,
-        "scrub_password": account.needs_password,
+        "scrub_password": account.needs_password and not task,
         "service_proxy": settings.service_proxy,
+        "mode": settings.mode,
     }
 
 

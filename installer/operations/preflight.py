@@ -109,7 +109,9 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     if installed is not None and installed.winsw == report.winsw.spec and layout.exe.is_file() and not keep_build:
         log.warning("%s does not match the pinned SHA-256 of %s: placing a verified copy", layout.exe,
                     report.winsw.spec)
-    winsw_exe = None if keep_build else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
+    # A Task Scheduler task needs no WinSW: none is downloaded or placed.
+    task_mode = (installed.mode if installed is not None else settings.mode) == "task"
+    winsw_exe = None if keep_build or task_mode else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
     return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe,
                     config=config, config_keys=config_keys, jar_digest=jar_digest)
 

@@ -17,11 +17,9 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
-from installer import folder_trust, processes, service_env, service_xml, setup_files, state
+from installer import folder_trust, processes, service_xml, setup_files, state
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -29,6 +27,7 @@ from installer.lock import FolderLock
 from installer.messages import t
 from installer.operations.session import attach_log, layout_for
 from installer.result import Result
+from installer.service_command import Command, service_command  # noqa: F401 (the command /run starts)
 from installer.settings import Settings, require_dir
 from installer.ui import UI
 from installer.winsw import ServiceError, ServiceState, WinSW
@@ -36,31 +35,6 @@ from installer.winsw import ServiceError, ServiceState, WinSW
 log = logging.getLogger(__name__)
 
 _RUNNING = (ServiceState.STARTED, ServiceState.STARTING, ServiceState.STOPPING)
-
-
-@dataclass(frozen=True)
-class Command:
-    argv: list[str]  # the executable first
-    cwd: Path
-    env: dict[str, str]
-
-
-def service_command(layout: Layout, service_id: str) -> Command:
-    """What WinSW starts for the service, from its XML: `%VAR%`s expanded as WinSW expands them (the `<env>`
-    entries in order, `BASE` the folder), the program found as the service manager finds it."""
-    parsed = service_xml.read(layout.xml)
-    folder = layout.root
-    wanted = " ".join(filter(None, (parsed.executable, parsed.working_directory, *parsed.arguments)))
-    variables = service_env.service_variables(folder, parsed.env, wanted)
-    workdir = service_env.as_path(service_env.expand(parsed.working_directory or "%BASE%", variables), folder)
-    java = service_env.resolve_executable(parsed.executable or "", variables, workdir, folder)
-    if java is None:
-        raise SetupError(ExitCode.PREREQUISITES, t("run.no_java", executable=parsed.executable or "-",
-                                                   xml=layout.xml))
-    env = {**os.environ, "BASE": str(folder), "SERVICE_ID": service_id}
-    env.update({name: variables[name] for name, _ in parsed.env if name in variables})
-    args = [service_env.expand(arg, variables) for arg in parsed.arguments]
-    return Command([str(java), *args], workdir, env)
 
 
 def _refuse_if_running(layout: Layout, service_id: str) -> None:

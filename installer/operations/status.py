@@ -23,6 +23,7 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
+from installer.windows.task_runner import TaskRunner
 from installer.winsw import ServiceError, ServiceState, WinSW, service_account
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "health_url": None,
         "java": None,
         "winsw": None,
+        "mode": None,
         "previous_versions": [],
         "failed_versions": [],
         "last_operation": None,
@@ -87,8 +89,7 @@ def run(settings: Settings, ui: UI) -> Result:
                       message=t("status.not_installed", folder=folder), extra=doc)
     if installed is not None:
         layout = Layout(folder, installed.service_id, installed.service_base)
-        service = WinSW(layout.exe, installed.service_id, quiet=True).status() if layout.exe.exists() \
-            else ServiceState.NON_EXISTENT
+        service = _state(layout, installed)
         config = effective_config.for_installation(layout.root, layout.jar(installed.version), layout.xml)
         where = health.target_from(line_for(installed.version).health, config, installed.version)
         healthy = service is ServiceState.STARTED and health.probe(where).good
@@ -101,7 +102,8 @@ def run(settings: Settings, ui: UI) -> Result:
             "healthy": healthy,
             "health_url": where.url,
             "java": installed.java,
-            "winsw": installed.winsw,
+            "winsw": None if installed.mode == "task" else installed.winsw,
+            "mode": installed.mode,
             "previous_versions": installed.previous_versions,
             "failed_versions": installed.failed_versions,
             "last_operation": installed.last_operation,
@@ -141,7 +143,7 @@ def _key_expiry(settings: Settings, layout: Layout, doc: dict[str, Any]) -> list
 def _untrusted(folder: Path, verdict: folder_trust.Verdict, ui: UI) -> Result:
     doc: dict[str, Any] = {
         "installed": None, "version": None, "env": None, "service_id": None, "service": None, "healthy": False,
-        "health_url": None, "java": None, "winsw": None, "previous_versions": [], "failed_versions": [],
+        "health_url": None, "java": None, "winsw": None, "mode": None, "previous_versions": [], "failed_versions": [],
         "last_operation": None, "interrupted": None, "last_recovery": None, "key_expires": None, "java_missing": None,
         "folder": str(folder), "folder_trusted": False,
     }
@@ -178,10 +180,19 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
     return joined(c.describe() for c in adoptable) or None
 
 
+def _state(layout: Layout, installed: state.State) -> ServiceState:
+    """The service's state from WinSW, or the task's (registered, and whether its Java process runs)."""
+    if installed.mode == "task":
+        return TaskRunner(layout, installed.service_id, installed.account).status()
+    if not layout.exe.exists():
+        return ServiceState.NON_EXISTENT
+    return WinSW(layout.exe, installed.service_id, quiet=True).status()
+
+
 def _account(installed: state.State, service: ServiceState) -> str | None:
     """The account the service logs on as, as the service manager has it; the one setup registered it with when
     the service is not there (or cannot be asked)."""
-    if service is not ServiceState.NON_EXISTENT:
+    if service is not ServiceState.NON_EXISTENT and installed.mode != "task":
         try:
             registered = service_account(installed.service_id)
         except ServiceError as exc:
@@ -194,7 +205,7 @@ def _account(installed: state.State, service: ServiceState) -> str | None:
 
 def _show(doc: dict[str, Any], ui: UI) -> None:
     rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
-        "version", "env", "service_id", "service", "account", "healthy", "health_url", "java", "winsw",
+        "version", "env", "service_id", "mode", "service", "account", "healthy", "health_url", "java", "winsw",
         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
         "backups")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)

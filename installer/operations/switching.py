@@ -8,7 +8,7 @@ import logging
 import os
 from typing import Any
 
-from installer import config_keep, datasource, effective_config, interrupts, service_xml, winsw
+from installer import accounts, config_keep, datasource, effective_config, interrupts, service_xml, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -23,6 +23,7 @@ from installer.plans.journaling import close_journal, open_journal
 from installer.releases import line_for
 from installer.result import Result
 from installer.ui import UI
+from installer.windows import task_runner
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 def context(session: Session, prepared: preflight.Prepared, *, repairing: bool = False) -> dict[str, Any]:
     installed, layout, settings = session.installed, session.layout, session.settings
     assert installed is not None
+    if installed.mode == "task":
+        _hand_task_password(session)
     new_xml, notes, xml_account, fresh = _new_xml(session, prepared, repairing)
     account = winsw.service_account(layout.service_id)
     set_in_services_msc = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
@@ -83,7 +86,20 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "config_keys": prepared.config_keys,
         "databases": _databases(layout, installed.version, prepared),
         "service_proxy": settings.service_proxy,
+        "mode": installed.mode,
+        "account": installed.account,
     }
+
+
+def _hand_task_password(session: Session) -> None:
+    """A task that runs as a user is registered anew with each switch (its action names the jar): it needs
+    the user's password again, asked for before anything changes."""
+    installed, settings = session.installed, session.settings
+    assert installed is not None
+    account = accounts.parse(installed.account or accounts.LOCAL_SYSTEM, installed.service_id)
+    if account.needs_password and not settings.service_password:
+        raise SetupError(ExitCode.PREREQUISITES, t("task.needs_password", account=account.username))
+    task_runner.hand_password(session.layout.root, settings.service_password)
 
 
 def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:

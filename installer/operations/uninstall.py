@@ -34,8 +34,10 @@ def run(settings: Settings, ui: UI) -> Result:
             return session.nothing_installed("uninstall")
         layout = session.layout
         target = steps.Target({"folder": str(layout.root), "service_id": layout.service_id,
-                               "base": installed.service_base}, quiet=ui.quiet)
-        if layout.exe.exists() and target.winsw.status() is not ServiceState.NON_EXISTENT:
+                               "base": installed.service_base, "mode": installed.mode,
+                               "account": installed.account}, quiet=ui.quiet)
+        registered = layout.exe.exists() or target.task_mode
+        if registered and target.winsw.status() is not ServiceState.NON_EXISTENT:
             target.winsw.stop(steps.STOP_TIMEOUT, layout.root, target.ports())
             target.winsw.uninstall(steps.UNINSTALL_TIMEOUT)
         keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)

@@ -20,10 +20,11 @@ from installer.ui import UI
 def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
          added_text: str | None = None) -> list[Step]:
     """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
-    writes the file again, it only removes the one this install wrote)."""
+    writes the file again, it only removes the one this install wrote). In task mode no WinSW is placed: the
+    XML describes the command, and the register step makes the task."""
     target = steps.Target(ctx, quiet=ui.quiet)
     layout = target.layout
-    result = [steps.make_dirs(target)]
+    result: list[Step | None] = [steps.make_dirs(target)]
     if ctx.get("new_folder"):
         result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
     if properties_text is not None or ctx.get("writes_properties"):
@@ -37,6 +38,7 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
     result += [
         steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_cache"]), layout.jar(ctx["to"]),
                          digest=steps.verified_digest(ctx, "jar_digest")),
+        None if target.task_mode else
         steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
                          digest=steps.verified_digest(ctx, "winsw_digest")),
         steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml),
@@ -49,7 +51,7 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
         steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
         Step(names.COMMIT, lambda: commit(ctx, ui)),
     ]
-    return result
+    return [s for s in result if s is not None]
 
 
 def stop_kosmos(target: steps.Target) -> Step:
@@ -67,7 +69,7 @@ def commit(ctx: dict[str, Any], ui: UI) -> None:
     layout = target.layout
     installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
                       winsw=ctx["winsw"], service_base=ctx.get("base"), account=ctx.get("account"),
-                      service_proxy=bool(ctx.get("service_proxy")))
+                      service_proxy=bool(ctx.get("service_proxy")), mode=ctx.get("mode", "service"))
     record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
     save(layout.state_file, installed)
     apps_entry.write(layout, ctx["to"])

@@ -27,6 +27,7 @@ from installer.engine import Step
 from installer.fsutil import write_atomic
 from installer.layout import Layout
 from installer.messages import t
+from installer.windows.task_runner import TaskRunner
 from installer.winsw import ServiceError, ServiceState, WinSW
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,27 @@ READ_AT_START = frozenset({"executable", "arguments", "argument"})
 
 
 class Target:
-    """The installation the steps act on, from a JSON-safe context (the journal keeps it)."""
+    """The installation the steps act on, from a JSON-safe context (the journal keeps it). `winsw` is what runs
+    integrasjonspunkt: the WinSW service, or with `mode` "task" a Task Scheduler task; both install, start,
+    stop, uninstall and tell their state the same way."""
 
     def __init__(self, ctx: dict[str, Any], *, quiet: bool = True) -> None:
         self.ctx = ctx
         self.layout = Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
-        self.winsw = WinSW(self.layout.exe, ctx["service_id"], quiet=quiet)
+        self.winsw: WinSW | TaskRunner = self._runner(quiet)
+
+    @property
+    def task_mode(self) -> bool:
+        return self.ctx.get("mode") == "task"
+
+    def _runner(self, quiet: bool) -> WinSW | TaskRunner:
+        if self.task_mode:
+            return TaskRunner(self.layout, self.ctx["service_id"], self.ctx.get("account"), quiet=quiet)
+        return WinSW(self.layout.exe, self.ctx["service_id"], quiet=quiet)
 
     def forget_winsw_version(self) -> None:
         """The exe may have been swapped for another WinSW build: ask the new one its version (v2 or v3 CLI)."""
-        self.winsw = WinSW(self.layout.exe, self.ctx["service_id"], quiet=self.winsw.quiet)
+        self.winsw = self._runner(self.winsw.quiet)
 
     @property
     def aside(self) -> Path:
@@ -249,7 +261,9 @@ def change_registration(target: Target, old_xml: Path, name: str = names.REGISTE
     repair) is installed. Undo gives it the old XML's registration again."""
 
     def do() -> None:
-        if target.winsw.status() is ServiceState.NON_EXISTENT:
+        if isinstance(target.winsw, TaskRunner):
+            target.winsw.install()  # the task's action names the jar: registered anew (/create /f)
+        elif target.winsw.status() is ServiceState.NON_EXISTENT:
             target.winsw.install()
         else:
             service_config.apply(target.ctx["service_id"], target.layout.xml, hold=service_config.hold_start())
@@ -257,6 +271,9 @@ def change_registration(target: Target, old_xml: Path, name: str = names.REGISTE
 
     def undo() -> None:
         if not old_xml.exists() or target.winsw.status() is ServiceState.NON_EXISTENT:
+            return
+        if isinstance(target.winsw, TaskRunner):
+            target.winsw.install(xml=old_xml)
             return
         service_config.apply(target.ctx["service_id"], old_xml, hold=service_config.hold_start())
         digest = registration_digest(old_xml.read_bytes())
@@ -327,6 +344,8 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
     waited out here, and the stop step that follows stops what it started."""
 
     def do() -> None:
+        if target.task_mode:
+            return  # a task has no failure actions of the service manager's
         state = target.winsw.status()
         if state is ServiceState.NON_EXISTENT:
             return
@@ -341,7 +360,7 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
             time.sleep(RESTART_POLL)
 
     def undo() -> None:
-        if target.winsw.status() is ServiceState.NON_EXISTENT:
+        if target.task_mode or target.winsw.status() is ServiceState.NON_EXISTENT:
             return
         service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
 

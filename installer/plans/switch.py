@@ -159,6 +159,8 @@ def needs_registration(ctx: dict[str, Any], layout: Layout) -> bool:
     again would change nothing but the length of the downtime. A repair always registers anew."""
     if ctx.get("operation") == "repair" or ctx.get("xml_first") or ctx.get("winsw_cache"):
         return True
+    if ctx.get("mode") == "task":
+        return True  # the task's action names the jar and Java: the task is registered anew
     try:
         staged = steps.registration_digest(Path(ctx["staged_xml"]).read_bytes())
     except OSError:
@@ -218,6 +220,8 @@ def commit(ctx: dict[str, Any]) -> None:
 def restore_restarts(target: steps.Target) -> None:
     """The failure actions the new XML asks for, suspended for the switch. The new version runs and is healthy:
     a failure here is logged, not undone (the service then only lacks its automatic restarts)."""
+    if target.task_mode:
+        return
     try:
         service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
     except ServiceError as exc:

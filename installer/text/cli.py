@@ -88,6 +88,8 @@ Options:
   /service-user NAME   (/install) the account the service runs as: LocalSystem (default), virtual
                        (NT SERVICE\\ID), .\\NAME, DOMAIN\\NAME, gMSA DOMAIN\\NAME$; upgrades keep it
   /create-user         (/install) not available in this version (exit 1639)
+  /mode service|task   (/install) a WinSW service (default), or a Task Scheduler task at startup
+                       (Digdir's Alt 3; no WinSW); kept by upgrades
   /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
   /norestart           accepted; setup never reboots
   /lang en|nb          language
@@ -195,6 +197,8 @@ Valg:
   /service-user NAVN   (/install) kontoen tjenesten kjører som: LocalSystem (standard), virtual
                        (NT SERVICE\\ID), .\\NAVN, DOMENE\\NAVN, gMSA DOMENE\\NAVN$; oppgraderinger beholder den
   /create-user         (/install) finnes ikke i denne versjonen (exit 1639)
+  /mode service|task   (/install) en WinSW-tjeneste (standard), eller en oppgave i Oppgaveplanlegging
+                       ved oppstart (Digdirs alt. 3; uten WinSW); oppgraderinger beholder den
   /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
   /norestart           godtas; setup starter aldri maskinen på nytt
   /lang en|nb          språk

@@ -132,6 +132,7 @@ EN: dict[str, str] = {
     "run.starting": "Starting integrasjonspunkt {version} in {folder} as the service would; Ctrl+C stops it.",
     "run.stopping": "Ctrl+C: integrasjonspunkt is shutting down, please wait.",
     "run.exited": "integrasjonspunkt {version} exited with code {code}.",
+    "status.row_mode": "Runs as",
 }
 
 NB: dict[str, str] = {
@@ -272,4 +273,5 @@ NB: dict[str, str] = {
     "run.starting": "Starter integrasjonspunkt {version} i {folder} slik tjenesten gjør; Ctrl+C stopper den.",
     "run.stopping": "Ctrl+C: integrasjonspunkt avslutter, vent litt.",
     "run.exited": "integrasjonspunkt {version} avsluttet med kode {code}.",
+    "status.row_mode": "Kjøres som",
 }

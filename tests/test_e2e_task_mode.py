@@ -1,0 +1,148 @@
+"""`/mode task` end to end (Digdir's Alt 3): integrasjonspunkt run by a Task Scheduler task instead of a WinSW
+service, against the Task Scheduler stand-in with real JVMs: install, upgrade, a failed upgrade rolled back,
+uninstall, and the exact schtasks command lines and task XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from installer.errors import same_exit_code
+from installer.service_xml import split_windows_args
+from installer.windows import tasks
+from tests.harness.fixtures_world import FAST, World
+
+pytestmark = pytest.mark.e2e
+
+NS = {"t": tasks.NAMESPACE}
+NAME = "\\integrasjonspunkt"
+
+
+def _task_xml(world: World) -> ET.Element:
+    task = world.winsw.tasks.load(NAME)
+    assert task is not None
+    return ET.fromstring(task["xml"].split("\n", 1)[1])
+
+
+def _schtasks_calls(world: World) -> list[list[str]]:
+    """The command lines, the executable first, without the answers of the queries of the state."""
+    return [call[1:] for call in world.winsw.tasks.calls() if call[1] != "/query"]
+
+
+def _java_pids(world: World) -> list[int]:
+    from installer import processes
+
+    return [p.pid for p in processes.java_processes(world.folder)]
+
+
+def test_install_upgrade_failed_upgrade_and_uninstall_as_a_task(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    world.publish("2.28.2", "never_healthy")
+    proc = world.install("2.28.0", "/mode", "task")
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.0"
+    # No WinSW: nothing downloaded, placed or registered.
+    assert not (world.folder / "integrasjonspunkt-service.exe").exists()
+    assert not any(r.path.endswith(".exe") for r in world.server.requests_log)
+    assert world.winsw.record("integrasjonspunkt") is None
+    task_file = str(world.folder / ".setup" / "task.xml")
+    assert _schtasks_calls(world) == [["/create", "/tn", NAME, "/xml", task_file, "/f"], ["/run", "/tn", NAME]]
+    root = _task_xml(world)
+    assert root.get("version") == "1.2"
+    assert [child.tag.split("}")[1] for child in root] == ["RegistrationInfo", "Triggers", "Principals", "Settings",
+                                                          "Actions"]
+    assert root.find("t:Triggers/t:BootTrigger", NS) is not None
+    assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=NS) == "S-1-5-18"
+    assert root.find("t:Principals/t:Principal/t:LogonType", NS) is None
+    settings = {child.tag.split("}")[1]: (child.text or "").strip() for child in root.find("t:Settings", NS) or []}
+    assert settings["ExecutionTimeLimit"] == "PT0S" and settings["MultipleInstancesPolicy"] == "IgnoreNew"
+    assert root.findtext("t:Settings/t:RestartOnFailure/t:Interval", namespaces=NS) == "PT1M"
+    # Exactly the command /run starts (the service XML's): Java, the JVM options before -jar, the profile, the jar.
+    from installer.layout import Layout
+    from installer.service_command import service_command
+
+    command = service_command(Layout(world.folder), "integrasjonspunkt")
+    assert root.findtext("t:Actions/t:Exec/t:Command", namespaces=NS) == command.argv[0]
+    arguments = split_windows_args(root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or "")
+    assert arguments == command.argv[1:] and arguments[-1] == str(world.folder / "integrasjonspunkt-2.28.0.jar")
+    assert root.findtext("t:Actions/t:Exec/t:WorkingDirectory", namespaces=NS) == str(world.folder)
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "task" and doc["service"] == "running" and doc["healthy"]
+    assert doc["winsw"] is None
+
+    before = len(world.winsw.tasks.calls())
+    proc = world.setup("/upgrade", "2.28.1", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.1"
+    calls = [c[1:] for c in world.winsw.tasks.calls()[before:] if c[1] != "/query"]
+    assert calls == [["/end", "/tn", NAME], ["/create", "/tn", NAME, "/xml", task_file, "/f"], ["/run", "/tn", NAME]]
+    assert split_windows_args(_task_xml(world).findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or "")[
+        -1] == str(world.folder / "integrasjonspunkt-2.28.1.jar")
+    assert len(_java_pids(world)) == 1
+
+    proc = world.setup("/upgrade", "2.28.2", *FAST)
+    assert same_exit_code(proc.returncode, 13), proc.stderr
+    assert world.wait_answers("2.28.1")
+    assert split_windows_args(_task_xml(world).findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or "")[
+        -1] == str(world.folder / "integrasjonspunkt-2.28.1.jar")
+    code, doc = world.status()
+    assert code == 0 and doc["version"] == "2.28.1" and doc["mode"] == "task" and len(_java_pids(world)) == 1
+
+    proc = world.setup("/uninstall", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() is None and _java_pids(world) == []
+    assert world.winsw.tasks.load(NAME) is None
+    assert world.data_file().is_file()
+
+
+def test_the_task_starts_at_boot(world: World) -> None:
+    """A start of Windows: the boot trigger runs the task, whether anyone logs on or not."""
+    import psutil
+
+    world.publish("2.28.0")
+    assert world.install("2.28.0", "/mode", "task").returncode == 0
+    for pid in _java_pids(world):  # the power goes
+        psutil.Process(pid).kill()
+    assert world.wait_answers("2.28.0", timeout=0.5) is False or _java_pids(world) == []
+    assert world.winsw.boot_tasks() == [NAME]
+    assert world.wait_answers("2.28.0")
+
+
+def test_a_virtual_account_cannot_run_a_task(world: World) -> None:
+    world.publish("2.28.0")
+    proc = world.install("2.28.0", "/mode", "task", "/service-user", "virtual")
+    assert same_exit_code(proc.returncode, 1639) and "Task Scheduler" in proc.stderr
+    assert not world.folder.exists() and world.winsw.tasks.calls() == []
+
+
+SECRET = "T4sk-Pa55word!"
+
+
+def test_a_user_account_gets_its_password_once_and_upgrades_need_it_again(world: World) -> None:
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    proc = world.install("2.28.0", "/mode", "task", "/service-user", ".\\ipsvc",
+                         env={"IPSETUP_SERVICE_PASSWORD": SECRET})
+    assert proc.returncode == 0, proc.stderr
+    task_file = str(world.folder / ".setup" / "task.xml")
+    assert _schtasks_calls(world)[0] == ["/create", "/tn", NAME, "/xml", task_file, "/ru", ".\\ipsvc", "/rp", SECRET,
+                                         "/f"]
+    root = _task_xml(world)
+    assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=NS) == ".\\ipsvc"
+    assert root.findtext("t:Principals/t:Principal/t:LogonType", namespaces=NS) == "Password"
+    code, doc = world.status()
+    assert code == 0 and doc["account"] == ".\\ipsvc" and doc["mode"] == "task"
+    for path in world.folder.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    assert SECRET not in proc.stdout + proc.stderr
+    # The task's action names the jar, so an upgrade registers it anew: without the password nothing changes.
+    proc = world.setup("/upgrade", "2.28.1", *FAST)
+    assert same_exit_code(proc.returncode, 10) and "/service-password" in proc.stderr
+    assert world.answers() == "2.28.0"
+    proc = world.setup("/upgrade", "2.28.1", *FAST, env={"IPSETUP_SERVICE_PASSWORD": SECRET})
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.1"
+    assert world.setup("/uninstall", *FAST).returncode == 0
