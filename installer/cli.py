@@ -191,7 +191,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     from installer import run_report
 
     run_report.finish(document, folder=settings.dir, service_id=settings.service_id, silent=quiet,
-                      logs=logsetup.files())
+                      logs=logsetup.files(), detail=result.detail)
     logsetup.stop()
     return int(result.exit_code)
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import event_log, folder_trust, fsutil, setup_files
+from installer import event_log, folder_trust, fsutil, mail_report, setup_files
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
@@ -31,21 +31,29 @@ def render(document: dict[str, Any]) -> str:
     return redact(json.dumps(document, indent=2, ensure_ascii=True))
 
 
-def write_last_run(folder: Path, document: dict[str, Any]) -> Path | None:
-    """Write `.setup/last-run.json` atomically; None (and a log line) when the folder is not one setup may write
-    in: a run that never reached it (no `.setup/`), a folder other accounts can change, a link anywhere in
-    `.setup/` (it would send the write elsewhere)."""
+def _usable(folder: Path) -> bool:
+    """Whether setup may write in the folder's `.setup/` and read its setup.toml now: not a run that never reached
+    it (no `.setup/`), not a folder other accounts can change, no link anywhere in `.setup/` (it would send a write
+    elsewhere). A refusal is a log line."""
     layout = Layout(folder)
     if not layout.private.is_dir():
-        return None
+        return False
     verdict = folder_trust.check(folder)
     if not verdict.trusted:
-        log.warning("%s not written: %s", layout.last_run, verdict.reason)
-        return None
+        log.warning("no report in %s: %s", folder, verdict.reason)
+        return False
     try:
         setup_files.refuse_links(folder)
     except SetupError as exc:
-        log.warning("%s not written: %s", layout.last_run, exc.message)
+        log.warning("no report in %s: %s", folder, exc.message)
+        return False
+    return True
+
+
+def write_last_run(folder: Path, document: dict[str, Any]) -> Path | None:
+    """Write `.setup/last-run.json` atomically; None when the folder is not usable (see _usable)."""
+    layout = Layout(folder)
+    if not _usable(folder):
         return None
     stamped = {**document, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     try:
@@ -63,22 +71,27 @@ def event_text(document: dict[str, Any], folder: Path | None) -> str:
 
 
 def finish(document: dict[str, Any], *, folder: Path | None, service_id: str, silent: bool,
-           logs: list[Path]) -> None:
-    """After a run's result is known: a silent changing run writes last-run.json and its event; a successful
+           logs: list[Path], detail: str = "") -> None:
+    """After a run's result is known: a silent changing run writes last-run.json, its event and (when the folder's
+    setup.toml asks for it) an e-mail with `detail` (the failed version's log tail) attached; a successful
     uninstall then removes the event source (after its own event, so that entry still reads well).
 
-    last-run.json is written only by a run that held the folder (it logged there): one stopped before (a damaged
-    state file, a folder not trusted) leaves the folder as it was, and one refused with 1618 leaves the file to
-    the run that holds it. The event is written either way."""
+    last-run.json and the mail come only from a run that held the folder (it logged there): one stopped before (a
+    damaged state file, a folder not trusted) leaves the folder as it was, and one refused with 1618 leaves the
+    file to the run that holds it. The event is written either way."""
     verb, code = document.get("verb"), int(document.get("exit_code", 0))
     if verb not in REPORTED_VERBS:
         return
     uninstalled = verb == "uninstall" and code == ExitCode.OK
     if silent:
-        if folder is not None and Layout(folder).setup_log in logs:
+        text = event_text(document, folder)
+        held = folder is not None and Layout(folder).setup_log in logs
+        if folder is not None and held:
             write_last_run(folder, document)
         if not uninstalled:
             event_log.register(service_id)  # an installation made by an older setup has none yet
-        event_log.report(service_id, code, event_text(document, folder))
+        event_log.report(service_id, code, text)
+        if folder is not None and held and _usable(folder):
+            mail_report.mail_result(folder, document, text, detail)
     if uninstalled:
         event_log.unregister(service_id)

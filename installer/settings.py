@@ -28,6 +28,8 @@ from installer.messages import t
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "setup.toml"
+# Settings of the result e-mail (mail_report.py): in a setup.toml only, never on the command line.
+MAIL_KEYS = frozenset({"smtp-host", "mail-from", "mail-to"})
 DEFAULT_WINDOWS_DIR = r"C:\integrasjonspunkt"
 
 DEFAULTS: dict[str, Any] = {
@@ -247,6 +249,8 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("_", "-").lower()
+        if name in MAIL_KEYS:
+            continue  # read by mail_report.py, from the install folder's own file only
         if name not in OPTIONS or name in RUN_ONLY or name in PASSWORDS:
             raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.unknown_setting", path=path, name=key))
         result[name] = value
