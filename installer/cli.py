@@ -111,7 +111,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         return ExitCode.OK
     if inv.verb is not None and not VERBS[inv.verb].built:
         return _fail_early(SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=inv.verb)),
-                           json_wanted, inv.verb)
+                           json_wanted, inv.verb, inv)
 
     from installer import folder_trust, logsetup
     from installer.settings import executable_dir, resolve
@@ -133,7 +133,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
             settings = settle()
             settings.notes.append(t("trust.secured", folder=settings.dir))
     except SetupError as exc:
-        return _fail_early(exc, json_wanted, inv.verb)
+        return _fail_early(exc, json_wanted, inv.verb, inv)
     if settings.origins.get("lang") == "default":
 
         settings.lang = winapi.ui_language()  # the Windows UI language; English elsewhere
@@ -154,7 +154,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     except OSError as exc:
         return _fail_early(SetupError(ExitCode.PREREQUISITES, t("cli.log_unwritable", file=settings.log,
                                                                 reason=exc.strerror or first_line(exc))),
-                           json_wanted, inv.verb)
+                           json_wanted, inv.verb, inv)
     ui = UI(quiet=quiet, json_output=settings.json, assume_yes=settings.yes)
     logsetup.header(f"setup {__version__}: " + (" ".join(shown(logsetup.redact(a)) for a in argv)
                                                  or "(guided install)"))
@@ -278,15 +278,29 @@ def _report(result: Any, ui: Any, json_output: bool, wizard: bool, logs: list[Pa
     return document
 
 
-def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None) -> int:
-    """A bad command line: one line on stderr (and the JSON document when /json was asked for)."""
-    if json_wanted:
-        from installer.result import Result
+def _fail_early(exc: SetupError, json_wanted: bool, verb: str | None, inv: Any = None) -> int:
+    """A bad command line: one line on stderr (and the JSON document when /json was asked for). A silent run of a
+    changing verb (`inv`, when the command line parsed) also leaves its Event Log entry: a scheduled or scripted
+    run that a bad setup.toml stops is seen where admins look."""
+    from installer.result import Result
 
-        document = Result(verb="", exit_code=exc.code, result="failed", message=exc.message).document()
-        _print_json({**document, "verb": verb, "log": None})  # the same keys as every other result
+    document = {**Result(verb="", exit_code=exc.code, result="failed", message=exc.message).document(),
+                "verb": verb, "log": None}  # the same keys as every other result
+    if json_wanted:
+        _print_json(document)
     print(f"setup: {exc.message}", file=sys.stderr)
+    if inv is not None and (inv.flag("quiet") or inv.flag("json")):
+        from installer import run_report
+
+        run_report.finish(document, folder=None, service_id=_service_id(inv), silent=True, logs=[])
     return int(exc.code)
+
+
+def _service_id(inv: Any) -> str:
+    from installer.settings import Settings, valid_service_id
+
+    named = inv.options.get("service-id")
+    return named if valid_service_id(named) else Settings.service_id
 
 
 if __name__ == "__main__":

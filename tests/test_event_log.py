@@ -3,6 +3,7 @@ event source's registry key (through the fake `winreg`), and the event id and ty
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +124,27 @@ def test_a_32_bit_windows_names_the_32_bit_framework(fake_winreg_module: fake_wi
     event_log.register("ip-test")
     key = fake_winreg_module.find(fake_winreg.HKEY_LOCAL_MACHINE, event_log.APPLICATION_LOG + r"\ip-test-setup")
     assert key is not None and r"\Framework\v4.0.30319" in key.values["eventmessagefile"][1]
+
+
+def test_a_silent_run_a_bad_settings_file_stops_still_leaves_its_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scheduled or scripted run that never gets going (here an unknown key in the folder's setup.toml, exit
+    1639) is seen in the Event Log all the same; a run at a prompt is not logged there."""
+    import functools
+
+    from installer import cli, run_report
+
+    folder = tmp_path / "ip"
+    folder.mkdir(mode=0o755)
+    (folder / "setup.toml").write_text('no-such-setting = "x"\n', encoding="utf-8")
+    dll = RecordingAdvapi32()
+    monkeypatch.setattr(run_report.event_log, "report", functools.partial(event_log.report, advapi32=dll))
+    assert cli.main(["/upgrade", "latest", "/dir", str(folder)]) == ExitCode.BAD_COMMAND_LINE
+    assert dll.calls == []
+    assert cli.main(["/upgrade", "latest", "/dir", str(folder), "/service-id", "ip2", "/quiet"]) == 1639
+    register, report, _ = dll.calls
+    assert register == ("RegisterEventSourceW", None, "ip2-setup")
+    assert report[2:5] == (event_log.EVENTLOG_ERROR_TYPE, 0, 1639)
+    assert "no-such-setting" in report[8][0] and "/upgrade" in report[8][0]
+    assert not (folder / ".setup").exists()  # nothing written into the folder
+    capsys.readouterr()
