@@ -146,3 +146,94 @@ def test_a_user_account_gets_its_password_once_and_upgrades_need_it_again(world:
     assert proc.returncode == 0, proc.stderr
     assert world.answers() == "2.28.1"
     assert world.setup("/uninstall", *FAST).returncode == 0
+
+
+def _steps(plan_steps: list) -> list[str]:
+    return [s.name for s in plan_steps]
+
+
+def _ctx(**extra: object) -> dict:
+    ctx = {"folder": "/x", "service_id": "integrasjonspunkt", "base": None, "from": "1", "to": "2",
+           "jar_cache": "/c/j", "jar_source": "/c/j", "winsw_cache": None, "staged_xml": "/s/x", "health": "wsdl",
+           "health_timeout": 1, "health_stable": 1, "backup_dir": "/b", "failed_dir": "/f",
+           "keep_registration": False, "new_folder": True, "mode": "task", "account": "LocalSystem"}
+    ctx.update(extra)
+    return ctx
+
+
+def _plans() -> tuple[list[str], list[str]]:
+    from installer.plans import install as install_plan
+    from installer.plans import switch
+    from installer.ui import UI
+
+    return (_steps(install_plan.plan(_ctx(writes_properties=True), UI())),
+            _steps(switch.plan(_ctx(), UI())))
+
+
+TASK_INSTALL_STEPS, TASK_UPGRADE_STEPS = _plans()
+
+
+def test_the_task_plans_place_no_winsw() -> None:
+    assert "place-winsw" not in TASK_INSTALL_STEPS + TASK_UPGRADE_STEPS
+    assert "register" in TASK_INSTALL_STEPS and "register-new" in TASK_UPGRADE_STEPS
+
+
+@pytest.mark.parametrize("step", TASK_INSTALL_STEPS)
+def test_task_install_killed_after_each_step_is_recovered(world: World, step: str) -> None:
+    from installer.engine import FAULT_ENV
+
+    world.publish("2.28.0")
+    proc = world.install("2.28.0", "/mode", "task", env={FAULT_ENV: step})
+    assert proc.returncode == -9, proc.stderr
+    proc = world.setup("/recover", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    code, doc = world.status()
+    if TASK_INSTALL_STEPS.index(step) >= TASK_INSTALL_STEPS.index("health"):
+        assert code == 0 and doc["mode"] == "task" and world.answers() == "2.28.0" and len(_java_pids(world)) == 1
+    else:
+        assert same_exit_code(code, 15) and world.answers() is None and _java_pids(world) == []
+        assert world.winsw.tasks.load(NAME) is None
+
+
+@pytest.mark.parametrize("step", TASK_UPGRADE_STEPS)
+def test_task_upgrade_killed_after_each_step_is_recovered(world: World, step: str) -> None:
+    from installer.engine import FAULT_ENV
+
+    world.publish("2.27.0")
+    world.publish("2.28.1")
+    assert world.install("2.27.0", "/mode", "task").returncode == 0
+    proc = world.setup("/upgrade", "2.28.1", *FAST, env={FAULT_ENV: step})
+    assert proc.returncode == -9, proc.stderr
+    proc = world.setup("/recover", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    code, doc = world.status()
+    expected = "2.28.1" if TASK_UPGRADE_STEPS.index(step) >= TASK_UPGRADE_STEPS.index("health") else "2.27.0"
+    assert code == 0 and doc["version"] == expected and doc["mode"] == "task", doc
+    assert world.answers() == expected and len(_java_pids(world)) == 1
+    jar = str(world.folder / f"integrasjonspunkt-{expected}.jar")
+    assert split_windows_args(_task_xml(world).findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or "")[
+        -1] == jar
+
+
+def test_rollback_and_repair_act_on_the_task(world: World) -> None:
+    world.publish("2.27.0")
+    world.publish("2.28.1")
+    assert world.install("2.27.0", "/mode", "task").returncode == 0
+    assert world.setup("/upgrade", "2.28.1", *FAST).returncode == 0
+    proc = world.setup("/rollback", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.27.0" and len(_java_pids(world)) == 1
+    arguments = _task_xml(world).findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or ""
+    assert split_windows_args(arguments)[-1] == str(world.folder / "integrasjonspunkt-2.27.0.jar")
+    # An admin deletes the task in Task Scheduler (its process goes on running): /status says absent, /repair
+    # registers it again and runs it.
+    from installer.windows import tasks as driver
+
+    driver.delete(NAME)
+    code, doc = world.status()
+    assert same_exit_code(code, 14) and doc["service"] == "absent"
+    proc = world.setup("/repair", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert world.winsw.tasks.load(NAME) is not None and world.answers() == "2.27.0"
+    code, doc = world.status()
+    assert code == 0 and doc["service"] == "running" and len(_java_pids(world)) == 1

@@ -183,7 +183,9 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 def _state(layout: Layout, installed: state.State) -> ServiceState:
     """The service's state from WinSW, or the task's (registered, and whether its Java process runs)."""
     if installed.mode == "task":
-        return TaskRunner(layout, installed.service_id, installed.account).status()
+        runner = TaskRunner(layout, installed.service_id, installed.account)
+        # A program left running by a deleted task: the task is absent all the same (boot will not start it).
+        return runner.status() if runner.registered() else ServiceState.NON_EXISTENT
     if not layout.exe.exists():
         return ServiceState.NON_EXISTENT
     return WinSW(layout.exe, installed.service_id, quiet=True).status()

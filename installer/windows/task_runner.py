@@ -8,9 +8,12 @@ never from schtasks' localised status text (W12); whether the task exists from `
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from pathlib import Path
+
+import psutil
 
 from installer import processes, service_xml
 from installer.layout import Layout
@@ -32,6 +35,17 @@ def hand_password(folder: Path, password: str | None) -> None:
     """The account's password for the task this run registers; it goes to schtasks once and is kept nowhere."""
     if password:
         _passwords[str(folder)] = password
+
+
+def _end_trees(running: list[psutil.Process]) -> None:
+    for proc in running:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for one in tree:
+            with contextlib.suppress(psutil.Error):
+                one.kill()
 
 
 def task_name(service_id: str) -> str:
@@ -75,10 +89,15 @@ class TaskRunner:
         tasks.create(self.name, self.xml_file, self.definition(xml), user=self.account,
                      password=secret if self.account else None)
 
+    def registered(self) -> bool:
+        return tasks.query_xml(self.name) is not None
+
     def status(self) -> ServiceState:
-        if tasks.query_xml(self.name) is None:
-            return ServiceState.NON_EXISTENT
-        return ServiceState.STARTED if processes.java_processes(self.layout.root) else ServiceState.STOPPED
+        """STARTED while a Java process runs a jar of the folder, whether the task still exists or not (an
+        admin may delete the task while its program runs on): what runs must be stopped before a switch."""
+        if processes.java_processes(self.layout.root):
+            return ServiceState.STARTED
+        return ServiceState.STOPPED if self.registered() else ServiceState.NON_EXISTENT
 
     def start(self, timeout: float, *, settle: float = 0.0) -> None:
         """Run the task and wait until its Java process is there (the health check watches it from then on)."""
@@ -93,8 +112,12 @@ class TaskRunner:
         """End the task (its process tree), then wait until no Java process runs a jar of the folder and the
         ports are free."""
         deadline = time.monotonic() + timeout
-        if processes.java_processes(folder) and not tasks.end(self.name):
-            log.info("schtasks /end %s refused; waiting for the process table", self.name)
+        running = processes.java_processes(folder)
+        if running and not tasks.end(self.name):
+            # The task is gone or did not start this process: end it as schtasks /end would have.
+            log.warning("schtasks /end %s refused; ending %s", self.name,
+                        ", ".join(processes.describe(p) for p in running))
+            _end_trees(running)
         wait_process_gone(self.service_id, folder, deadline, timeout)
         wait_ports_free(self.service_id, ports, deadline, timeout)
 
