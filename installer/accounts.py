@@ -74,9 +74,13 @@ def check(account: Account, *, create: bool, password: str | None, task: bool = 
     if task and account.kind in ("virtual", "gmsa"):
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.not_for_task", value=account.username))
     if create:
-        # Not built yet: a user created here needs Digdir's least-privilege rights and a password that never
-        # reaches a command line; until then the admin creates the user and gives its password.
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_not_built"))
+        # setup creates only a local user (a domain's users are the domain admins'), and makes its password
+        # itself: one given would have been seen on a command line or in an environment.
+        if account.kind != "local":
+            raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_needs_local"))
+        if password:
+            raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.create_no_password"))
+        return
     if account.needs_password and not password:
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("account.needs_password", value=account.username))
     if not account.needs_password and password:

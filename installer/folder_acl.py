@@ -50,3 +50,20 @@ def run_icacls(commands: list[list[str]]) -> None:
         log.info("%s -> %d %s%s", subprocess.list2cmdline(command), proc.returncode, out, err)
         if proc.returncode != 0:
             raise OSError(f"icacls exited {proc.returncode}: {err or out}")
+
+
+def account_grants(root: Path, sid: str, modify_dirs: list[Path], modify_files: list[Path]) -> list[list[str]]:
+    """`icacls` command lines for a user setup created, by SID: read and execute on the whole folder (never write
+    on the folder itself: setup reads its setup.toml and state from there, see folder_trust), Modify on the
+    folders the service writes (logs, data) and on its database file in the folder. Added to what is there."""
+    ace = f"*{sid}"
+    commands = [[system32("icacls.exe"), str(root), "/grant:r", f"{ace}:(OI)(CI)RX", "/q"]]
+    commands += [[system32("icacls.exe"), str(path), "/grant:r", f"{ace}:(OI)(CI)M", "/q"] for path in modify_dirs]
+    commands += [[system32("icacls.exe"), str(path), "/grant:r", f"{ace}:M", "/q"] for path in modify_files]
+    return commands
+
+
+def account_removal(root: Path, sid: str) -> list[list[str]]:
+    """The user's entries out of the folder's ACLs, all the way down (/t), going on past a file it cannot
+    change (/c): a deleted user's SID would stay there unresolvable."""
+    return [[system32("icacls.exe"), str(root), "/remove:g", f"*{sid}", "/t", "/c", "/q"]]

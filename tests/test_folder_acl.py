@@ -9,7 +9,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from installer.folder_acl import icacls_commands, run_icacls
+from installer.folder_acl import account_grants, account_removal, icacls_commands, run_icacls
 from tests.harness.fixtures_winsw import WinswEnv
 
 GRANT = re.compile(r"^(\*S-1-5-[0-9-]+|[^:*]+):\(OI\)\(CI\)(F|M)$")
@@ -39,6 +39,24 @@ def test_the_service_account_gets_modify(account: str, monkeypatch: pytest.Monke
     assert grants[0::2] == ["/grant:r"] * 3
     assert all(GRANT.match(g) for g in grants[1::2])
     assert grants[-1] == f"{account}:(OI)(CI)M"
+
+
+def test_a_created_user_reads_the_folder_and_changes_only_its_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By SID; read and execute on the folder (write there would make setup distrust it), Modify on the logs,
+    the data folders and the database file; icacls' /grant:r replaces that SID's entry, so a rerun adds none."""
+    monkeypatch.setenv("SystemRoot", r"C:\Windows")
+    root = PureWindowsPath(r"C:\integrasjonspunkt")
+    sid = "S-1-5-21-1-2-3-1001"
+    icacls = r"C:\Windows\System32\icacls.exe"
+    assert account_grants(root, sid, [root / "integrasjonspunkt-logs", root / "activemq-data"],
+                          [root / "integrasjonspunkt.mv.db"]) == [
+        [icacls, r"C:\integrasjonspunkt", "/grant:r", "*S-1-5-21-1-2-3-1001:(OI)(CI)RX", "/q"],
+        [icacls, r"C:\integrasjonspunkt\integrasjonspunkt-logs", "/grant:r", "*S-1-5-21-1-2-3-1001:(OI)(CI)M", "/q"],
+        [icacls, r"C:\integrasjonspunkt\activemq-data", "/grant:r", "*S-1-5-21-1-2-3-1001:(OI)(CI)M", "/q"],
+        [icacls, r"C:\integrasjonspunkt\integrasjonspunkt.mv.db", "/grant:r", "*S-1-5-21-1-2-3-1001:M", "/q"],
+    ]
+    assert account_removal(root, sid) == [
+        [icacls, r"C:\integrasjonspunkt", "/remove:g", "*S-1-5-21-1-2-3-1001", "/t", "/c", "/q"]]
 
 
 def _fake_icacls(winsw_env: WinswEnv, stdout: bytes, stderr: bytes, code: int) -> None:

@@ -38,8 +38,6 @@ EN: dict[str, str] = {
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
     "account.bad_user": "'{value}' is not an account: give LocalSystem, virtual, .\\NAME, DOMAIN\\NAME or a "
     "gMSA DOMAIN\\NAME$",
-    "account.create_not_built": "/create-user is not available in this version: create the local user yourself "
-    "and give /service-user .\\NAME /service-password.",
     "account.needs_password": "{value} needs its password: give /service-password (- reads it from standard "
     "input).",
     "account.no_password_here": "{value} has no password to give (Windows manages it): leave out /service-password.",
@@ -87,7 +85,8 @@ Options:
   /service-password P  password of the service account ('-': standard input)
   /service-user NAME   (/install) the account the service runs as: LocalSystem (default), virtual
                        (NT SERVICE\\ID), .\\NAME, DOMAIN\\NAME, gMSA DOMAIN\\NAME$; upgrades keep it
-  /create-user         (/install) not available in this version (exit 1639)
+  /create-user         (/install, with /service-user .\\NAME) create that local user with the least rights;
+                       setup makes its password; /uninstall deletes it
   /mode service|task   (/install) a WinSW service (default), or a Task Scheduler task at startup
                        (Digdir's Alt 3; no WinSW); kept by upgrades
   /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
@@ -107,6 +106,14 @@ Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install
 13 upgrade failed (rolled back), 14 needs attention, 15 nothing installed, 1602 cancelled,
 1618 another run holds the folder, 1638 another version is installed (use /upgrade), 1639 invalid command line.
 Reference: docs/cli.md of the project.""",
+    "account.create_exists": "The user {name} exists already: setup creates only a new user. Delete it, or give "
+    "it with /service-user .\\{name} /service-password instead of /create-user.",
+    "account.create_failed": "The user {name} cannot be created here: {reason}",
+    "account.create_needs_local": "/create-user creates a local user: give /service-user .\\NAME with it.",
+    "account.create_no_password": "/create-user makes the password itself: leave out /service-password.",
+    "account.removed": "The user {name} that setup created is deleted, with its rights.",
+    "account.not_removed": "The user {name} that setup created could not be deleted ({reason}): delete it in "
+    "Computer Management (lusrmgr.msc).",
 }
 
 NB: dict[str, str] = {
@@ -147,8 +154,6 @@ NB: dict[str, str] = {
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
     "account.bad_user": "'{value}' er ingen konto: oppgi LocalSystem, virtual, .\\NAVN, DOMENE\\NAVN eller en "
     "gMSA DOMENE\\NAVN$",
-    "account.create_not_built": "/create-user finnes ikke i denne versjonen: opprett den lokale brukeren selv "
-    "og oppgi /service-user .\\NAVN /service-password.",
     "account.needs_password": "{value} trenger passordet sitt: oppgi /service-password (- leser det fra standard "
     "inn).",
     "account.no_password_here": "{value} har ikke noe passord å oppgi (Windows styrer det): utelat /service-password.",
@@ -196,7 +201,8 @@ Valg:
   /service-password P  passordet til tjenestekontoen ('-': standard inn)
   /service-user NAVN   (/install) kontoen tjenesten kjører som: LocalSystem (standard), virtual
                        (NT SERVICE\\ID), .\\NAVN, DOMENE\\NAVN, gMSA DOMENE\\NAVN$; oppgraderinger beholder den
-  /create-user         (/install) finnes ikke i denne versjonen (exit 1639)
+  /create-user         (/install, med /service-user .\\NAVN) opprett den lokale brukeren med minste
+                       rettigheter; setup lager passordet; /uninstall sletter den
   /mode service|task   (/install) en WinSW-tjeneste (standard), eller en oppgave i Oppgaveplanlegging
                        ved oppstart (Digdirs alt. 3; uten WinSW); oppgraderinger beholder den
   /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
@@ -216,4 +222,12 @@ Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 1
 13 oppgraderingen feilet (rullet tilbake), 14 trenger tilsyn, 15 ingenting installert, 1602 avbrutt,
 1618 en annen kjøring holder mappen, 1638 en annen versjon er installert (bruk /upgrade),
 1639 ugyldig kommandolinje. Referanse: docs/cli.md i prosjektet.""",
+    "account.create_exists": "Brukeren {name} finnes allerede: setup oppretter bare en ny bruker. Slett den, eller "
+    "oppgi den med /service-user .\\{name} /service-password i stedet for /create-user.",
+    "account.create_failed": "Brukeren {name} kan ikke opprettes her: {reason}",
+    "account.create_needs_local": "/create-user oppretter en lokal bruker: oppgi /service-user .\\NAVN sammen med den.",
+    "account.create_no_password": "/create-user lager passordet selv: utelat /service-password.",
+    "account.removed": "Brukeren {name} som setup opprettet, er slettet sammen med rettighetene sine.",
+    "account.not_removed": "Brukeren {name} som setup opprettet, kunne ikke slettes ({reason}): slett den i "
+    "Datamaskinbehandling (lusrmgr.msc).",
 }

@@ -149,6 +149,8 @@ EN: dict[str, str] = {
     "wizard.service_stopped": "stopped",
     "wizard.service_absent": "not registered",
     "wizard.press_enter": "Press Enter to close this window.",
+    "wizard.step.create-user": "create the local user the service runs as",
+    "wizard.step.grant-user-rights": "give the user the least rights it needs",
 }
 
 NB: dict[str, str] = {
@@ -302,4 +304,6 @@ NB: dict[str, str] = {
     "wizard.service_stopped": "stoppet",
     "wizard.service_absent": "ikke registrert",
     "wizard.press_enter": "Trykk Enter for å lukke vinduet.",
+    "wizard.step.create-user": "opprett den lokale brukeren tjenesten kjører som",
+    "wizard.step.grant-user-rights": "gi brukeren de minste rettighetene den trenger",
 }

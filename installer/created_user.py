@@ -1,0 +1,122 @@
+"""The local user `/create-user` makes, through its life: refused when it exists already, created and given
+Digdir's least-privilege rights by two journaled steps (undone when the install fails), removed by /uninstall.
+
+setup deletes or changes only a user whose comment names this install folder (`users.marker`): a user of the
+same name that someone else made is never touched, not even by an undo.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from installer import folder_acl
+from installer import step_names as names
+from installer.engine import Step
+from installer.errors import ExitCode, SetupError
+from installer.layout import DATA_DIRS, Layout
+from installer.messages import t
+from installer.windows import rights, users
+
+log = logging.getLogger(__name__)
+
+DATABASE = "integrasjonspunkt.mv.db"  # where jdbc:h2:file:./integrasjonspunkt puts it
+
+
+def refuse_existing(name: str, dlls: users.Dlls | None = None) -> None:
+    """Before anything changes: a user of that name already exists (exit 10), or users cannot be created here."""
+    try:
+        dlls = dlls or users.system_dlls()
+        comment = users.comment_of(name, dlls)
+    except OSError as exc:
+        raise SetupError(ExitCode.PREREQUISITES, t("account.create_failed", name=name, reason=exc)) from None
+    if comment is not None:
+        raise SetupError(ExitCode.PREREQUISITES, t("account.create_exists", name=name))
+
+
+def _ours(name: str, folder: Path, dlls: users.Dlls) -> bytes | None:
+    """The user's SID when it is the one setup created for `folder`; None otherwise (gone, or someone else's)."""
+    if users.comment_of(name, dlls) != users.marker(folder):
+        return None
+    return users.sid_of(name, dlls)
+
+
+def create_step(ctx: dict[str, Any], password: str | None) -> Step:
+    """NetUserAdd with the password the registration gets; undo deletes the user (and its profile)."""
+    name, folder = ctx["create_user"], Path(ctx["folder"])
+
+    def do() -> None:
+        if password is None:  # a recovery rebuilds the plan without it: it only ever undoes this step
+            raise OSError("no password for the new user")
+        users.create(name, password, users.marker(folder), users.system_dlls())
+
+    def undo() -> None:
+        dlls = users.system_dlls()
+        sid = _ours(name, folder, dlls)
+        if sid is None:
+            return
+        users.delete(name, dlls)
+        users.delete_profile(users.sid_string(sid), dlls)
+
+    return Step(names.CREATE_USER, do, undo)
+
+
+def _data_paths(layout: Layout) -> tuple[list[Path], list[Path]]:
+    return [layout.service_logs, *(layout.root / d for d in DATA_DIRS)], [layout.root / DATABASE]
+
+
+def grant_step(ctx: dict[str, Any]) -> Step:
+    """The logon rights (log on as a service; denied locally, through Remote Desktop and from the network),
+    read on the event log key, and the folder's ACL by SID. The database file is made empty when missing, so
+    the user can be given Modify on it without write access to the folder (H2 opens an empty file as new)."""
+    name, layout = ctx["create_user"], Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
+    modify_dirs, modify_files = _data_paths(layout)
+
+    def do() -> None:
+        dlls = users.system_dlls()
+        sid = users.sid_of(name, dlls)
+        if sid is None:
+            raise OSError(f"the new user {name} cannot be found")
+        rights.add_rights(sid, rights.SERVICE_RIGHTS, dlls)
+        rights.grant_event_log_read(sid, dlls)
+        for folder in modify_dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+        for path in modify_files:
+            if not path.exists():
+                path.touch()
+        if os.name == "nt":
+            folder_acl.run_icacls(folder_acl.account_grants(layout.root, users.sid_string(sid), modify_dirs,
+                                                            modify_files))
+
+    def undo() -> None:
+        dlls = users.system_dlls()
+        sid = _ours(name, layout.root, dlls)
+        if sid is not None:
+            _take_back(layout.root, sid, dlls)
+        for path in modify_files:  # the empty file made above; one the service wrote stays
+            if path.exists() and path.stat().st_size == 0:
+                path.unlink()
+
+    return Step(names.GRANT_USER, do, undo)
+
+
+def _take_back(root: Path, sid: bytes, dlls: users.Dlls) -> None:
+    rights.revoke_event_log(sid, dlls)
+    rights.remove_all_rights(sid, dlls)
+    if os.name == "nt":
+        folder_acl.run_icacls(folder_acl.account_removal(root, users.sid_string(sid)))
+
+
+def remove(folder: Path, name: str, dlls: users.Dlls | None = None) -> bool:
+    """/uninstall: the user setup created for `folder`, its rights, ACL entries and profile. False when there
+    was none of ours to remove. OSError when Windows refuses."""
+    dlls = dlls or users.system_dlls()
+    sid = _ours(name, folder, dlls)
+    if sid is None:
+        return False
+    _take_back(folder, sid, dlls)
+    users.delete(name, dlls)
+    users.delete_profile(users.sid_string(sid), dlls)
+    return True
