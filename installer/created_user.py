@@ -68,9 +68,10 @@ def _data_paths(layout: Layout) -> tuple[list[Path], list[Path]]:
 
 
 def grant_step(ctx: dict[str, Any]) -> Step:
-    """The logon rights (log on as a service; denied locally, through Remote Desktop and from the network),
-    read on the event log key, and the folder's ACL by SID. The database file is made empty when missing, so
-    the user can be given Modify on it without write access to the folder (H2 opens an empty file as new)."""
+    """The logon rights (log on as a service, or as a batch job for a task; denied locally, through Remote
+    Desktop and from the network), read on the event log key, and the folder's ACL by SID. The database file is
+    made empty when missing, so the user can be given Modify on it without write access to the folder (H2 opens
+    an empty file as a new database)."""
     name, layout = ctx["create_user"], Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
     modify_dirs, modify_files = _data_paths(layout)
 
@@ -79,7 +80,9 @@ def grant_step(ctx: dict[str, Any]) -> Step:
         sid = users.sid_of(name, dlls)
         if sid is None:
             raise OSError(f"the new user {name} cannot be found")
-        rights.add_rights(sid, rights.SERVICE_RIGHTS, dlls)
+        # A task's user logs on as a batch job, a service's as a service.
+        granted = rights.TASK_RIGHTS if ctx.get("mode") == "task" else rights.SERVICE_RIGHTS
+        rights.add_rights(sid, granted, dlls)
         rights.grant_event_log_read(sid, dlls)
         for folder in modify_dirs:
             folder.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,7 @@ class State:
     last_recovery: dict[str, Any] | None = None
     service_proxy: bool = False  # /service-proxy on: the download proxy is in the service's Java options
     mode: str = "service"  # "task": run by a Task Scheduler task, no WinSW (/mode task); older files: service
+    account_created: bool = False  # /create-user: setup made `account`, and /uninstall deletes it
 
     def to_document(self) -> dict[str, Any]:
         return {"format": FORMAT, "written_by": __version__, **asdict(self)}
@@ -81,7 +82,7 @@ def _check(path: Path, doc: dict[str, Any]) -> None:
     files.require(path, doc, "winsw", valid_winsw(doc["winsw"]))
     kinds = {"previous_versions": list, "failed_versions": list, "last_operation": (dict, type(None)),
              "last_recovery": (dict, type(None)), "adopted": bool, "account": (str, type(None)),
-             "service_proxy": bool, "mode": str}
+             "service_proxy": bool, "mode": str, "account_created": bool}
     for name, kind in kinds.items():
         if name in doc and not isinstance(doc[name], kind):
             raise files.damaged(path, t("files.missing_field", field=name), t("files.remedy_state"))

@@ -1,13 +1,24 @@
 """/service-user end to end with the WinSW stand-in: the service is registered with the account from the XML
 (the stand-in records it as the service manager would), /status shows it, the password leaves the XML once the
-service is registered and never reaches the log, and an upgrade keeps the account."""
+service is registered and never reaches the log, and an upgrade keeps the account. /create-user against the
+account stand-in (tests/harness/fake_windows_accounts.py, loaded into setup by sitecustomize): the user is
+created, registered with its password once, given its rights, and deleted by a failed install and by /uninstall."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import psutil
 import pytest
 
 from installer.errors import ExitCode
-from tests.harness.fixtures_world import World
+from installer.windows import rights, users
+from tests.harness.fake_windows_accounts import ENV_FILE, FakeAccounts
+from tests.harness.fixtures_world import REPO_ROOT, World
+from tests.harness.service_registry import ENV_REGISTRY
 
 pytestmark = [pytest.mark.e2e]
 
@@ -48,7 +59,9 @@ def test_a_users_password_is_used_once_and_never_kept(world: World) -> None:
 @pytest.mark.parametrize("extra", [
     ["/service-user", ".\\ipsvc"],  # no password for a user
     ["/service-user", "virtual", "/service-password", "x"],
-    ["/create-user"],
+    ["/create-user"],  # with LocalSystem: there is no user to create
+    ["/service-user", "DIGDIR\\ipsvc", "/create-user"],  # only a local user is created
+    ["/service-user", ".\\ipuser", "/create-user", "/service-password", "x"],  # setup makes the password
     ["/service-user", "nobody"],
 ])
 def test_an_account_that_cannot_work_is_1639_before_anything(world: World, extra: list[str]) -> None:
@@ -62,3 +75,96 @@ def test_an_account_that_cannot_work_is_1639_before_anything(world: World, extra
 def test_only_an_install_chooses_the_account(world: World) -> None:
     done = world.setup("/upgrade", "2.28.1", "/service-user", "virtual")
     assert done.returncode == ExitCode.BAD_COMMAND_LINE % 256, done.stderr
+
+
+SITE = REPO_ROOT / "tests" / "harness" / "accounts_site"
+CREATE = ["/service-user", ".\\ipuser", "/create-user"]
+
+
+def _accounts(world: World) -> tuple[dict[str, str], Path]:
+    """The environment that gives setup the account stand-in, and its file."""
+    db = world.root / "windows-accounts.json"
+    return {ENV_FILE: str(db), "PYTHONPATH": os.pathsep.join([str(SITE), str(REPO_ROOT)]),
+            "COMPUTERNAME": "IPSRV"}, db
+
+
+def _seen_by_children(world: World, secret: str) -> list[int]:
+    """The processes of this service registry (WinSW stand-in, supervisor, the Java service) whose command
+    line or environment holds `secret`."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            environ = proc.environ()
+            if environ.get(ENV_REGISTRY) != str(world.winsw.registry):
+                continue
+            if secret in " ".join(proc.cmdline()) or any(secret in v for v in environ.values()):
+                found.append(proc.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_create_user_installs_as_a_new_least_privilege_user(world: World) -> None:
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    done = world.install("2.28.1", *CREATE, env=env)
+    assert done.returncode == 0, done.stderr
+    made = FakeAccounts(db)
+    user = made.users["ipuser"]
+    password, sid = user["password"], user["sid"]
+    assert user["comment"] == users.marker(world.folder) and user["flags"] == 0x10001
+    assert len(password) >= 32 and made.rights == {sid: sorted(rights.SERVICE_RIGHTS)}
+    assert made.event_log == {sid: 0x20019}
+    # Registered with that user and exactly that password, which then left the XML.
+    record = world.winsw.record("integrasjonspunkt")
+    assert record is not None and record["account"] == ".\\ipuser"
+    assert record["password_sha256"] == hashlib.sha256(password.encode()).hexdigest()
+    assert "<user>ipuser</user>" in _xml(world) and "<password>" not in _xml(world)
+    state = json.loads((world.folder / ".setup" / "state.json").read_text(encoding="utf-8"))
+    assert state["account"] == ".\\ipuser" and state["account_created"] is True
+    code, doc = world.status()
+    assert code == 0 and doc["account"] == ".\\ipuser", doc
+    # Nowhere else: not in a file (the account stand-in's own database aside), output, or a child's environment.
+    leftovers = [p for p in world.root.rglob("*") if p.is_file() and p != db and password.encode() in p.read_bytes()]
+    assert leftovers == []
+    assert password not in done.stdout + done.stderr
+    assert _seen_by_children(world, password) == []
+    assert world.answers() == "2.28.1"
+
+    removed = world.setup("/uninstall", "/quiet", env=env)
+    assert removed.returncode == 0, removed.stderr
+    gone = FakeAccounts(db)
+    assert gone.users == {} and gone.rights == {} and gone.event_log == {}
+    assert ["NetUserDel", None, "ipuser"] in gone.calls
+    assert "ipuser" in removed.stdout + removed.stderr
+
+
+def test_a_failed_install_deletes_the_user_it_created(world: World) -> None:
+    world.publish("2.28.1", "exit_at_start")
+    env, db = _accounts(world)
+    done = world.install("2.28.1", *CREATE, env=env)
+    assert done.returncode == ExitCode.INSTALL_FAILED, done.stderr
+    made = FakeAccounts(db)
+    assert [c[0] for c in made.calls if c[0] in ("NetUserAdd", "NetUserDel")] == ["NetUserAdd", "NetUserDel"]
+    assert made.users == {} and made.rights == {} and made.event_log == {}
+    assert world.winsw.record("integrasjonspunkt") is None
+
+
+def test_an_existing_user_is_refused_and_nothing_changes(world: World) -> None:
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    before = FakeAccounts(db)
+    before.users["ipuser"] = {"comment": "made by hand", "password": "x", "flags": 0, "sid": "S-1-5-21-9-9-9-500"}
+    before._save()
+    done = world.install("2.28.1", *CREATE, env=env)
+    assert done.returncode == ExitCode.PREREQUISITES, done.stderr
+    assert "ipuser" in done.stderr and "Traceback" not in done.stderr
+    assert not world.folder.exists()
+    assert FakeAccounts(db).users["ipuser"]["comment"] == "made by hand"
+
+
+def test_without_windows_accounts_create_user_is_a_prerequisite(world: World) -> None:
+    world.publish("2.28.1")
+    done = world.install("2.28.1", *CREATE)
+    assert done.returncode == ExitCode.PREREQUISITES, done.stderr
+    assert not world.folder.exists() and "Traceback" not in done.stderr

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from installer import accounts, config_check, config_keep, service_xml
+from installer import accounts, config_check, config_keep, created_user, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -27,7 +27,7 @@ from installer.releases import parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
-from installer.windows import task_runner
+from installer.windows import task_runner, users
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +40,17 @@ def run(settings: Settings, ui: UI) -> Result:
     if new_properties is None and not folder.exists():
         # Asked before the folder is made: a bad command line leaves no trace on the disk.
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=Layout(folder).properties))
+    new_user = _new_user(settings)
     with changing(settings, ui, "install", create=True) as session:
         if session.installed:
             return _already_installed(session)
-        return install_in(session, new_properties)
+        return install_in(session, new_properties, new_user=new_user)
 
 
-def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | None = None) -> Result:
+def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | None = None,
+               new_user: str | None = None) -> Result:
     """The install in a held folder. `kosmos`: KOSMOS runs integrasjonspunkt here; a first step stops and
-    disables it (undone, KOSMOS runs again, when the install fails)."""
+    disables it (undone, KOSMOS runs again, when the install fails). `new_user`: the local user to create."""
     settings, ui = session.settings, session.ui
     verb = "install" if kosmos is None else "adopt"
     if new_properties is None and not session.layout.properties.exists():
@@ -60,7 +62,10 @@ def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | No
     # KOSMOS's integrasjonspunkt holds the port until the first step stops it.
     prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props,
                                  ports_ours=kosmos is not None)
-    ctx = context(session, prepared, props)
+    # A created user's password lives in this process only: in the staged XML until the registration (or handed
+    # to schtasks), and in the step that creates the user; never in the journal's context.
+    password = users.new_password(new_user) if new_user else settings.service_password
+    ctx = context(session, prepared, props, password=password, new_user=new_user)
     if kosmos is not None:
         ctx["kosmos"] = kosmos.to_context()
     added = None
@@ -72,7 +77,8 @@ def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | No
             to_write, added = to_write + added, None
         else:
             ctx["amends_properties"] = True
-    plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added)
+    plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added,
+                                   new_user_password=password if new_user else None)
     journal = open_journal(session.layout, "install", ctx)
     try:
         Engine(journal).run(plan_steps)
@@ -112,7 +118,17 @@ def properties_to_write(settings: Settings) -> str | None:
                                   kind)
 
 
-def context(session: Session, prepared: preflight.Prepared, props: dict[str, str]) -> dict[str, Any]:
+def _new_user(settings: Settings) -> str | None:
+    """The name of the user /create-user makes; refused before anything changes when it exists (exit 10)."""
+    if not settings.create_user:
+        return None
+    account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, settings.service_id)
+    created_user.refuse_existing(account.name)
+    return account.name
+
+
+def context(session: Session, prepared: preflight.Prepared, props: dict[str, str], *,
+            password: str | None = None, new_user: str | None = None) -> dict[str, Any]:
     """Everything the steps need, JSON-safe and secret-free: the journal keeps it for /recover."""
     layout, settings = session.layout, session.settings
     staged_xml = layout.private / "staged" / layout.xml.name
@@ -127,10 +143,10 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         jvm_options=preflight.fresh_jvm_options(settings, session.ui),
         # The password is in the staged XML only until the service is registered (the scrub step). A task
         # gets its account from schtasks, not from the XML.
-        account=None if task else account.for_xml(settings.service_password),
+        account=None if task else account.for_xml(password),
     )
     if task:
-        task_runner.hand_password(layout.root, settings.service_password)
+        task_runner.hand_password(layout.root, password)
     staged_xml.write_bytes(service_xml.render(spec))
     from installer import health
 
@@ -158,6 +174,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         "scrub_password": account.needs_password and not task,
         "service_proxy": settings.service_proxy,
         "mode": settings.mode,
+        "create_user": new_user,
     }
 
 

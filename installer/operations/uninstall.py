@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from installer import apps_entry
+from installer import apps_entry, created_user
 from installer import properties as props_mod
 from installer.errors import ExitCode
 from installer.layout import JAR_PREFIX, Layout
@@ -40,6 +40,7 @@ def run(settings: Settings, ui: UI) -> Result:
         if registered and target.winsw.status() is not ServiceState.NON_EXISTENT:
             target.winsw.stop(steps.STOP_TIMEOUT, layout.root, target.ports())
             target.winsw.uninstall(steps.UNINSTALL_TIMEOUT)
+        user_note = _remove_created_user(layout.root, installed.account, ui) if installed.account_created else ""
         keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)
         for path in (layout.exe, layout.xml, *layout.root.glob(f"{JAR_PREFIX}*.jar"), layout.state_file):
             path.unlink(missing_ok=True)
@@ -53,7 +54,24 @@ def run(settings: Settings, ui: UI) -> Result:
                 message += " " + t("uninstall.kept_outside", path=path, folder=layout.root)
         else:
             message = t("uninstall.done", version=installed.version, folder=layout.root)
-        return Result(verb="uninstall", version=installed.version, old=installed.version, message=message)
+        return Result(verb="uninstall", version=installed.version, old=installed.version,
+                      message=message + user_note)
+
+
+def _remove_created_user(folder: Path, account: str | None, ui: UI) -> str:
+    """The user /create-user made goes with the service, /purge or not: nothing else runs as it, nobody knows
+    its password, and a new install with /create-user makes a new one. A failure is said, not fatal: the
+    service is already gone."""
+    name = (account or "").rpartition("\\")[2]
+    if not name:
+        return ""
+    try:
+        if not created_user.remove(folder, name):
+            return ""
+    except OSError as exc:
+        ui.warn(t("account.not_removed", name=name, reason=exc))
+        return " " + t("account.not_removed", name=name, reason=exc)
+    return " " + t("account.removed", name=name)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import apps_entry, event_log, folder_acl, kosmos
+from installer import apps_entry, created_user, event_log, folder_acl, kosmos
 from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode
@@ -18,15 +18,18 @@ from installer.ui import UI
 
 
 def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
-         added_text: str | None = None) -> list[Step]:
+         added_text: str | None = None, new_user_password: str | None = None) -> list[Step]:
     """The install's steps, rebuilt the same way by /recover (which passes no properties text: it never
-    writes the file again, it only removes the one this install wrote). In task mode no WinSW is placed: the
-    XML describes the command, and the register step makes the task."""
+    writes the file again, it only removes the one this install wrote; nor a password: it never creates the
+    user, it only deletes the one this install created). In task mode no WinSW is placed: the XML describes the
+    command, and the register step makes the task."""
     target = steps.Target(ctx, quiet=ui.quiet)
     layout = target.layout
     result: list[Step | None] = [steps.make_dirs(target)]
     if ctx.get("new_folder"):
         result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
+    if ctx.get("create_user"):
+        result += [created_user.create_step(ctx, new_user_password), created_user.grant_step(ctx)]
     if properties_text is not None or ctx.get("writes_properties"):
         ctx["writes_properties"] = True
         result.append(steps.write_text_file(names.WRITE_PROPERTIES, layout.properties, properties_text or ""))
@@ -69,7 +72,8 @@ def commit(ctx: dict[str, Any], ui: UI) -> None:
     layout = target.layout
     installed = State(version=ctx["to"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java"],
                       winsw=ctx["winsw"], service_base=ctx.get("base"), account=ctx.get("account"),
-                      service_proxy=bool(ctx.get("service_proxy")), mode=ctx.get("mode", "service"))
+                      service_proxy=bool(ctx.get("service_proxy")), mode=ctx.get("mode", "service"),
+                      account_created=bool(ctx.get("create_user")))
     record_operation(installed, "install", None, ctx["to"], "ok", ExitCode.OK)
     save(layout.state_file, installed)
     apps_entry.write(layout, ctx["to"])

@@ -3,6 +3,7 @@ from the environment and `<env>`, WinSW 2 finding elements anywhere, WinSW 3 onl
 
 from __future__ import annotations
 
+import hashlib
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -58,6 +59,9 @@ class Config:
     account: str | None
     start_type: int
     env: dict[str, str] = field(repr=False, default_factory=dict)
+    # The SHA-256 of <serviceaccount><password>: the service manager keeps the password, the stand-in only its
+    # digest, so a test can tell which password was registered without one being stored.
+    password_sha256: str | None = field(repr=False, default=None)
 
     @property
     def display(self) -> str:
@@ -91,6 +95,14 @@ def _account(find: Callable[[str], ET.Element | None], v3: bool) -> str | None:
         return part("username") or None
     domain, user = part("domain"), part("user")
     return f"{domain}\\{user}" if domain is not None and user is not None else None
+
+
+def _password_sha256(find: Callable[[str], ET.Element | None]) -> str | None:
+    element = find("serviceaccount")
+    password = None if element is None else element.find("password")
+    if password is None or not password.text:
+        return None
+    return hashlib.sha256(password.text.encode("utf-8")).hexdigest()
 
 
 def load_config(exe: Path, v3: bool) -> Config:
@@ -156,6 +168,7 @@ def load_config(exe: Path, v3: bool) -> Config:
         account=_account(find, v3),
         start_type=START_TYPES[start_mode],
         env=env,
+        password_sha256=_password_sha256(find),
     )
 
 

@@ -105,6 +105,7 @@ def new_record(config: Config, account: str | None) -> Record:
         "description": config.description or "",
         "binary_path": str(config.exe),
         "account": account or "LocalSystem",
+        "password_sha256": config.password_sha256,
         "start_type": config.start_type,
         "failure_actions": [],
         "reset_failure": 86400.0,
