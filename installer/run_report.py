@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,20 +79,27 @@ def finish(document: dict[str, Any], *, folder: Path | None, service_id: str, si
 
     last-run.json and the mail come only from a run that held the folder (it logged there): one stopped before (a
     damaged state file, a folder not trusted) leaves the folder as it was, and one refused with 1618 leaves the
-    file to the run that holds it. The event is written either way."""
+    file to the run that holds it. The event is written either way. A report never changes the run's result:
+    whatever goes wrong in one is a warning in the log."""
     verb, code = document.get("verb"), int(document.get("exit_code", 0))
     if verb not in REPORTED_VERBS:
         return
     uninstalled = verb == "uninstall" and code == ExitCode.OK
+    held = silent and folder is not None and Layout(folder).setup_log in logs
+    text = event_text(document, folder)
+    steps: list[tuple[str, Callable[[], object]]] = []
+    if held and folder is not None:
+        steps.append(("last-run.json", lambda: write_last_run(folder, document)))
+    if silent and not uninstalled:
+        steps.append(("event source", lambda: event_log.register(service_id)))  # an older setup made none
     if silent:
-        text = event_text(document, folder)
-        held = folder is not None and Layout(folder).setup_log in logs
-        if folder is not None and held:
-            write_last_run(folder, document)
-        if not uninstalled:
-            event_log.register(service_id)  # an installation made by an older setup has none yet
-        event_log.report(service_id, code, text)
-        if folder is not None and held and _usable(folder):
-            mail_report.mail_result(folder, document, text, detail)
+        steps.append(("event", lambda: event_log.report(service_id, code, text)))
+    if held and folder is not None:
+        steps.append(("e-mail", lambda: _usable(folder) and mail_report.mail_result(folder, document, text, detail)))
     if uninstalled:
-        event_log.unregister(service_id)
+        steps.append(("event source removal", lambda: event_log.unregister(service_id)))
+    for what, step in steps:
+        try:
+            step()
+        except Exception:  # a defect in a report: the run's own result and exit code stand
+            log.warning("report (%s) failed", what, exc_info=True)

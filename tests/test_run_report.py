@@ -66,3 +66,19 @@ def test_the_file_masks_passwords_and_is_ascii(tmp_path: Path) -> None:
     data = layout.last_run.read_bytes()
     assert b"Hemmelig-pa55" not in data and json.loads(data)["message"].startswith("\u00e6\u00f8\u00e5 ")
     data.decode("ascii")
+
+
+def test_a_report_that_breaks_leaves_the_others_and_the_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Windows refusing the event (here: the call raises) must not turn a finished upgrade into exit 14, and the
+    file is still written."""
+    from installer import event_log
+
+    def broken(*_args: object, **_kwargs: object) -> bool:
+        raise OSError(87, "The parameter is incorrect")
+
+    monkeypatch.setattr(event_log, "report", broken)
+    layout = _folder(tmp_path)
+    run_report.finish(_document(), folder=layout.root, service_id="integrasjonspunkt", silent=True,
+                      logs=[layout.setup_log])
+    assert layout.last_run.is_file() and "report (event) failed" in caplog.text
