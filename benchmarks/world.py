@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import zipfile
@@ -24,12 +23,6 @@ from tests.harness.standin.build import build_standin
 FIRST_TAG = "2.25.0"
 
 
-def _executable(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-
-
 class BenchWorld:
     """Owns a temporary root, a started artifact server and a key; `close()` ends the services it started and
     removes everything."""
@@ -40,12 +33,13 @@ class BenchWorld:
         self.root = Path(tempfile.mkdtemp(prefix="ipbench-"))
         self.server = ArtifactServer().start()
         self.key = SigningKey.create(self.root)
-        self.winsw = WinswEnv(registry=self.root / "registry", bin=self.root / "bin")
+        self.winsw = WinswEnv(registry=self.root / "registry", system_root=self.root / "Windows")
         self.winsw.registry.mkdir()
-        _executable(self.winsw.bin / "sc.exe", sc_bytes())
-        # The stand-ins find their registry (and setup finds sc.exe) through the environment, as in the tests.
+        self.winsw.add_tool("sc.exe", sc_bytes())
+        # The stand-ins find their registry (and setup finds sc.exe in System32) through the environment, as in
+        # the tests.
         os.environ[ENV_REGISTRY] = str(self.winsw.registry)
-        os.environ["PATH"] = f"{self.winsw.bin}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["SYSTEMROOT"] = str(self.winsw.system_root)
         os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
         self.world = World(self.server, self.key, self.winsw, self.root, self._build)
         self._serial = 0
