@@ -120,6 +120,29 @@ def wrappers_of(java: list[psutil.Process], exe: Path) -> list[psutil.Process]:
     return found
 
 
+def exe_processes(exe: Path) -> list[psutil.Process]:
+    """The processes that run `exe` (on Windows the exe itself; elsewhere an interpreter may run it as a script):
+    WinSW as the service's own process, or a WinSW command someone runs."""
+    wanted = _norm(exe)
+    found = []
+    for proc in psutil.process_iter():
+        names: list[str] = []
+        with contextlib.suppress(psutil.Error):
+            names.append(proc.exe())
+        with contextlib.suppress(psutil.Error):
+            names.extend(proc.cmdline()[:2])
+        if proc.pid != os.getpid() and any(name and _norm(name) == wanted for name in names):
+            found.append(proc)
+    return found
+
+
+def alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def describe(proc: psutil.Process) -> str:
     try:
         return f"{proc.name()} (pid {proc.pid})"

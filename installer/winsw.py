@@ -236,11 +236,20 @@ class WinSW:
         match = _SC_STATE.search(done.stdout)
         return _SC_STATES.get(int(match.group(1))) if done.code == 0 and match else None
 
+    def _started_state(self) -> ServiceState:
+        """Started once the service's Java process runs under this exe: WinSW reports Running as soon as it has
+        started it, and a process query starts no program inside the downtime. Else the service manager's
+        state (no program on Windows), else `status`."""
+        if processes.wrappers_of(processes.java_processes(self.exe.parent), self.exe):
+            return ServiceState.STARTED
+        return self.manager_state() or self.status()
+
     def _wait(self, deadline: float, done: Callable[[ServiceState], bool],
-              fail: Callable[[ServiceState], bool] = lambda s: False) -> tuple[bool, ServiceState]:
-        """Poll `status` until `done` (True), `fail` or the deadline (False)."""
+              fail: Callable[[ServiceState], bool] = lambda s: False,
+              ask: Callable[[], ServiceState] | None = None) -> tuple[bool, ServiceState]:
+        """Poll `status` (or `ask`) until `done` (True), `fail` or the deadline (False)."""
         while True:
-            state = self.status()
+            state = (ask or self.status)()
             if done(state):
                 return True, state
             if fail(state) or time.monotonic() >= deadline:
@@ -296,10 +305,11 @@ class WinSW:
             raise ServiceError(t("service.start_failed", service_id=self.service_id, code=done.code,
                                  output=done.output), self.log_tail())
         started, state = self._wait(deadline, lambda s: s is ServiceState.STARTED,
-                                    lambda s: s in (ServiceState.STOPPED, ServiceState.NON_EXISTENT))
+                                    lambda s: s in (ServiceState.STOPPED, ServiceState.NON_EXISTENT),
+                                    ask=self._started_state)
         if started and settle > 0:
             _, state = self._wait(min(deadline, time.monotonic() + settle), lambda s: False,
-                                  lambda s: s is not ServiceState.STARTED)
+                                  lambda s: s is not ServiceState.STARTED, ask=self._started_state)
             started = state is ServiceState.STARTED
         if started:
             return

@@ -19,6 +19,7 @@ from installer.plans import steps
 from installer.winsw import STOP_RETRY, ServiceError, ServiceState, WinSW
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.fixtures_world import FAST, World
+from tests.harness.ports import free_port
 from tests.test_winsw_driver import JAR, write_program_xml
 
 SERVICE = "integrasjonspunkt"
@@ -223,3 +224,51 @@ def test_database_starts_from_the_newest_earlier_backup(tmp_path: Path) -> None:
     assert backup.sync([db], dest, running=True).written == 0
     assert backup.sync([db], dest).written == backup.BLOCK
     assert (dest / db.name).read_bytes() == db.read_bytes()
+
+
+def _rollback_target(folder: Path, service: WinSW) -> steps.Target:
+    (folder / "integrasjonspunkt-local.properties").write_text(f"server.port={free_port()}\n", encoding="utf-8")
+    target = steps.Target({"folder": str(folder), "service_id": SERVICE, "base": None})
+    target.winsw = service
+    return target
+
+
+def test_a_rollback_restarts_the_old_version_without_asking_winsw_its_state(winsw_env: WinswEnv,
+                                                                             tmp_path: Path) -> None:
+    """Each `status` is a .NET start on Windows, inside the rollback's downtime: the undo of a start that failed
+    and the start of the old version learn the state from the service's processes (and the service manager)."""
+    exe = winsw_env.install_exe(tmp_path)
+    write_program_xml(tmp_path, exe.stem, "--exit-after", "0", "--code", "1")
+    service = CountingWinSW(exe, SERVICE)
+    service.install()
+    with contextlib.suppress(ServiceError):
+        service.start(30)  # the new version, failing at once
+    deadline = time.monotonic() + 20
+    while processes.java_processes(tmp_path) or service.status() is not ServiceState.STOPPED:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    target = _rollback_target(tmp_path, service)
+    service.calls = 0
+    steps.start(target, "start-new").undo()
+    assert service.calls == 0
+    write_program_xml(tmp_path, exe.stem)  # the old version, which runs
+    steps.stop(target, "stop-old").undo()
+    assert service.calls == 0
+    assert processes.java_processes(tmp_path) and service.status() is ServiceState.STARTED
+
+
+def test_a_rollback_asks_winsw_while_the_service_still_runs(winsw_env: WinswEnv, tmp_path: Path) -> None:
+    """A service whose process runs is not taken for stopped: the undo of the old version's stop leaves it."""
+    service = CountingWinSW(winsw_env.install_exe(tmp_path), SERVICE)
+    write_program_xml(tmp_path, service.exe.stem)
+    service.install()
+    service.start(30)
+    deadline = time.monotonic() + 20
+    while not processes.java_processes(tmp_path):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    pid = processes.java_processes(tmp_path)[0].pid
+    service.calls = 0
+    steps.stop(_rollback_target(tmp_path, service), "stop-old").undo()
+    assert service.calls >= 1
+    assert [p.pid for p in processes.java_processes(tmp_path)] == [pid]

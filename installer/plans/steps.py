@@ -39,6 +39,8 @@ START_TIMEOUT = 60.0  # until the service manager says Started
 STOP_TIMEOUT = 120.0  # WinSW's stoptimeout (60 s) plus the process leaving and the port closing
 UNINSTALL_TIMEOUT = 60.0
 PROCESS_APPEAR_TIMEOUT = 30.0
+PROCESS_END_GRACE = 0.5  # WinSW exits a moment after the Java process it runs
+PROCESS_END_POLL = 0.01
 SERVICE_CHECK_EVERY = 0.5  # while no Java process is seen: how often to ask whether the service still runs
 # What WinSW reads from its XML at every start; everything else in it went into the registration at install.
 READ_AT_START = frozenset({"executable", "arguments", "argument"})
@@ -305,11 +307,40 @@ def keep_registration(name: str, shown: bool = True) -> Step:
                 label=names.KEEP_REGISTRATION if shown else "")
 
 
+def service_process_ended(target: Target, grace: float = PROCESS_END_GRACE) -> bool:
+    """Whether the service's processes have ended: no Java process of the folder runs, and WinSW (the service's
+    own process) has exited or does so within `grace` seconds. The service manager counts a service Stopped once
+    its process has ended, so a rollback knows that without a `status` command (a .NET start on Windows) inside
+    the downtime. False when any process runs the exe, a WinSW command someone runs too: then `status` decides.
+    False in task mode: a task's `status` reads its processes and the task, and starts no WinSW."""
+    if target.task_mode or processes.java_processes(target.layout.root):
+        return False
+    wrappers = processes.exe_processes(target.layout.exe)
+    deadline = time.monotonic() + grace
+    while any(processes.alive(p) for p in wrappers):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(PROCESS_END_POLL)
+    return True
+
+
+def service_state(target: Target) -> ServiceState:
+    """The state from the service manager where asking it starts no program (Windows), else WinSW's `status`
+    (in task mode the task's own)."""
+    if isinstance(target.winsw, WinSW):
+        return target.winsw.manager_state() or target.winsw.status()
+    return target.winsw.status()
+
+
 def start(target: Target, name: str = names.START) -> Step:
     def do() -> None:
         target.winsw.start(START_TIMEOUT)
 
     def undo() -> None:
+        if service_process_ended(target):
+            # Stopped (a version that failed to start): only the waits for its process and ports remain.
+            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=ServiceState.STOPPED)
+            return
         state = target.winsw.status()
         if state is not ServiceState.NON_EXISTENT:
             target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
@@ -325,7 +356,8 @@ def stop(target: Target, name: str = names.STOP) -> Step:
         target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
 
     def undo() -> None:
-        if target.winsw.status() is not ServiceState.STOPPED:
+        # Its processes ended: stopped, so started again at once (unregistered, the start says so).
+        if not service_process_ended(target) and target.winsw.status() is not ServiceState.STOPPED:
             return
         try:
             target.winsw.start(START_TIMEOUT)
@@ -360,7 +392,7 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
             time.sleep(RESTART_POLL)
 
     def undo() -> None:
-        if target.task_mode or target.winsw.status() is ServiceState.NON_EXISTENT:
+        if target.task_mode or service_state(target) is ServiceState.NON_EXISTENT:
             return
         service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
 
@@ -389,7 +421,7 @@ def process_watch(target: Target, jar: Path, appear_timeout: float = PROCESS_APP
                 return t("operations.health_no_process", seconds=f"{appear_timeout:g}")
             if now - asked[0] >= SERVICE_CHECK_EVERY:
                 asked[0] = now
-                if target.winsw.status() in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
+                if service_state(target) in (ServiceState.STOPPED, ServiceState.NON_EXISTENT):
                     return t("operations.health_process_gone")
             return None
         if first_pid[0] in pids:
