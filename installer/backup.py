@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import stat
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,13 @@ class _Pass:
 
     def file(self, src: str, info: os.stat_result, dest: str) -> None:
         try:
-            self.result.written += _sync_file(src, info, dest)
+            began = time.monotonic()
+            written = _sync_file(src, info, dest)
+            self.result.written += written
+            if info.st_size >= BLOCK_UPDATE_MIN:
+                # A big file's copy is most of a pass; after the stop it is inside the service's downtime.
+                log.info("%s: %d of %d bytes written in %.3f s", src, written, info.st_size,
+                         time.monotonic() - began)
         except OSError as exc:
             if not (self.running and _held(exc)):
                 raise
