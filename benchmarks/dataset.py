@@ -30,17 +30,18 @@ def _fill(path: Path, size: int, block: bytes) -> None:
             left -= len(piece)
 
 
-def create(folder: Path, total: int) -> int:
-    """Add about `total` bytes of data to `folder`: half the database, a quarter journal files, a quarter
-    messages in 64 subfolders. The stand-in's own lines stay at the start of the database. Returns the bytes."""
+def create(folder: Path, database: int, side: int) -> int:
+    """Grow `folder`'s database to `database` bytes and add `side` bytes besides: half KahaDB journal files,
+    half messages in 64 subfolders. The stand-in's own lines stay at the start of the database. Returns the
+    bytes of the data items."""
     block = os.urandom(MIB)
-    _fill(folder / DB, total // 2, block)
-    journals = max(1, total // 4 // JOURNAL_SIZE)
-    journal_size = total // 4 // journals
+    _fill(folder / DB, database - (folder / DB).stat().st_size, block)
+    journals = max(1, side // 2 // JOURNAL_SIZE)
+    journal_size = side // 2 // journals
     for n in range(1, journals + 1):
         _fill(folder / KAHADB / f"db-{n}.log", journal_size, block)
     _fill(folder / KAHADB / "db.data", MIB, block)
-    count = max(1, total // 4 // MESSAGE_SIZE)
+    count = max(1, side // 2 // MESSAGE_SIZE)
     for n in range(count):
         message = folder / "messages" / f"{n % 64:02d}" / f"{n:06d}.xml"
         message.parent.mkdir(parents=True, exist_ok=True)
@@ -67,11 +68,11 @@ def remove(folder: Path, db_size: int) -> None:
         shutil.rmtree(folder / name, ignore_errors=True)
 
 
-def cp_seconds(folder: Path, scratch: Path) -> float:
-    """`cp -r` of the data items to a scratch folder: the disk's own copy speed, for comparison."""
+def cp_file_seconds(path: Path, scratch: Path) -> float:
+    """`cp` of one file to a scratch folder (the copy removed again): the disk's own copy speed, for comparison."""
     scratch.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
-    subprocess.run(["cp", "-r", *(str(folder / n) for n in ITEMS), str(scratch)], check=True)
+    subprocess.run(["cp", str(path), str(scratch / path.name)], check=True)
     seconds = time.monotonic() - began
     shutil.rmtree(scratch, ignore_errors=True)
     return seconds

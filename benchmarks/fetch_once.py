@@ -1,7 +1,7 @@
 """`python -m benchmarks.fetch_once URL DEST [ALGORITHMS]`: one download with the installer's own code
-(`download.fetch`), in a process of its own as setup would run it. ALGORITHMS: `sha1,md5` (the default, as for a
-jar from Maven), `sha1`, or `none` for the transfer alone. Prints `{"seconds": ..., "size": ...}`: the time of the
-transfer alone, without Python's start-up."""
+(`download.fetch`), in a process of its own as setup would run it. ALGORITHMS: `sha1` (the default: setup
+checks `.md5` only where no `.sha1` is published), `sha1,md5`, or `none` for the transfer alone. Prints
+`{"seconds": ..., "size": ...}`: the time of the transfer alone, without Python's start-up."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from installer.ui import UI
 
 def main(argv: list[str]) -> int:
     url, dest = argv[1], Path(argv[2])
-    wanted = argv[3] if len(argv) > 3 else "sha1,md5"
+    wanted = argv[3] if len(argv) > 3 else "sha1"
     algorithms = () if wanted == "none" else tuple(wanted.split(","))
     session = download.make_session()
     began = time.perf_counter()

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import dataset, logtimes
+from benchmarks import dataset, logtimes, programs
 from benchmarks.floor import Bench
 from benchmarks.memory import Peak, TreeSampler
 from benchmarks.probe import Prober, outage
@@ -44,9 +44,11 @@ class Upgrade:
     steps: dict[str, float] = field(default_factory=dict)
     window_steps: list[str] = field(default_factory=list)
     exe_calls: int = 0  # WinSW commands setup ran inside the downtime window
+    command_seconds: float = 0.0  # the time WinSW and sc.exe commands ran inside it
     copied: dict[str, int] = field(default_factory=dict)  # backup pass ("first", "second") -> bytes written
     switch: Switch | None = None
     kept_registration: bool = False  # unregister-old and register-new left the registration as it was
+    database: tuple[int, float] | None = None  # the database's copy after the stop: (bytes written, seconds)
 
     @property
     def overhead(self) -> float:
@@ -58,6 +60,8 @@ class Failure:
     detection: float  # the failure's moment -> the first undo (exit: its exit; 500: the health deadline)
     rollback_downtime: float | None = None
     rollback_floor: float | None = None
+    command_seconds: float = 0.0  # WinSW and sc.exe commands inside the rollback's downtime
+    programs: list[str] = field(default_factory=list)  # the commands that ended inside it
 
 
 def _wait_answering(prober: Prober, version: str, timeout: float = 30.0) -> None:
@@ -70,7 +74,12 @@ def _wait_answering(prober: Prober, version: str, timeout: float = 30.0) -> None
     raise RunFailed(f"{version} does not answer before the run")
 
 
-def _setup(bw: BenchWorld, *argv: str, expect: int = 0) -> None:
+def _setup(bw: BenchWorld, *argv: str, expect: int = 0, trace: Path | None = None) -> None:
+    if trace is not None:
+        code = programs.run_traced(bw.command(*argv), trace, SETUP_TIMEOUT, cwd=Path(__file__).resolve().parents[1])
+        if code % 256 != expect % 256:
+            raise RunFailed(f"setup {' '.join(argv)} under strace exited {code}, not {expect}")
+        return
     proc = subprocess.run(bw.command(*argv), capture_output=True, text=True, timeout=SETUP_TIMEOUT,
                           cwd=Path(__file__).resolve().parents[1])
     if proc.returncode % 256 != expect % 256:
@@ -81,6 +90,33 @@ def _exe_calls(lines: list[logtimes.Line], start: float, end: float) -> int:
     """WinSW commands logged by the driver between two moments (each line is logged when its command ended)."""
     return sum(1 for line in lines if line.logger == "installer.winsw" and start <= line.at <= end
                and "-service.exe" in line.text)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A program setup ran (WinSW or sc.exe), as its driver logged it when it ended."""
+
+    program: str  # `WinSW start`, `sc.exe query`
+    ended: float
+    seconds: float
+
+
+_COMMAND = re.compile(r'^"?(?P<exe>[^"]*?)"? (?P<verb>\w+) .*?-> exit -?\d+ in (?P<took>\d+\.\d+) s')
+
+
+def commands(lines: list[logtimes.Line]) -> list[Command]:
+    found = []
+    for line in lines:
+        match = _COMMAND.match(line.text)
+        if line.logger == "installer.winsw" and match:
+            name = "sc.exe" if match["exe"].lower().endswith("sc.exe") else "WinSW"
+            found.append(Command(f"{name} {match['verb']}", line.at, float(match["took"])))
+    return found
+
+
+def time_inside(found: list[Command], start: float, end: float) -> float:
+    """Seconds the commands ran between two moments."""
+    return sum(max(0.0, min(c.ended, end) - max(c.ended - c.seconds, start)) for c in found)
 
 
 def _window_steps(lines: list[logtimes.Line], start: float, end: float) -> list[str]:
@@ -117,8 +153,19 @@ def upgrade(bw: BenchWorld, bench: Bench, old: str, new: str, jars: dict[str, Pa
                    steps=logtimes.step_durations(lines),
                    window_steps=_window_steps(lines, gap.last_good, gap.first_good),
                    exe_calls=_exe_calls(lines, gap.last_good, gap.first_good), copied=_copied(lines),
+                   command_seconds=time_inside(commands(lines), gap.last_good, gap.first_good),
                    switch=_switch(lines, logtimes.wrapper_lines(wrapper.new_text())),
-                   kept_registration=logtimes.first(lines, "registration stays as it is") is not None)
+                   kept_registration=logtimes.first(lines, "registration stays as it is") is not None,
+                   database=_database_copy(lines))
+
+
+def _database_copy(lines: list[logtimes.Line]) -> tuple[int, float] | None:
+    """The pass after the stop's copy of the database (the backup module logs each big file's copy)."""
+    for line in lines:
+        match = re.match(rf".*{re.escape(dataset.DB)}: (\d+) of \d+ bytes written in (\d+\.\d+) s$", line.text)
+        if match and line.logger == "installer.backup":
+            return int(match[1]), float(match[2])
+    return None
 
 
 def _switch(lines: list[logtimes.Line], wrapper: list[logtimes.Line]) -> Switch | None:
@@ -161,8 +208,27 @@ def exit_at_start(bw: BenchWorld, bench: Bench, old: str, bad: str, jars: dict[s
     if not exits or undo is None:
         raise RunFailed("the failed start or the rollback is not in the logs")
     gap = outage(samples, old, old)
-    return Failure(detection=undo.at - exits[0], rollback_downtime=gap.seconds if gap else None,
-                   rollback_floor=floor)
+    if gap is None:
+        return Failure(detection=undo.at - exits[0], rollback_floor=floor)
+    found = commands(logtimes.setup_lines(setup_mark.new_text()))
+    return Failure(detection=undo.at - exits[0], rollback_downtime=gap.seconds, rollback_floor=floor,
+                   command_seconds=time_inside(found, gap.last_good, gap.first_good),
+                   programs=[c.program for c in found if gap.last_good <= c.ended - c.seconds < gap.first_good])
+
+
+def traced(bw: BenchWorld, old: str, new: str, trace: Path, *, fails: bool = False) -> dict[str, int]:
+    """Upgrade `old` -> `new` under strace: the programs started inside the downtime window (a `new` that fails
+    is rolled back: the window then ends with `old` answering again)."""
+    with Prober(bw.port) as prober:
+        _wait_answering(prober, old)
+        _setup(bw, "/upgrade", new, "/quiet", "/health-stable", HEALTH_STABLE, expect=13 if fails else 0,
+               trace=trace)
+        samples = list(prober.samples)
+    gap = outage(samples, old, old if fails else new)
+    if gap is None:
+        raise RunFailed(f"no outage seen from {old} to {new}")
+    return programs.inside(programs.parse(trace.read_text(encoding="utf-8", errors="replace")), gap.last_good,
+                           gap.first_good)
 
 
 def answers_500(bw: BenchWorld, old: str, bad: str, timeout: float) -> Failure:

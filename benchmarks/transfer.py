@@ -38,7 +38,7 @@ def hash_speed(algorithm: str, size: int = 64 * MIB) -> float:
     return size / (time.perf_counter() - began) / 1e6
 
 
-def _installer(url: str, dest: Path, algorithms: str = "sha1,md5") -> tuple[float, int]:
+def _installer(url: str, dest: Path, algorithms: str = "sha1") -> tuple[float, int]:
     dest.unlink(missing_ok=True)
     proc = subprocess.run([sys.executable, "-m", "benchmarks.fetch_once", url, str(dest), algorithms],
                           capture_output=True, text=True, cwd=REPO_ROOT, check=True)
@@ -54,27 +54,56 @@ def _curl(url: str, dest: Path) -> tuple[float, int]:
     return float(seconds), int(size)
 
 
+def _curl_checked(url: str, dest: Path) -> tuple[float, int]:
+    """`curl URL | tee FILE | sha1sum`: curl's own time, which ends when its last byte went into the pipe."""
+    dest.unlink(missing_ok=True)
+    script = 'set -o pipefail; curl -s -S -f -w "%{stderr}%{time_total} %{size_download}" "$1" | tee "$2" | sha1sum'
+    proc = subprocess.run(["bash", "-c", script, "curl", url, str(dest)], capture_output=True, text=True,
+                          check=True)
+    seconds, size = proc.stderr.split()[-2:]
+    return float(seconds), int(size)
+
+
 @dataclass
 class Speeds:
     """MB/s (10^6 bytes) of one download each of the same file."""
 
-    github: float  # the installer checking SHA-1, as for a 3.x/4.x jar from GitHub (`.sha1` and `.asc` beside it)
-    maven: float  # the installer checking SHA-1 and MD5, as for a 2.x jar from Maven Central (`.md5` too)
+    installer: float  # the installer checking SHA-1, as for any jar (`.md5` only where no `.sha1` is published)
     unchecked: float  # the installer's transfer alone, no hash
-    curl: float
+    curl_checked: float  # curl | tee FILE | sha1sum
+    curl: float  # plain curl, no check
 
 
 def compare(server: ArtifactServer, scratch: Path) -> Speeds:
-    """One download each of the published file by the installer (SHA-1; SHA-1 and MD5; no hash) and by curl."""
+    """One download each of the published file by the installer (SHA-1; no hash), by curl piped through
+    `tee` and `sha1sum`, and by plain curl."""
     url = server.url_for(PATH)
     speeds = []
-    for algorithms in ("sha1", "sha1,md5", "none"):
+    for algorithms in ("sha1", "none"):
         seconds, size = _installer(url, scratch / "installer.bin", algorithms)
         speeds.append(size / seconds / 1e6)
-    curl_seconds, curl_size = _curl(url, scratch / "curl.bin")
+    for fetch in (_curl_checked, _curl):
+        seconds, size = fetch(url, scratch / "curl.bin")
+        speeds.append(size / seconds / 1e6)
     (scratch / "installer.bin").unlink()
     (scratch / "curl.bin").unlink()
-    return Speeds(*speeds, curl_size / curl_seconds / 1e6)
+    return Speeds(*speeds)
+
+
+def limited(server: ArtifactServer, scratch: Path, path: str, rate: float) -> tuple[float, float]:
+    """MB/s of the installer (SHA-1) and of plain curl through the server sending `path` at `rate` bytes/s."""
+    url = server.url_for(path)
+    server.fault(path, "slow", rate=rate)
+    try:
+        seconds, size = _installer(url, scratch / "installer.bin", "sha1")
+        installer = size / seconds / 1e6
+        seconds, size = _curl(url, scratch / "curl.bin")
+        curl = size / seconds / 1e6
+    finally:
+        server.clear_faults()
+    (scratch / "installer.bin").unlink()
+    (scratch / "curl.bin").unlink()
+    return installer, curl
 
 
 @dataclass
