@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from installer import __version__  # noqa: E402
 from installer.errors import ExitCode, same_exit_code  # noqa: E402
+from installer.system_tools import system32  # noqa: E402
 
 if TYPE_CHECKING:
     from tests.harness.sandbox import Sandbox
@@ -376,6 +377,28 @@ class Cycle:
             ok = self.report.check(healthy, f"  then {version} runs and is healthy", json.dumps(status)[:600])
         return ok
 
+    def reports(self, folder: Path, verb: str, code: int, version: str | None) -> None:
+        """What the silent run just made leaves for monitoring: `.setup/last-run.json`; on Windows also the Apps &
+        features entry (DisplayVersion `version`, no entry when None) and the newest Event Log entry."""
+        try:
+            last = json.loads((folder / ".setup" / "last-run.json").read_text(encoding="ascii"))
+        except (OSError, ValueError) as exc:
+            last = {"unreadable": str(exc)}
+        self.report.check(last.get("verb") == verb and last.get("exit_code") == int(code),
+                          f"  .setup/last-run.json records /{verb}, exit {int(code)}", json.dumps(last)[:400])
+        if os.name != "nt":
+            return
+        shown = _uninstall_display_version()
+        self.report.check(shown == (version[1:] if version and version.startswith("v") else version),
+                          f"  Apps & features shows {version or 'no entry'}", str(shown))
+        if version is not None:  # after /uninstall the source is gone: Windows cannot render the entry's text
+            query = "/q:*[System[Provider[@Name='integrasjonspunkt-setup']]]"
+            event = subprocess.run([system32("wevtutil.exe"), "qe", "Application", query, "/c:1", "/rd:true",
+                                    "/f:text"], capture_output=True, text=True, check=False)
+            self.report.check(f"Event ID: {int(code)}" in event.stdout and f"/{verb}" in event.stdout,
+                              f"  the Application log has the /{verb} entry (event id {int(code)})",
+                              (event.stdout + event.stderr)[-600:])
+
     def port_is_free(self, java: Path) -> None:
         """`/check` reads the port as free where nothing listens (W1: not "in use" on a closed port)."""
         done = run(["/check", "2.28.0", "/json", "/java", str(java), *self.args], self.env)
@@ -404,6 +427,11 @@ class Cycle:
         install = ["/install", "2.28.0", *GOOD, "/java", str(java), "/properties", str(box.properties)]
         if not self.step("install 2.28.0", install, ExitCode.OK, "2.28.0"):
             return
+        self.reports(box.folder, "install", ExitCode.OK, "2.28.0")
+        if os.name == "nt":  # kept with the boot-time recovery, which is Windows-only
+            copy = box.folder / ".setup" / "setup.exe"
+            self.report.check(copy.is_file() and copy.stat().st_size == FROZEN.stat().st_size,
+                              "  the folder keeps a copy of setup for the uninstall commands (.setup/setup.exe)")
         winsw = str(self.status().get("winsw"))
         self.report.check(winsw.startswith("2.12.0/"), "the service runs under WinSW 2.12.0", winsw)
         # Not quiet: the person's output (rich) works in the frozen file too.
@@ -422,9 +450,24 @@ class Cycle:
             ExitCode.UPGRADE_FAILED,
             "2.28.1",
         ):
-            self.step("rollback", ["/rollback", *GOOD], ExitCode.OK, "2.28.0")
-        self.step("uninstall", ["/uninstall", "/quiet"], ExitCode.OK)
+            self.reports(box.folder, "upgrade", ExitCode.UPGRADE_FAILED, "2.28.1")
+            if self.step("rollback", ["/rollback", *GOOD], ExitCode.OK, "2.28.0"):
+                self.reports(box.folder, "rollback", ExitCode.OK, "2.28.0")
+        if self.step("uninstall", ["/uninstall", "/quiet"], ExitCode.OK):
+            self.reports(box.folder, "uninstall", ExitCode.OK, None)
         self.report.check(not _service_environments(box.folder), "no service process left after uninstall")
+
+
+def _uninstall_display_version(service_id: str = "integrasjonspunkt") -> str | None:
+    """DisplayVersion of setup's Apps & features entry (64-bit view), None when there is none (Windows only)."""
+    import winreg
+
+    path = rf"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\{service_id}"
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as key:
+            return str(winreg.QueryValueEx(key, "DisplayVersion")[0])
+    except OSError:
+        return None
 
 
 # --- main --------------------------------------------------------------------------------------------

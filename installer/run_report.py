@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import event_log, folder_trust, fsutil, mail_report, setup_files
+from installer import event_log, folder_trust, fsutil, setup_files
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
@@ -71,6 +71,13 @@ def event_text(document: dict[str, Any], folder: Path | None) -> str:
              result=document.get("result") or "", log=document.get("log") or t("report.no_log"))
 
 
+def _mail(folder: Path, document: dict[str, Any], text: str, detail: str) -> bool:
+    # Imported here: smtplib and email are loaded only by a run that may send a mail.
+    from installer import mail_report
+
+    return _usable(folder) and mail_report.mail_result(folder, document, text, detail)
+
+
 def finish(document: dict[str, Any], *, folder: Path | None, service_id: str, silent: bool,
            logs: list[Path], detail: str = "") -> None:
     """After a run's result is known: a silent changing run writes last-run.json, its event and (when the folder's
@@ -95,7 +102,7 @@ def finish(document: dict[str, Any], *, folder: Path | None, service_id: str, si
     if silent:
         steps.append(("event", lambda: event_log.report(service_id, code, text)))
     if held and folder is not None:
-        steps.append(("e-mail", lambda: _usable(folder) and mail_report.mail_result(folder, document, text, detail)))
+        steps.append(("e-mail", lambda: _mail(folder, document, text, detail)))
     if uninstalled:
         steps.append(("event source removal", lambda: event_log.unregister(service_id)))
     for what, step in steps:
