@@ -14,10 +14,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from installer import step_names as names
+from installer.engine import FAULT_ENV
 from installer.errors import ExitCode
 from installer.windows import rights, users
 from tests.harness.fake_windows_accounts import ENV_FILE, FakeAccounts
-from tests.harness.fixtures_world import REPO_ROOT, World
+from tests.harness.fixtures_world import FAST, REPO_ROOT, World
 from tests.harness.service_registry import ENV_REGISTRY
 
 pytestmark = [pytest.mark.e2e]
@@ -168,3 +170,46 @@ def test_without_windows_accounts_create_user_is_a_prerequisite(world: World) ->
     done = world.install("2.28.1", *CREATE)
     assert done.returncode == ExitCode.PREREQUISITES, done.stderr
     assert not world.folder.exists() and "Traceback" not in done.stderr
+
+
+def test_a_created_user_runs_the_task_by_s4u_and_upgrades_need_no_password(world: World) -> None:
+    """Task mode (Digdir's Alt 3): the user logs on as a batch job, the task stores no password (S4U), so the
+    password only ever reaches NetUserAdd and an upgrade registers the task again without one."""
+    world.publish("2.28.0")
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    done = world.install("2.28.0", "/mode", "task", *CREATE, env=env)
+    assert done.returncode == 0, done.stderr
+    made = FakeAccounts(db)
+    password, sid = made.users["ipuser"]["password"], made.users["ipuser"]["sid"]
+    assert made.rights == {sid: sorted(rights.TASK_RIGHTS)}
+    creates = [c[1:] for c in world.winsw.tasks.calls() if c[1] == "/create"]
+    assert creates == [["/create", "/tn", "\\integrasjonspunkt", "/xml", str(world.folder / ".setup" / "task.xml"),
+                        "/f"]]
+    task = world.winsw.tasks.load("\\integrasjonspunkt")
+    assert task is not None and "<LogonType>S4U</LogonType>" in task["xml"]
+    assert "<UserId>.\\ipuser</UserId>" in task["xml"]
+    leftovers = [p for p in world.root.rglob("*") if p.is_file() and p != db and password.encode() in p.read_bytes()]
+    assert leftovers == [] and password not in done.stdout + done.stderr
+    upgraded = world.setup("/upgrade", "2.28.1", *FAST, env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert world.answers() == "2.28.1"
+    assert world.setup("/uninstall", *FAST, env=env).returncode == 0
+    assert FakeAccounts(db).users == {}
+
+
+@pytest.mark.parametrize("step", [names.CREATE_USER, names.GRANT_USER, names.REGISTER, names.SCRUB_PASSWORD])
+def test_an_install_killed_after_the_user_was_made_is_undone_with_the_user(world: World, step: str) -> None:
+    """The recovery rebuilds the plan from the journal, with no password: it never makes the user again, and
+    deletes the one the killed run made, with its rights."""
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    killed = world.install("2.28.1", *CREATE, env={**env, FAULT_ENV: step})
+    assert killed.returncode == -9, killed.stderr
+    assert "ipuser" in FakeAccounts(db).users
+    recovered = world.setup("/recover", *FAST, env=env)
+    assert recovered.returncode == 0, recovered.stderr
+    after = FakeAccounts(db)
+    assert after.users == {} and after.rights == {} and after.event_log == {}
+    assert [c[0] for c in after.calls].count("NetUserAdd") == 1
+    assert world.winsw.record("integrasjonspunkt") is None

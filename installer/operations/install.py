@@ -145,7 +145,7 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         # gets its account from schtasks, not from the XML.
         account=None if task else account.for_xml(password),
     )
-    if task:
+    if task and not new_user:  # a created user's task logs on by S4U: its password goes to NetUserAdd only
         task_runner.hand_password(layout.root, password)
     staged_xml.write_bytes(service_xml.render(spec))
     from installer import health

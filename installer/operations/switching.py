@@ -88,6 +88,7 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "service_proxy": settings.service_proxy,
         "mode": installed.mode,
         "account": installed.account,
+        "account_created": installed.account_created,
     }
 
 
@@ -97,6 +98,8 @@ def _hand_task_password(session: Session) -> None:
     installed, settings = session.installed, session.settings
     assert installed is not None
     account = accounts.parse(installed.account or accounts.LOCAL_SYSTEM, installed.service_id)
+    if installed.account_created:
+        return  # a user setup created logs on by S4U: no password to hand
     if account.needs_password and not settings.service_password:
         raise SetupError(ExitCode.PREREQUISITES, t("task.needs_password", account=account.username))
     task_runner.hand_password(session.layout.root, settings.service_password)

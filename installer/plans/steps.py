@@ -62,7 +62,9 @@ class Target:
 
     def _runner(self, quiet: bool) -> WinSW | TaskRunner:
         if self.task_mode:
-            return TaskRunner(self.layout, self.ctx["service_id"], self.ctx.get("account"), quiet=quiet)
+            created = bool(self.ctx.get("create_user") or self.ctx.get("account_created"))
+            return TaskRunner(self.layout, self.ctx["service_id"], self.ctx.get("account"), quiet=quiet,
+                              s4u=created)
         return WinSW(self.layout.exe, self.ctx["service_id"], quiet=quiet)
 
     def forget_winsw_version(self) -> None:

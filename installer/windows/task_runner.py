@@ -55,13 +55,17 @@ def task_name(service_id: str) -> str:
 class TaskRunner:
     """One folder's task, named after the service id (`\\integrasjonspunkt`)."""
 
-    def __init__(self, layout: Layout, service_id: str, account: str | None = None, *, quiet: bool = True) -> None:
+    def __init__(self, layout: Layout, service_id: str, account: str | None = None, *, quiet: bool = True,
+                 s4u: bool = False) -> None:
         self.layout = layout
         self.service_id = service_id
         self.name = task_name(service_id)
         # None or LocalSystem: SYSTEM by its SID; else the user the task logs on as with its password.
         self.account = None if account in (None, "LocalSystem") else account
         self.quiet = quiet
+        # A user setup created (/create-user) logs on by S4U: no password is stored with the task, and none is
+        # needed to register it again (nobody knows that user's password).
+        self.s4u = s4u and self.account is not None
 
     @property
     def xml_file(self) -> Path:
@@ -77,14 +81,15 @@ class TaskRunner:
             description=t("task.description", folder=self.layout.root),
             command=command.argv[0], arguments=service_xml.join_windows_args(command.argv[1:]),
             working_directory=str(command.cwd),
-            user_id=self.account or tasks.LOCAL_SYSTEM_SID, logon_type="Password" if self.account else None,
+            user_id=self.account or tasks.LOCAL_SYSTEM_SID,
+            logon_type=("S4U" if self.s4u else "Password") if self.account else None,
             restart_interval=RESTART_INTERVAL, restart_count=RESTART_COUNT)
 
     def install(self, username: str | None = None, password: str | None = None, *, xml: Path | None = None) -> None:
         """Register (or replace) the task from the service XML. A user account needs its password, handed to
         schtasks with /ru and /rp and then forgotten."""
-        secret = password or _passwords.pop(str(self.layout.root), None)
-        if self.account and not secret:
+        secret = None if self.s4u else password or _passwords.pop(str(self.layout.root), None)
+        if self.account and not secret and not self.s4u:
             raise ServiceError(t("task.needs_password", account=self.account))
         tasks.create(self.name, self.xml_file, self.definition(xml), user=self.account,
                      password=secret if self.account else None)

@@ -32,7 +32,7 @@ class TaskDefinition:
     arguments: str
     working_directory: str
     user_id: str = LOCAL_SYSTEM_SID
-    logon_type: str | None = None  # "Password" for a user account
+    logon_type: str | None = None  # "Password" for a user account, "S4U" for a user setup created
     boot_trigger: bool = True
     restart_interval: str | None = None  # "PT1M": RestartOnFailure (PT1M..P31D) when set
     restart_count: int = 3
