@@ -125,7 +125,7 @@ def test_create_user_installs_as_a_new_least_privilege_user(world: World) -> Non
     state = json.loads((world.folder / ".setup" / "state.json").read_text(encoding="utf-8"))
     assert state["account"] == ".\\ipuser" and state["account_created"] is True
     code, doc = world.status()
-    assert code == 0 and doc["account"] == ".\\ipuser", doc
+    assert code == 0 and doc["account"] == ".\\ipuser" and doc["account_created"] is True, doc
     # Nowhere else: not in a file (the account stand-in's own database aside), output, or a child's environment.
     leftovers = [p for p in world.root.rglob("*") if p.is_file() and p != db and password.encode() in p.read_bytes()]
     assert leftovers == []
