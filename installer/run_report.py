@@ -1,5 +1,6 @@
 """Where a silent run leaves its result for those who were not watching: `.setup/last-run.json` (the document
-`/json` prints, for monitoring tools) and one entry in the Windows Application log (event_log.py).
+`/json` prints, for monitoring tools), one entry in the Windows Application log (event_log.py) and, when the
+folder's setup.toml asks for it, an e-mail (mail_report.py).
 
 Only verbs that change something report: `/status` and `/check` only read, and a monitoring tool calling
 `/status /json` every minute must not overwrite the result of the night's upgrade.
