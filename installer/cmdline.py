@@ -119,7 +119,7 @@ VERB_OPTIONS = {
     "service-user": {"install"},
     "create-user": {"install"},
     # The way it runs (WinSW service or Task Scheduler task) is chosen at install and kept.
-    "mode": {"install"},
+    "mode": {"install", "repair"},
     "restore-data": {"rollback"},
     "from-kosmos": {"adopt"},
     # It changes the folder's owner and rights: never with a verb that only reads.

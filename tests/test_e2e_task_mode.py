@@ -237,3 +237,39 @@ def test_rollback_and_repair_act_on_the_task(world: World) -> None:
     assert world.winsw.tasks.load(NAME) is not None and world.answers() == "2.27.0"
     code, doc = world.status()
     assert code == 0 and doc["service"] == "running" and len(_java_pids(world)) == 1
+
+
+def test_repair_mode_moves_a_service_to_a_task_and_back_keeping_the_data(world: World) -> None:
+    world.publish("2.28.0")
+    assert world.install("2.28.0").returncode == 0
+    before = world.data_file().read_bytes()
+    proc = world.setup("/repair", "/mode", "task", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "task" and doc["service"] == "running" and doc["winsw"] is None, doc
+    assert world.winsw.record("integrasjonspunkt") is None  # the service is gone, and its WinSW exe
+    assert not (world.folder / "integrasjonspunkt-service.exe").exists()
+    assert world.winsw.tasks.load(NAME) is not None and len(_java_pids(world)) == 1
+    assert world.data_file().read_bytes().startswith(before)
+    proc = world.setup("/repair", "/mode", "service", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "service" and doc["service"] == "running" and doc["winsw"], doc
+    assert world.winsw.tasks.load(NAME) is None and world.winsw.record("integrasjonspunkt") is not None
+    assert (world.folder / "integrasjonspunkt-service.exe").is_file() and len(_java_pids(world)) == 1
+    assert world.data_file().read_bytes().startswith(before)
+
+
+@pytest.mark.parametrize("step", ["unregister-old", "register-new", "start-new"])
+def test_a_way_switch_killed_midway_is_undone_to_the_service(world: World, step: str) -> None:
+    from installer.engine import FAULT_ENV
+
+    world.publish("2.28.0")
+    assert world.install("2.28.0").returncode == 0
+    proc = world.setup("/repair", "/mode", "task", *FAST, env={FAULT_ENV: step})
+    assert proc.returncode == -9, proc.stderr
+    proc = world.setup("/recover", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "service" and doc["service"] == "running", doc
+    assert world.winsw.tasks.load(NAME) is None and len(_java_pids(world)) == 1

@@ -110,10 +110,18 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
         log.warning("%s does not match the pinned SHA-256 of %s: placing a verified copy", layout.exe,
                     report.winsw.spec)
     # A Task Scheduler task needs no WinSW: none is downloaded or placed.
-    task_mode = (installed.mode if installed is not None else settings.mode) == "task"
+    task_mode = mode_of(settings, installed) == "task"
     winsw_exe = None if keep_build or task_mode else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
     return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe,
                     config=config, config_keys=config_keys, jar_digest=jar_digest)
+
+
+def mode_of(settings: Settings, installed: State | None) -> str:
+    """The way integrasjonspunkt is to run after this run: the installation's, unless the command line asks for
+    another (`/install /mode`, `/repair /mode`)."""
+    if installed is None or settings.named_on_command_line("mode"):
+        return settings.mode
+    return installed.mode
 
 
 def _sha256(path: Path) -> str:

@@ -20,6 +20,7 @@ from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.state import State
 from installer.ui import UI
+from installer.windows import task_runner
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
         attach_log(layout)
         keys.log_expiring(settings, [layout.private / keys.FOLDER])
         session = Session(settings, ui, layout, installed, new_folder=new_folder)
+        # A task that runs as a user is registered with its password, also by the undo of a recovery: the
+        # run's /service-password is kept for that in memory only.
+        task_runner.hand_password(layout.root, settings.service_password)
         if layout.journal_file.exists():
             phase.began()  # an earlier run's operation: finishing it is a change, refusing it is no prerequisite
         if journal_mod.load(layout.journal_file) is not None:

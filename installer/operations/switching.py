@@ -31,13 +31,18 @@ log = logging.getLogger(__name__)
 def context(session: Session, prepared: preflight.Prepared, *, repairing: bool = False) -> dict[str, Any]:
     installed, layout, settings = session.installed, session.layout, session.settings
     assert installed is not None
-    if installed.mode == "task":
-        _hand_task_password(session)
+    mode = preflight.mode_of(settings, installed)
     new_xml, notes, xml_account, fresh = _new_xml(session, prepared, repairing)
-    account = winsw.service_account(layout.service_id)
+    account = winsw.service_account(layout.service_id) if installed.mode == "service" else None
     set_in_services_msc = (account is not None and account.strip().lower() not in LOCAL_SYSTEM_NAMES
                            and xml_account is None)
-    keep_registration = set_in_services_msc and not settings.service_password
+    # The account is kept whichever way it runs: the one the service logs on as, else the one setup chose.
+    run_as = account if set_in_services_msc else installed.account
+    if mode == "task":
+        _hand_task_password(session, run_as)
+    elif installed.mode == "task":
+        new_xml = _service_account_into(session, new_xml, run_as)  # (the password is handed for an undo too)
+    keep_registration = set_in_services_msc and not settings.service_password and mode == installed.mode
     if keep_registration:
         session.ui.warn(t("upgrade.keeps_account", account=account))
     elif set_in_services_msc and account is not None and settings.service_password:
@@ -81,28 +86,45 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "keystore": str(keystore) if keystore else None,
         "keep_registration": keep_registration,
         "xml_first": fresh,
-        "scrub_password": bool(set_in_services_msc and settings.service_password),
+        "scrub_password": bool((set_in_services_msc or mode != installed.mode) and settings.service_password),
         "keep_jars": settings.keep_jars,
         "config_keys": prepared.config_keys,
         "databases": _databases(layout, installed.version, prepared),
         "service_proxy": settings.service_proxy,
-        "mode": installed.mode,
-        "account": installed.account,
+        "mode": mode,
+        "mode_from": installed.mode,
+        "account": run_as,
         "account_created": installed.account_created,
     }
 
 
-def _hand_task_password(session: Session) -> None:
-    """A task that runs as a user is registered anew with each switch (its action names the jar): it needs
-    the user's password again, asked for before anything changes."""
+def _account(session: Session, run_as: str | None) -> accounts.Account:
+    """The kept account; one the run's password cannot be given for is exit 10 before anything changes."""
     installed, settings = session.installed, session.settings
     assert installed is not None
-    account = accounts.parse(installed.account or accounts.LOCAL_SYSTEM, installed.service_id)
-    if installed.account_created:
-        return  # a user setup created logs on by S4U: no password to hand
+    account = accounts.parse(run_as or accounts.LOCAL_SYSTEM, installed.service_id)
+    if installed.account_created and preflight.mode_of(settings, installed) == "task":
+        return account  # a user setup created logs on by S4U: no password to hand
     if account.needs_password and not settings.service_password:
         raise SetupError(ExitCode.PREREQUISITES, t("task.needs_password", account=account.username))
-    task_runner.hand_password(session.layout.root, settings.service_password)
+    return account
+
+
+def _hand_task_password(session: Session, run_as: str | None) -> None:
+    """A task that runs as a user is registered anew with each switch (its action names the jar): it needs
+    the user's password again, asked for before anything changes. Task Scheduler has no virtual accounts."""
+    account = _account(session, run_as)
+    if account.kind in ("virtual", "gmsa"):
+        raise SetupError(ExitCode.PREREQUISITES, t("account.not_for_task", value=account.username))
+    task_runner.hand_password(session.layout.root, session.settings.service_password)
+
+
+def _service_account_into(session: Session, new_xml: bytes, run_as: str | None) -> bytes:
+    """From a task to a service: WinSW registers the service with the task's account from the XML (the
+    password leaves it again once the service is registered)."""
+    account = _account(session, run_as)
+    wanted = account.for_xml(session.settings.service_password)
+    return new_xml if wanted is None else service_xml.with_account(new_xml, wanted)
 
 
 def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:

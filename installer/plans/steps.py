@@ -258,6 +258,23 @@ def register(target: Target, name: str = names.REGISTER) -> Step:
     return Step(name, do, undo)
 
 
+def unregister(target: Target, name: str) -> Step:
+    """The way it ran until now goes (`/repair /mode`): stopped and unregistered; undo registers it again from
+    the XML that is back in place by then."""
+
+    def do() -> None:
+        state = target.winsw.status()
+        if state is not ServiceState.NON_EXISTENT:
+            target.winsw.stop(STOP_TIMEOUT, target.layout.root, target.ports(), state=state)
+            target.winsw.uninstall(UNINSTALL_TIMEOUT)
+
+    def undo() -> None:
+        if target.winsw.status() is ServiceState.NON_EXISTENT:
+            target.winsw.install()
+
+    return Step(name, do, undo)
+
+
 def change_registration(target: Target, old_xml: Path, name: str = names.REGISTER_NEW) -> Step:
     """The registration changed in place (sc.exe config, description, failure) to what the new XML asks for,
     instead of WinSW's uninstall + install: an uninstall while any program holds the service open only marks

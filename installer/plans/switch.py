@@ -116,8 +116,14 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         restore(Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
 
     write_xml = steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml)
+    # `/repair /mode`: the old way (service or task) stops and goes, the new one is registered and started.
+    changes_way = ctx.get("mode_from", ctx.get("mode")) != ctx.get("mode")
+    old = steps.Target({**ctx, "mode": ctx.get("mode_from")}, quiet=ui.quiet) if changes_way else target
     # Decided once, when the plan is first made: the journal keeps the answer for a recovery.
-    if ctx.setdefault("reregister", needs_registration(ctx, layout)):
+    if changes_way:
+        unregister = steps.unregister(old, names.UNREGISTER_OLD)
+        register = steps.register(target, names.REGISTER_NEW)
+    elif ctx.setdefault("reregister", needs_registration(ctx, layout)):
         unregister = steps.reinstall_if_missing(target, names.UNREGISTER_OLD)
         register = steps.change_registration(target, backup_dir / layout.xml.name, names.REGISTER_NEW)
     else:
@@ -131,8 +137,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         if ctx.get("jar_source") else None,
         write_xml if xml_first else None,
         Step(names.PRECOPY_DATA, precopy),
-        steps.suspend_restarts(target),
-        steps.stop(target, names.STOP_OLD),
+        steps.suspend_restarts(old),
+        steps.stop(old, names.STOP_OLD),
         Step(names.BACKUP_DATA, backup_changes),
         steps.amend_properties(target, names.WRITE_CONFIG_KEYS, props_mod.render_keys(
             ctx["config_keys"], t("config.keys_comment", version=ctx["to"]))) if ctx.get("config_keys") else None,
@@ -178,8 +184,8 @@ def scrub_password(target: steps.Target, staged: Path) -> None:
 
 
 def after_undo(ctx: dict[str, Any], ui: UI) -> None:
-    """The old version runs again: prove it answers (raises health.Unhealthy when it does not)."""
-    target = steps.Target(ctx, quiet=ui.quiet)
+    """The old version runs again, the way it ran: prove it answers (raises health.Unhealthy when it does not)."""
+    target = steps.Target({**ctx, "mode": ctx.get("mode_from", ctx.get("mode"))}, quiet=ui.quiet)
     where = steps.health_target(target, ctx["health_old"], ctx["from"])
     ui.info(t("upgrade.checking_old", version=ctx["from"], url=where.url))
     health.wait_healthy(where, timeout=ctx["health_timeout"], stable=min(ctx["health_stable"], 2.0),
@@ -205,6 +211,10 @@ def commit(ctx: dict[str, Any]) -> None:
     installed.java = ctx["java"]
     installed.winsw = ctx["winsw"]
     installed.service_proxy = bool(ctx.get("service_proxy", installed.service_proxy))
+    if ctx.get("mode_from", ctx.get("mode")) != ctx.get("mode"):
+        installed.mode, installed.account = ctx["mode"], ctx.get("account")
+        if installed.mode == "task":
+            fsutil.unlink(layout.exe)  # no WinSW runs it any more
     installed.failed_versions = [v for v in installed.failed_versions if v != ctx["to"]]
     restore_restarts(target)
     record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)

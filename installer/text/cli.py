@@ -87,8 +87,8 @@ Options:
                        (NT SERVICE\\ID), .\\NAME, DOMAIN\\NAME, gMSA DOMAIN\\NAME$; upgrades keep it
   /create-user         (/install, with /service-user .\\NAME) create that local user with the least rights;
                        setup makes its password; /uninstall deletes it
-  /mode service|task   (/install) a WinSW service (default), or a Task Scheduler task at startup
-                       (Digdir's Alt 3; no WinSW); kept by upgrades
+  /mode service|task   (/install, /repair) a WinSW service (default), or a Task Scheduler task at
+                       startup (Digdir's Alt 3; no WinSW); kept by upgrades; /repair /mode moves it
   /ignore-kosmos       go ahead although KOSMOS manages integrasjonspunkt here
   /norestart           accepted; setup never reboots
   /lang en|nb          language
@@ -203,8 +203,9 @@ Valg:
                        (NT SERVICE\\ID), .\\NAVN, DOMENE\\NAVN, gMSA DOMENE\\NAVN$; oppgraderinger beholder den
   /create-user         (/install, med /service-user .\\NAVN) opprett den lokale brukeren med minste
                        rettigheter; setup lager passordet; /uninstall sletter den
-  /mode service|task   (/install) en WinSW-tjeneste (standard), eller en oppgave i Oppgaveplanlegging
-                       ved oppstart (Digdirs alt. 3; uten WinSW); oppgraderinger beholder den
+  /mode service|task   (/install, /repair) en WinSW-tjeneste (standard), eller en oppgave i
+                       Oppgaveplanlegging ved oppstart (Digdirs alt. 3; uten WinSW); oppgraderinger
+                       beholder den; /repair /mode flytter den
   /ignore-kosmos       fortsett selv om KOSMOS styrer integrasjonspunkt her
   /norestart           godtas; setup starter aldri maskinen på nytt
   /lang en|nb          språk

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 POLL = 0.1
 # Task Scheduler starts the task again after a failure, every minute, as often as its schema allows.
 RESTART_INTERVAL, RESTART_COUNT = "PT1M", 255
-# Passwords handed to the next registration of a folder's task, in memory only (never in the journal or a file).
+# The password for the registrations of a folder's task in this run, in memory only (never in the journal or a
+# file): an upgrade registers the task anew, and its undo registers it again.
 _passwords: dict[str, str] = {}
 
 
@@ -88,7 +89,7 @@ class TaskRunner:
     def install(self, username: str | None = None, password: str | None = None, *, xml: Path | None = None) -> None:
         """Register (or replace) the task from the service XML. A user account needs its password, handed to
         schtasks with /ru and /rp and then forgotten."""
-        secret = None if self.s4u else password or _passwords.pop(str(self.layout.root), None)
+        secret = None if self.s4u else password or _passwords.get(str(self.layout.root))
         if self.account and not secret and not self.s4u:
             raise ServiceError(t("task.needs_password", account=self.account))
         tasks.create(self.name, self.xml_file, self.definition(xml), user=self.account,
