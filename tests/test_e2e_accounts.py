@@ -108,6 +108,7 @@ def _seen_by_children(world: World, secret: str) -> list[int]:
 
 def test_create_user_installs_as_a_new_least_privilege_user(world: World) -> None:
     world.publish("2.28.1")
+    world.publish("2.28.2")
     env, db = _accounts(world)
     done = world.install("2.28.1", *CREATE, env=env)
     assert done.returncode == 0, done.stderr
@@ -132,6 +133,15 @@ def test_create_user_installs_as_a_new_least_privilege_user(world: World) -> Non
     assert password not in done.stdout + done.stderr
     assert _seen_by_children(world, password) == []
     assert world.answers() == "2.28.1"
+    # An upgrade keeps the registration's account and password (sc.exe config names no password) and the record.
+    upgraded = world.setup("/upgrade", "2.28.2", *FAST, env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    record = world.winsw.record("integrasjonspunkt")
+    assert record is not None and record["account"] == ".\\ipuser"
+    assert record["password_sha256"] == hashlib.sha256(password.encode()).hexdigest()
+    code, doc = world.status()
+    assert code == 0 and doc["version"] == "2.28.2" and doc["account_created"] is True, doc
+    assert "password=" not in (world.folder / "installer-logs" / "setup.log").read_text(encoding="utf-8")
 
     removed = world.setup("/uninstall", "/quiet", env=env)
     assert removed.returncode == 0, removed.stderr
