@@ -21,6 +21,18 @@ LOCAL_SYSTEM_SID = "S-1-5-18"
 TIMEOUT = 60.0
 
 
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """A calendar trigger: at `at` ("05:30", local time) on `days` (names of DAY_NAMES), every week."""
+
+    at: str
+    days: tuple[str, ...]
+    since: str  # the first day, "2026-12-05": Task Scheduler needs a StartBoundary for a calendar trigger
+
+
 @dataclass(frozen=True)
 class TaskDefinition:
     """What a task runs, when and as whom. SYSTEM is its SID with no LogonType (schtasks /xml refuses the
@@ -38,6 +50,7 @@ class TaskDefinition:
     restart_count: int = 3
     execution_time_limit: str = "PT0S"  # no limit
     multiple_instances: str = "IgnoreNew"
+    weekly: Weekly | None = None
 
 
 def to_xml(definition: TaskDefinition) -> bytes:
@@ -55,6 +68,16 @@ def to_xml(definition: TaskDefinition) -> bytes:
     triggers = sub(task, "Triggers")
     if definition.boot_trigger:
         sub(sub(triggers, "BootTrigger"), "Enabled", "true")
+    if definition.weekly is not None:
+        calendar = sub(triggers, "CalendarTrigger")
+        # No time zone in the boundary: the task runs at that local time, also across summer time.
+        sub(calendar, "StartBoundary", f"{definition.weekly.since}T{definition.weekly.at}:00")
+        sub(calendar, "Enabled", "true")
+        by_week = sub(calendar, "ScheduleByWeek")
+        days = sub(by_week, "DaysOfWeek")
+        for day in definition.weekly.days:
+            sub(days, day)
+        sub(by_week, "WeeksInterval", "1")
     principal = sub(sub(task, "Principals"), "Principal", id="Author")
     sub(principal, "UserId", definition.user_id)
     if definition.logon_type:

@@ -52,6 +52,7 @@ Task = dict[str, Any]
 
 _BOOL = re.compile(r"^(true|false)$")
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")  # xs:dateTime
 _LOGON_TYPES = ("S4U", "Password", "InteractiveToken", "InteractiveTokenOrPassword", "Group", "None")
 # The children each element may have (the schema's xs:all groups: any order, each at most once), and the
 # value check of each leaf. Only the part of the schema setup writes or an admin's Alt 3 task uses is listed;
@@ -64,10 +65,11 @@ _LEAF_CHECKS: dict[str, re.Pattern[str] | tuple[str, ...] | None] = {
     "MultipleInstancesPolicy": ("Parallel", "Queue", "IgnoreNew", "StopExisting"),
     "Priority": re.compile(r"^(10|[0-9])$"), "RunLevel": ("LeastPrivilege", "HighestAvailable"),
     "LogonType": _LOGON_TYPES, "Count": re.compile(r"^([1-9]\d?|1\d\d|2[0-4]\d|25[0-5])$"),
-    "Interval": _DURATION, "StartBoundary": None, "EndBoundary": None, "Description": None, "Author": None,
+    "Interval": _DURATION, "StartBoundary": _DATE_TIME, "EndBoundary": _DATE_TIME, "Description": None, "Author": None,
     "Date": None, "URI": None, "Version": None, "Source": None, "Documentation": None, "UserId": None,
     "GroupId": None, "DisplayName": None, "Command": None, "Arguments": None, "WorkingDirectory": None,
-    "DaysInterval": re.compile(r"^[1-9]\d*$"), "Duration": _DURATION, "WaitTimeout": _DURATION,
+    "DaysInterval": re.compile(r"^[1-9]\d*$"),
+    "WeeksInterval": re.compile(r"^([1-9]|[1-4]\d|5[0-2])$"), "Duration": _DURATION, "WaitTimeout": _DURATION,
     "StopOnIdleEnd": _BOOL, "RestartOnIdle": _BOOL, "SecurityDescriptor": None, "Data": None,
 }
 _CHILDREN: dict[str, tuple[str, ...]] = {
@@ -78,8 +80,11 @@ _CHILDREN: dict[str, tuple[str, ...]] = {
     "BootTrigger": ("Enabled", "StartBoundary", "EndBoundary", "ExecutionTimeLimit", "Delay"),
     "LogonTrigger": ("Enabled", "StartBoundary", "EndBoundary", "ExecutionTimeLimit", "Delay", "UserId"),
     "TimeTrigger": ("Enabled", "StartBoundary", "EndBoundary", "ExecutionTimeLimit"),
-    "CalendarTrigger": ("Enabled", "StartBoundary", "EndBoundary", "ExecutionTimeLimit", "ScheduleByDay"),
+    "CalendarTrigger": ("Enabled", "StartBoundary", "EndBoundary", "ExecutionTimeLimit", "ScheduleByDay",
+                        "ScheduleByWeek"),
     "ScheduleByDay": ("DaysInterval",),
+    "ScheduleByWeek": ("WeeksInterval", "DaysOfWeek"),
+    "DaysOfWeek": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "Settings": ("AllowStartOnDemand", "RestartOnFailure", "MultipleInstancesPolicy", "DisallowStartIfOnBatteries",
                  "StopIfGoingOnBatteries", "AllowHardTerminate", "StartWhenAvailable", "RunOnlyIfNetworkAvailable",
                  "IdleSettings", "Enabled", "Hidden", "RunOnlyIfIdle", "WakeToRun", "ExecutionTimeLimit",
@@ -92,7 +97,9 @@ _CHILDREN: dict[str, tuple[str, ...]] = {
     "Exec": ("Command", "Arguments", "WorkingDirectory"),
 }
 _REQUIRED = {"Task": ("Actions",), "Actions": ("Exec",), "Exec": ("Command",), "Principals": ("Principal",),
-             "RestartOnFailure": ("Interval", "Count"), "ScheduleByDay": ()}
+             "RestartOnFailure": ("Interval", "Count"), "ScheduleByDay": (),
+             # A calendar trigger without a start is refused; so is a week without a day.
+             "CalendarTrigger": ("StartBoundary",), "ScheduleByWeek": ("DaysOfWeek",)}
 _ATTRIBUTES = {"Task": ("version",), "Actions": ("Context",), "Principal": ("id",), "Exec": ("id",),
                "BootTrigger": ("id",), "CalendarTrigger": ("id",), "LogonTrigger": ("id",), "TimeTrigger": ("id",)}
 _CSV_TITLES = ["HostName", "TaskName", "Next Run Time", "Status", "Logon Mode", "Last Run Time", "Last Result",
@@ -282,6 +289,8 @@ def parse_task_xml(data: bytes) -> tuple[str, dict[str, Any]]:
         "logon_type": logon,
         "run_level": _text(root, "t:Principals/t:Principal/t:RunLevel"),
         "boot_trigger": boot is not None and _text(boot, "t:Enabled") != "false",
+        # A weekly calendar trigger: its start (date and local time) and days; None without one.
+        "weekly": _weekly(root),
         "enabled": _text(root, "t:Settings/t:Enabled") != "false",
         "multiple_instances": _text(root, "t:Settings/t:MultipleInstancesPolicy") or "IgnoreNew",
         "execution_time_limit": _text(root, "t:Settings/t:ExecutionTimeLimit") or "PT72H",
@@ -289,6 +298,16 @@ def parse_task_xml(data: bytes) -> tuple[str, dict[str, Any]]:
         "restart_count": _text(root, "t:Settings/t:RestartOnFailure/t:Count"),
     }
     return text, definition
+
+
+def _weekly(root: ET.Element) -> dict[str, Any] | None:
+    calendar = root.find("t:Triggers/t:CalendarTrigger", {"t": NAMESPACE})
+    if calendar is None or calendar.find("t:ScheduleByWeek", {"t": NAMESPACE}) is None:
+        return None
+    days = calendar.find("t:ScheduleByWeek/t:DaysOfWeek", {"t": NAMESPACE})
+    return {"start": _text(calendar, "t:StartBoundary"), "enabled": _text(calendar, "t:Enabled") != "false",
+            "days": [_local(day) for day in (days if days is not None else [])],
+            "weeks": _text(calendar, "t:ScheduleByWeek/t:WeeksInterval") or "1"}
 
 
 def _minutes_between(duration: str, low: int, high: int) -> bool:
@@ -460,7 +479,8 @@ def csv_row(task: Task) -> list[str]:
            "Comment": definition["description"] or "N/A",
            "Scheduled Task State": "Enabled" if definition["enabled"] else "Disabled", "Idle Time": "Disabled",
            "Power Management": "", "Run As User": run_as,
-           "Schedule Type": "At system start up" if definition["boot_trigger"] else "On demand only"}
+           "Schedule Type": "At system start up" if definition["boot_trigger"]
+           else "Weekly" if definition.get("weekly") else "On demand only"}
     return [row.get(title, "N/A") for title in _CSV_TITLES]
 
 
