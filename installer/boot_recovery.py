@@ -9,7 +9,6 @@ other finds no journal."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -27,8 +26,7 @@ log = logging.getLogger(__name__)
 
 def entry_name(layout: Layout) -> str:
     """One entry per install folder: two folders on one server never overwrite each other's entry."""
-    digest = hashlib.sha256(str(layout.root).lower().encode("utf-8")).hexdigest()[:12]
-    return f"integrasjonspunkt-setup-recover-{digest}"
+    return f"integrasjonspunkt-setup-recover-{layout.folder_digest}"
 
 
 def command(layout: Layout) -> str:

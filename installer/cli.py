@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from installer import __version__, winapi
-from installer.cmdline import VERBS, parse
+from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import set_language, shown, t
 
@@ -45,6 +45,12 @@ def _verb_runner(verb: str) -> Callable[..., Any]:
         from installer.operations import adopt as module
     elif verb == "run":
         from installer.operations import run as module
+    elif verb == "schedule":
+        from installer.operations import schedule as module
+    elif verb == "unschedule":
+        from installer.operations import schedule
+
+        return schedule.remove
     elif verb == "wizard":
         from installer import wizard as module
     else:
@@ -109,9 +115,6 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     if inv.flag("version"):
         print(f"setup {__version__}")
         return ExitCode.OK
-    if inv.verb is not None and not VERBS[inv.verb].built:
-        return _fail_early(SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=inv.verb)),
-                           json_wanted, inv.verb, inv)
 
     from installer import folder_trust, logsetup
     from installer.settings import executable_dir, resolve

@@ -22,7 +22,6 @@ class Arity(Enum):
 class Verb:
     name: str
     arity: Arity
-    built: bool = True
 
 
 VERBS: dict[str, Verb] = {
@@ -39,7 +38,8 @@ VERBS: dict[str, Verb] = {
         Verb("repair", Arity.FLAG),
         Verb("adopt", Arity.FLAG),
         Verb("run", Arity.FLAG),
-        Verb("schedule", Arity.FLAG, built=False),
+        Verb("schedule", Arity.VALUE),
+        Verb("unschedule", Arity.FLAG),
     )
 }
 
@@ -59,6 +59,8 @@ OPTIONS: dict[str, Arity] = {
     "norestart": Arity.FLAG,
     "ignore-kosmos": Arity.FLAG,
     "from-kosmos": Arity.FLAG,
+    "at": Arity.VALUE,
+    "days": Arity.VALUE,
     "service-password": Arity.VALUE,
     "service-user": Arity.VALUE,
     "create-user": Arity.FLAG,
@@ -122,6 +124,8 @@ VERB_OPTIONS = {
     "mode": {"install", "repair"},
     "restore-data": {"rollback"},
     "from-kosmos": {"adopt"},
+    "at": {"schedule"},
+    "days": {"schedule"},
     # It changes the folder's owner and rights: never with a verb that only reads.
     "secure-folder": {"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt"},
 }

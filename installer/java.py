@@ -294,3 +294,23 @@ def choose(installs: list[JavaInstall], minimum: int, preferred: int) -> JavaIns
     major = above[0] if above else max(majors)
     same = [i for i in acceptable if i.major == major]
     return max(same, key=lambda i: (i.bits != 32, version_key(i.version)))
+
+
+def vanished_service_java(xml_path: Path) -> str | None:
+    """The Java the service XML names, when it is not there any more: a Java update (Temurin's and Microsoft's
+    installers upgrade within a major line) removes the old version-named folder, and the service cannot start."""
+    from installer import service_xml
+    from installer.errors import SetupError
+
+    try:
+        executable = service_xml.read(xml_path).executable
+    except SetupError:
+        return None
+    if not executable or "%" in executable:
+        return None  # a bare `java` from PATH, or an environment variable: not a path to check
+    path = Path(executable)
+    if not path.is_absolute() or path.is_file():
+        return None
+    if os.name == "nt" and path.suffix == "" and path.with_suffix(".exe").is_file():
+        return None
+    return executable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,11 @@ class Layout:
     @property
     def cache(self) -> Path:
         return self.private / "cache"
+
+    @property
+    def folder_digest(self) -> str:
+        """Names Windows keeps per install folder (tasks, RunOnce entries): two folders never share one."""
+        return hashlib.sha256(str(self.root).lower().encode("utf-8")).hexdigest()[:12]
 
     @property
     def setup_copy(self) -> Path:

@@ -61,7 +61,7 @@ FROM_STATE = ("env", "service-id", "java")
 # Only from the command line or their IPSETUP_ variable, never from a file.
 PASSWORDS = ("service-password", "keystore-password", "tls-keystore-password")
 # Never read from a settings file or the environment: they describe this one run.
-RUN_ONLY = frozenset({"help", "version", "to", "secure-folder", "create-user", "from-kosmos"})
+RUN_ONLY = frozenset({"help", "version", "to", "secure-folder", "create-user", "from-kosmos", "at", "days"})
 
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -127,6 +127,8 @@ class Settings:
     purge: bool = False
     restore_data: bool = False
     from_kosmos: bool = False
+    at: str | None = None  # /schedule's time, "05:30" (installer/schedule.py checks it)
+    days: str | None = None  # /schedule's days, "MON-FRI"
     secure_folder: bool = False
     # The install folder's verdict (CLI.md "Trust"): when untrusted, nothing was read from it.
     trust: Verdict = TRUSTED

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import __version__
+from installer import __version__, schedule
 from installer import setup_files as files
 from installer.fsutil import write_json_atomic
 from installer.messages import t
@@ -44,6 +44,7 @@ class State:
     service_proxy: bool = False  # /service-proxy on: the download proxy is in the service's Java options
     mode: str = "service"  # "task": run by a Task Scheduler task, no WinSW (/mode task); older files: service
     account_created: bool = False  # /create-user: setup made `account`, and /uninstall deletes it
+    schedule: dict[str, Any] | None = None  # /schedule: installer/schedule.py Schedule.to_document()
 
     def to_document(self) -> dict[str, Any]:
         return {"format": FORMAT, "written_by": __version__, **asdict(self)}
@@ -89,6 +90,7 @@ def _check(path: Path, doc: dict[str, Any]) -> None:
     files.require(path, doc, "mode", doc.get("mode", "service") in MODES)
     for name in ("previous_versions", "failed_versions"):
         files.require(path, doc, name, all(isinstance(v, str) and is_safe_tag(v) for v in doc.get(name, [])))
+    files.require(path, doc, "schedule", doc.get("schedule") is None or schedule.valid_document(doc["schedule"]))
 
 
 def valid_winsw(value: object) -> bool:

@@ -7,12 +7,22 @@ else 0 (installed, running, healthy), 14 (needs attention) or 15 (nothing instal
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from installer import backup, effective_config, folder_trust, health, keys, service_xml, setup_files, state
+from installer import (
+    backup,
+    effective_config,
+    folder_trust,
+    health,
+    java,
+    keys,
+    schedule,
+    setup_files,
+    state,
+)
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -23,6 +33,7 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
+from installer.windows import tasks
 from installer.windows.task_runner import TaskRunner
 from installer.winsw import ServiceError, ServiceState, WinSW, service_account
 
@@ -76,6 +87,7 @@ def run(settings: Settings, ui: UI) -> Result:
         "key_expires": None,
         "backups": backup.usage(layout.backups),
         "java_missing": None,
+        "schedule": None,
         "folder": str(folder),
         "folder_trusted": True,
     }
@@ -110,7 +122,8 @@ def run(settings: Settings, ui: UI) -> Result:
             "failed_versions": installed.failed_versions,
             "last_operation": installed.last_operation,
             "last_recovery": installed.last_recovery,
-            "java_missing": _java_missing(layout),
+            "java_missing": java.vanished_service_java(layout.xml),
+            "schedule": _schedule(layout, installed),
         })
     _show(doc, ui)
     if open_journal is not None:
@@ -154,23 +167,6 @@ def _untrusted(folder: Path, verdict: folder_trust.Verdict, ui: UI) -> Result:
                   message=verdict.message(folder, "status"))
 
 
-def _java_missing(layout: Layout) -> str | None:
-    """The Java the service XML names, when it is not there any more: a Java update (Temurin's and Microsoft's
-    installers upgrade within a major line) removes the old version-named folder, and the service cannot start."""
-    try:
-        executable = service_xml.read(layout.xml).executable
-    except SetupError:
-        return None
-    if not executable or "%" in executable:
-        return None  # a bare `java` from PATH, or an environment variable: not a path to check
-    path = Path(executable)
-    if not path.is_absolute() or path.is_file():
-        return None
-    if os.name == "nt" and path.suffix == "" and path.with_suffix(".exe").is_file():
-        return None
-    return executable
-
-
 def _hand_made(settings: Settings, folder: Path) -> str | None:
     """A description of a hand-made installation /adopt would take over here, or None."""
     if not folder.is_dir():
@@ -207,17 +203,50 @@ def _account(installed: state.State, service: ServiceState) -> str | None:
     return installed.account
 
 
+def _schedule(layout: Layout, installed: state.State) -> dict[str, Any] | None:
+    """The recorded schedule, whether Task Scheduler still has its task, and the result of the last silent
+    /upgrade, or of the repair it made (scheduled or scripted: `.setup/last-run.json`)."""
+    if installed.schedule is None:
+        return None
+    recorded = schedule.Schedule.from_document(installed.schedule)
+    return {**installed.schedule, "registered": tasks.query_xml(recorded.task) is not None,
+            "last_run": _last_upgrade_run(layout)}
+
+
+def _last_upgrade_run(layout: Layout) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(layout.last_run.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("verb") not in ("upgrade", "repair"):  # a run with nothing newer repairs
+        return None
+    return {key: doc.get(key) for key in ("at", "result", "exit_code", "version")}
+
+
+def _schedule_text(value: dict[str, Any]) -> str:
+    text = t("status.schedule", spec=value["spec"], days=",".join(value["days"]), at=value["at"])
+    if not value.get("registered"):
+        text += " " + t("status.schedule_missing")
+    last = value.get("last_run")
+    if last:
+        text += " " + t("status.schedule_last", at=last.get("at"), result=last.get("result"),
+                        code=last.get("exit_code"))
+    return text
+
+
 def _show(doc: dict[str, Any], ui: UI) -> None:
     rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
         "version", "env", "service_id", "mode", "service", "account", "healthy", "health_url", "java", "winsw",
         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
-        "backups")]
+        "backups", "schedule")]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
 
 
 def _text(key: str, value: Any) -> str:
     if value is None:
         return "-"
+    if key == "schedule":
+        return _schedule_text(value)
     if key == "backups":
         return t("status.backups", count=value["count"], size=size_text(value["bytes"]), failed=value["failed"])
     if key == "service":  # JSON keeps the word tools compare against; a person reads it in the run's language

@@ -13,6 +13,7 @@ from installer import properties as props_mod
 from installer.errors import ExitCode
 from installer.layout import JAR_PREFIX, Layout
 from installer.messages import t
+from installer.operations import schedule
 from installer.operations.session import changing
 from installer.plans import steps
 from installer.result import Result
@@ -41,6 +42,7 @@ def run(settings: Settings, ui: UI) -> Result:
             target.winsw.stop(steps.STOP_TIMEOUT, layout.root, target.ports())
             target.winsw.uninstall(steps.UNINSTALL_TIMEOUT)
         user_note = _remove_created_user(layout.root, installed.account, ui) if installed.account_created else ""
+        schedule.delete_task(layout, installed)  # before the state file goes: it names the task
         keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)
         for path in (layout.exe, layout.xml, *layout.root.glob(f"{JAR_PREFIX}*.jar"), layout.state_file):
             path.unlink(missing_ok=True)

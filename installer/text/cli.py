@@ -57,6 +57,9 @@ Verbs:
   /adopt               take over an installation made by hand (/from-kosmos: one KOSMOS runs)
   /run                 run the installed version in this console as the service would (Ctrl+C stops it;
                        the exit code is Java's)
+  /schedule SPEC       upgrade to SPEC unattended, as a Task Scheduler task (/at HH:MM, default 05:30;
+                       /days MON-FRI by default; /allow-major: also across major lines)
+  /unschedule          remove the scheduled upgrade
 
 SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.0.8, 4.x, latest, earlybird
 
@@ -173,6 +176,9 @@ Handlinger:
   /adopt               overta en installasjon som er gjort for hånd (/from-kosmos: en som KOSMOS kjører)
   /run                 kjør den installerte versjonen i dette vinduet slik tjenesten gjør (Ctrl+C stopper;
                        avslutningskoden er Javas)
+  /schedule SPEC       oppgrader til SPEC uten tilsyn, som en oppgave i Oppgaveplanlegging (/at TT:MM,
+                       standard 05:30; /days MON-FRI som standard; /allow-major: også til en annen hovedlinje)
+  /unschedule          fjern den planlagte oppgraderingen
 
 SPEC: 2.x, 2.*, 2, 2.28, 2.28.x, 2.28.1, v4.0.8, 4.x, latest, earlybird
 

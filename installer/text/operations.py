@@ -133,6 +133,25 @@ EN: dict[str, str] = {
     "run.stopping": "Ctrl+C: integrasjonspunkt is shutting down, please wait.",
     "run.exited": "integrasjonspunkt {version} exited with code {code}.",
     "status.row_mode": "Runs as",
+    "schedule.bad_at": "{value} is no time of day: give HH:MM (24 hours, local time), e.g. 05:30",
+    "schedule.bad_days": "{value} names no days: give MON-FRI, MON,WED,FRI, SAT-SUN or DAILY",
+    "schedule.task_description": "Upgrades integrasjonspunkt in {folder} to {spec} (setup /schedule; removed by "
+    "/unschedule and /uninstall).",
+    "schedule.not_registered": "The scheduled upgrade could not be registered with Task Scheduler: {reason}",
+    "schedule.done": "Scheduled: /upgrade {spec} at {at} on {days} (local time), as SYSTEM, task {task}; {major}. "
+    "Each run first finishes an interrupted operation, skips versions that failed here and writes its result to "
+    "the Application log and .setup\\last-run.json.",
+    "schedule.major_allowed": "it may move to another major line (/allow-major)",
+    "schedule.major_kept": "it stays on the installed major line",
+    "schedule.none": "No upgrade is scheduled for this installation.",
+    "schedule.removed": "The scheduled upgrade is removed.",
+    "schedule.not_removed": "The scheduled task {task} could not be removed: {reason}",
+    "status.row_schedule": "Scheduled upgrade",
+    "status.schedule": "/upgrade {spec} on {days} at {at}",
+    "status.schedule_missing": "(its task is missing in Task Scheduler: run /schedule again)",
+    "status.schedule_last": "- last run {at}: {result} (exit {code})",
+    "upgrade.heals_java": "{reason} But the Java the service runs, {java}, is gone (a Java update removes the old "
+    "version's folder): repairing the service with an installed Java of its line.",
 }
 
 NB: dict[str, str] = {
@@ -274,4 +293,23 @@ NB: dict[str, str] = {
     "run.stopping": "Ctrl+C: integrasjonspunkt avslutter, vent litt.",
     "run.exited": "integrasjonspunkt {version} avsluttet med kode {code}.",
     "status.row_mode": "Kjøres som",
+    "schedule.bad_at": "{value} er ikke et klokkeslett: oppgi TT:MM (24 timer, lokal tid), f.eks. 05:30",
+    "schedule.bad_days": "{value} angir ingen dager: oppgi MON-FRI, MON,WED,FRI, SAT-SUN eller DAILY",
+    "schedule.task_description": "Oppgraderer integrasjonspunkt i {folder} til {spec} (setup /schedule; fjernes "
+    "med /unschedule og /uninstall).",
+    "schedule.not_registered": "Den planlagte oppgraderingen kunne ikke registreres i Oppgaveplanlegging: {reason}",
+    "schedule.done": "Planlagt: /upgrade {spec} kl. {at} på {days} (lokal tid), som SYSTEM, oppgave {task}; "
+    "{major}. Hver kjøring fullfører først en avbrutt operasjon, hopper over versjoner som har feilet her og skriver "
+    "resultatet til programloggen og .setup\\last-run.json.",
+    "schedule.major_allowed": "den kan gå over til en annen hovedlinje (/allow-major)",
+    "schedule.major_kept": "den blir på den installerte hovedlinjen",
+    "schedule.none": "Ingen oppgradering er planlagt for denne installasjonen.",
+    "schedule.removed": "Den planlagte oppgraderingen er fjernet.",
+    "schedule.not_removed": "Den planlagte oppgaven {task} kunne ikke fjernes: {reason}",
+    "status.row_schedule": "Planlagt oppgradering",
+    "status.schedule": "/upgrade {spec} på {days} kl. {at}",
+    "status.schedule_missing": "(oppgaven mangler i Oppgaveplanlegging: kjør /schedule igjen)",
+    "status.schedule_last": "- siste kjøring {at}: {result} (kode {code})",
+    "upgrade.heals_java": "{reason} Men Javaen tjenesten kjører, {java}, finnes ikke lenger (en Java-oppdatering "
+    "fjerner mappen til den gamle versjonen): reparerer tjenesten med en installert Java fra samme linje.",
 }
