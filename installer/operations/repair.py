@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from installer.messages import t
 from installer.operations import preflight, switching
-from installer.operations.session import changing
+from installer.operations.session import Session, changing
 from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
@@ -15,15 +15,22 @@ from installer.ui import UI
 
 def run(settings: Settings, ui: UI) -> Result:
     with changing(settings, ui, "repair") as session:
-        installed = session.installed
-        if installed is None:
+        if session.installed is None:
             return session.nothing_installed("repair")
-        tag = installed.version
-        ui.info(t("repair.target", version=tag, folder=session.layout.root))
-        release = release_for_tag(tag)
-        prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-        ctx = switching.context(session, prepared, repairing=True)
-        ctx["operation"] = "repair"
-        if not session.layout.exe.exists() and prepared.winsw_exe is None:
-            ctx["winsw_cache"] = None
-        return switching.execute(session, ctx, ui)
+        return repair_in(session)
+
+
+def repair_in(session: Session) -> Result:
+    """The repair in a held folder with an installation (also what /upgrade does when there is nothing newer and
+    the service's Java is gone)."""
+    installed, settings, ui = session.installed, session.settings, session.ui
+    assert installed is not None
+    tag = installed.version
+    ui.info(t("repair.target", version=tag, folder=session.layout.root))
+    release = release_for_tag(tag)
+    prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
+    ctx = switching.context(session, prepared, repairing=True)
+    ctx["operation"] = "repair"
+    if not session.layout.exe.exists() and prepared.winsw_exe is None:
+        ctx["winsw_cache"] = None
+    return switching.execute(session, ctx, ui)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from installer import artifacts
+from installer import artifacts, java
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
-from installer.operations import preflight, switching
-from installer.operations.session import changing
+from installer.operations import preflight, repair, switching
+from installer.operations.session import Session, changing
 from installer.plans import switch
 from installer.releases import release_for_tag
 from installer.result import Result
@@ -27,11 +27,10 @@ def run(settings: Settings, ui: UI) -> Result:
         try:
             release = preflight.resolve(settings, installed, ui)
         except artifacts.NothingToDo as nothing:
-            return Result(verb="upgrade", result="nothing-to-do", version=installed.version, message=str(nothing))
+            return _nothing_newer(session, str(nothing))
         current = release_for_tag(installed.version).version
         if release.version == current:
-            return Result(verb="upgrade", result="nothing-to-do", version=installed.version,
-                          message=t("upgrade.already", version=installed.version))
+            return _nothing_newer(session, t("upgrade.already", version=installed.version))
         if release.version < current and not settings.allow_downgrade:
             raise SetupError(ExitCode.ARTIFACT, t("upgrade.downgrade", version=release.tag,
                                                   installed=installed.version))
@@ -43,3 +42,15 @@ def run(settings: Settings, ui: UI) -> Result:
         prepared = preflight.prepare(settings, session.layout, ui, release, installed)
         ctx = switching.context(session, prepared)
         return switching.execute(session, ctx, ui)
+
+
+def _nothing_newer(session: Session, why: str) -> Result:
+    """Nothing to upgrade to; but a service whose Java a Java update removed is healed (a repair picks an
+    installed Java of its line): an unattended /upgrade on a schedule would otherwise leave it down for good."""
+    installed = session.installed
+    assert installed is not None
+    gone = java.vanished_service_java(session.layout.xml)
+    if gone is None:
+        return Result(verb="upgrade", result="nothing-to-do", version=installed.version, message=why)
+    session.ui.warn(t("upgrade.heals_java", reason=why, java=gone))
+    return repair.repair_in(session)
