@@ -13,7 +13,17 @@ from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
-from installer.operations import adopt, preflight, recover, repair, rollback, status, uninstall, upgrade
+from installer.operations import (
+    adopt,
+    preflight,
+    recover,
+    repair,
+    rollback,
+    schedule,
+    status,
+    uninstall,
+    upgrade,
+)
 from installer.plans import switch
 from installer.releases import Release, release_for_tag
 from installer.result import Result
@@ -220,12 +230,25 @@ def _adopt(run: Guided) -> Result | None:
         if not ui.confirm(t("wizard.confirm_kosmos"), default=True):
             return _declined()
         result = run.perform(adopt.run, replace(run.settings, verb="adopt", from_kosmos=True))
-        return None if result.exit_code == ExitCode.OK else result
+        if result.exit_code != ExitCode.OK:
+            return result
+        _offer_schedule(run)
+        return None
     ui.info(t("wizard.hand_made", folder=run.settings.dir))
     if not ui.confirm(t("wizard.confirm_adopt"), default=True):
         return _declined()
     result = run.perform(adopt.run, replace(run.settings, verb="adopt"))
     return None if result.exit_code == ExitCode.OK else result
+
+
+def _offer_schedule(run: Guided) -> None:
+    """What KOSMOS did, done safely: Digdir's approved version, unattended (/schedule latest)."""
+    ui, settings = run.ui, run.settings
+    if not ui.confirm(t("wizard.confirm_schedule"), default=True):
+        return
+    scheduled = run.perform(schedule.run, replace(settings, verb="schedule", spec="latest"))
+    run.settings = settings
+    (ui.success if scheduled.exit_code == ExitCode.OK else ui.warn)(scheduled.message)
 
 
 def _declined() -> Result:

@@ -277,6 +277,8 @@ def test_kosmos_is_offered_to_be_replaced_by_the_service(world: World) -> None:
     wizard.wait_for("KOSMOS runs integrasjonspunkt in")
     wizard.answer("Replace KOSMOS with the service? [Y/n]: ", "")
     wizard.wait_for("disable KOSMOS and stop the integrasjonspunkt it runs")
+    wizard.answer("as KOSMOS did (/schedule latest, Monday to Friday at 05:30)? [Y/n]: ", "")
+    wizard.wait_for("Scheduled: /upgrade latest at 05:30 on MON,TUE,WED,THU,FRI")
     wizard.answer("What now [", "")  # quit: nothing newer to offer
     assert wizard.finish() == 0, wizard.text()
     assert world.answers() == "2.27.0"
@@ -284,6 +286,7 @@ def test_kosmos_is_offered_to_be_replaced_by_the_service(world: World) -> None:
     assert kosmos is not None and kosmos["start_type"] == DISABLED
     code, doc = world.status()
     assert code == 0 and doc["version"] == "2.27.0" and doc["env"] == "production"
+    assert doc["schedule"]["spec"] == "latest" and doc["schedule"]["registered"]
 
 
 def test_interrupted_install_is_offered_to_finish(world: World) -> None:

@@ -59,8 +59,8 @@ EN: dict[str, str] = {
     "kosmos.source_jar": "the only integrasjonspunkt jar in the folder",
     "kosmos.env_differs": "KOSMOS runs integrasjonspunkt with the profile {found}; installing with /env {given} as "
     "given.",
-    "kosmos.taken_over": "KOSMOS ({service_id}) is stopped and disabled, its files are kept. Upgrade from now on "
-    "with /upgrade (latest: Digdir's approved version).",
+    "kosmos.taken_over": "KOSMOS ({service_id}) is stopped and disabled, its files are kept. /schedule latest keeps "
+    "integrasjonspunkt on Digdir's approved version as KOSMOS did, with a data backup and a rollback.",
     "kosmos.resumed": "KOSMOS ({service_id}) runs again as before.",
     "kosmos.not_found": "There is no KOSMOS service XML (service kosmossvc) in {folder}: nothing for /from-kosmos to "
     "take over.",
@@ -133,8 +133,9 @@ NB: dict[str, str] = {
     "kosmos.source_jar": "den eneste integrasjonspunkt-jar-filen i mappen",
     "kosmos.env_differs": "KOSMOS kjører integrasjonspunkt med profilen {found}; installerer med /env {given} som "
     "oppgitt.",
-    "kosmos.taken_over": "KOSMOS ({service_id}) er stoppet og deaktivert, filene er beholdt. Oppgrader heretter med "
-    "/upgrade (latest: versjonen Digdir har godkjent).",
+    "kosmos.taken_over": "KOSMOS ({service_id}) er stoppet og deaktivert, filene er beholdt. /schedule latest holder "
+    "integrasjonspunkt på versjonen Digdir har godkjent slik KOSMOS gjorde, med sikkerhetskopi av dataene og "
+    "tilbakerulling.",
     "kosmos.resumed": "KOSMOS ({service_id}) kjører igjen som før.",
     "kosmos.not_found": "Det finnes ingen tjeneste-XML for KOSMOS (tjenesten kosmossvc) i {folder}: /from-kosmos har "
     "ingenting å ta over.",

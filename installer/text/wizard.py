@@ -136,6 +136,8 @@ EN: dict[str, str] = {
     "version, profile and data as a Windows service that setup upgrades and rolls back; KOSMOS is disabled and its "
     "files are kept. If the service does not come up, KOSMOS runs again as before.",
     "wizard.confirm_kosmos": "Replace KOSMOS with the service?",
+    "wizard.confirm_schedule": "Keep it on Digdir's approved version unattended, as KOSMOS did (/schedule latest, "
+    "Monday to Friday at 05:30)?",
     # the end
     "wizard.result_ok": "Done",
     "wizard.result_cancelled": "Cancelled",
@@ -291,6 +293,8 @@ NB: dict[str, str] = {
     "profil og data som en Windows-tjeneste som setup oppgraderer og ruller tilbake; KOSMOS deaktiveres og filene "
     "beholdes. Kommer ikke tjenesten opp, kjører KOSMOS igjen som før.",
     "wizard.confirm_kosmos": "Erstatte KOSMOS med tjenesten?",
+    "wizard.confirm_schedule": "Holde den på versjonen Digdir har godkjent uten tilsyn, slik KOSMOS gjorde "
+    "(/schedule latest, mandag til fredag kl. 05:30)?",
     # the end
     "wizard.result_ok": "Ferdig",
     "wizard.result_cancelled": "Avbrutt",
