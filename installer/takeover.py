@@ -122,14 +122,19 @@ def take_over(settings: Settings, ui: UI, layout: Layout, chosen: Candidate) -> 
     )
     record_operation(installed, "adopt", None, chosen.version, "ok", ExitCode.OK)
     save(layout.state_file, installed)
+    make_visible(layout, installed)
+    return installed
+
+
+def make_visible(layout: Layout, installed: State) -> None:
+    """The installation is this product's now: it appears in Apps & features, uninstalled by the folder's own
+    copy of setup."""
     log.info("adopted %s: %s", layout.root, installed.to_document())
-    # The installation is this product's now: it appears in Apps & features, uninstalled by the folder's own copy.
     try:
         boot_recovery.copy_running_setup(layout)
     except OSError as exc:
         log.warning("no copy of setup in %s: %s", layout.private, exc)
-    apps_entry.write(Layout(layout.root, installed.service_id, installed.service_base), chosen.version)
-    return installed
+    apps_entry.write(Layout(layout.root, installed.service_id, installed.service_base), installed.version)
 
 
 def apply_recorded(settings: Settings, installed: State) -> None:

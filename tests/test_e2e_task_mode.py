@@ -273,3 +273,70 @@ def test_a_way_switch_killed_midway_is_undone_to_the_service(world: World, step:
     code, doc = world.status()
     assert code == 0 and doc["mode"] == "service" and doc["service"] == "running", doc
     assert world.winsw.tasks.load(NAME) is None and len(_java_pids(world)) == 1
+
+
+def _hand_made_alt3(world: World, name: str, *, user: str | None = None, password: str | None = None) -> None:
+    """What an admin does following Digdir's page, Alt 3: the jar and properties in the folder, a task that runs
+    `java -jar` there at startup."""
+    import shutil
+
+    from tests.harness import jdks
+
+    java = jdks.java17()
+    if java is None:
+        pytest.skip("no Java 17")
+    jar = world.publish("2.28.0")
+    world.folder.mkdir(parents=True)
+    shutil.copyfile(jar, world.folder / jar.name)
+    shutil.copyfile(world.properties, world.folder / "integrasjonspunkt-local.properties")
+    definition = tasks.TaskDefinition(description="integrasjonspunkt (Alt 3)", command=str(java),
+                                      arguments=f"-jar {jar.name} --spring.profiles.active=staging",
+                                      working_directory=str(world.folder), user_id=user or tasks.LOCAL_SYSTEM_SID,
+                                      logon_type="Password" if user else None)
+    tasks.create(name, world.root / "alt3.xml", definition, user=user, password=password)
+    tasks.run(name)
+    assert world.wait_answers("2.28.0")
+
+
+def test_adopt_takes_over_a_hand_made_alt3_task(world: World) -> None:
+    _hand_made_alt3(world, "\\ip-alt3", user=".\\ipuser", password=SECRET)
+    (pid,) = _java_pids(world)
+    code, doc = world.status()
+    assert same_exit_code(code, 14) and doc["installed"] is False  # a hand-made installation: /adopt names it
+    proc = world.setup("/adopt", *FAST)
+    assert same_exit_code(proc.returncode, 10) and "/service-password" in proc.stderr
+    assert not (world.folder / ".setup" / "state.json").exists()
+    proc = world.setup("/adopt", *FAST, env={"IPSETUP_SERVICE_PASSWORD": SECRET})
+    assert proc.returncode == 0, proc.stderr
+    assert world.winsw.tasks.load("\\ip-alt3") is None and _java_pids(world) == [pid]  # it went on running
+    root = _task_xml(world)
+    assert root.findtext("t:Principals/t:Principal/t:UserId", namespaces=NS) == ".\\ipuser"
+    arguments = split_windows_args(root.findtext("t:Actions/t:Exec/t:Arguments", namespaces=NS) or "")
+    assert "-Dspring.profiles.active=staging" in arguments
+    assert arguments[-1] == str(world.folder / "integrasjonspunkt-2.28.0.jar")
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "task" and doc["env"] == "staging" and doc["account"] == ".\\ipuser", doc
+    for path in world.folder.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    world.publish("2.28.1")
+    proc = world.setup("/upgrade", "2.28.1", *FAST, env={"IPSETUP_SERVICE_PASSWORD": SECRET})
+    assert proc.returncode == 0, proc.stderr
+    assert world.answers() == "2.28.1" and len(_java_pids(world)) == 1
+
+
+def test_adopt_refuses_a_task_it_cannot_run(world: World) -> None:
+    _hand_made_alt3(world, "\\integrasjonspunkt")
+    task = world.winsw.tasks.load("\\integrasjonspunkt")
+    assert task is not None
+    # The same task, but logging on by S4U (no password Task Scheduler keeps): not taken over, nothing changed.
+    definition = tasks.TaskDefinition(description="x", command=task["definition"]["command"],
+                                      arguments=task["definition"]["arguments"],
+                                      working_directory=str(world.folder), user_id=".\\ipuser", logon_type="S4U")
+    tasks.create("\\integrasjonspunkt", world.root / "alt3.xml", definition)
+    listing = world.listing()
+    proc = world.setup("/adopt", *FAST)
+    assert same_exit_code(proc.returncode, 15) and "logs on by S4U" in proc.stderr
+    logs = "installer-logs"  # setup's own log of the run is the only thing written
+    assert {k: v for k, v in world.listing().items() if not k.startswith(logs)} == listing
+    assert not (world.folder / ".setup" / "state.json").exists() and world.winsw.tasks.load(NAME) is not None

@@ -6,20 +6,26 @@ message, when the folder has no state file but a hand-made installation (install
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
-from installer import kosmos, takeover
+from installer import accounts, kosmos, phase, takeover
 from installer.adoption import Candidate
-from installer.errors import ExitCode
+from installer.errors import ExitCode, SetupError
+from installer.fsutil import write_atomic
 from installer.messages import t
 from installer.operations import install
 from installer.operations.session import Session, changing
 from installer.operations.status import SERVICE_WORDS
 from installer.result import Result
+from installer.schtasks import ScheduledTask
 from installer.settings import Settings
-from installer.state import State
+from installer.state import State, record_operation, save
 from installer.ui import UI
+from installer.windows import task_adoption, tasks
+from installer.windows.task_runner import TaskRunner
+from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ def run(settings: Settings, ui: UI) -> Result:
         if settings.from_kosmos:
             return _from_kosmos(session)
         found = takeover.discover(settings, session.layout)
+        if not found.candidates and not found.kosmos and len(found.tasks) == 1:
+            return _from_task(session, found.tasks[0])
         chosen = takeover.choose(found, settings, ui, ExitCode.NOT_INSTALLED)
         if chosen is None:
             return Result(verb="adopt", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
@@ -61,6 +69,44 @@ def _from_kosmos(session: Session) -> Result:
         # Kept while it fits the release line, as a recorded Java is; else discovery chooses.
         settings.java, settings.origins["java"] = str(found.java), "state"
     return install.install_in(session, None, kosmos=found)
+
+
+def _from_task(session: Session, scheduled: ScheduledTask) -> Result:
+    """Digdir's Alt 3 made by hand becomes this product's task-mode installation: the service XML that describes
+    its command, the task `\\<ID>` registered from it, the hand-made one removed when it had another name, the
+    state file. Its program goes on running."""
+    settings, layout = session.settings, session.layout
+    try:
+        hand = task_adoption.read(scheduled.name, layout.root)
+    except task_adoption.NotAdoptable as exc:
+        raise SetupError(ExitCode.NOT_INSTALLED, str(exc)) from None
+    account = accounts.parse(hand.account or accounts.LOCAL_SYSTEM, layout.service_id)
+    if account.needs_password and not settings.service_password:
+        raise SetupError(ExitCode.PREREQUISITES, t("task.needs_password", account=account.username))
+    phase.began()
+    write_atomic(layout.xml, task_adoption.service_xml_for(hand, layout.service_id))
+    runner = TaskRunner(layout, layout.service_id, hand.account)
+    replaced = scheduled.name.lower() != runner.name.lower()
+    try:
+        runner.install(password=settings.service_password)
+        if replaced:
+            tasks.delete(scheduled.name)
+    except ServiceError:
+        if replaced:
+            with contextlib.suppress(ServiceError):
+                tasks.delete(runner.name)
+        layout.xml.unlink(missing_ok=True)
+        raise
+    installed = State(version=hand.version, env=hand.env, service_id=layout.service_id, java=hand.java,
+                      winsw="unknown/none", adopted=True, account=account.username, mode="task")
+    record_operation(installed, "adopt", None, hand.version, "ok", ExitCode.OK)
+    save(layout.state_file, installed)
+    takeover.make_visible(layout, installed)
+    message = t("adopt.task_done", version=hand.version, env=hand.env, folder=layout.root, task=runner.name,
+                name=scheduled.name)
+    return Result(verb="adopt", version=hand.version, new=hand.version, message=message,
+                  extra={"env": hand.env, "service_id": layout.service_id, "mode": "task", "task": runner.name,
+                         "java": hand.java, "account": account.username, "jar": str(hand.jar)})
 
 
 def _service_word(chosen: Candidate) -> str:

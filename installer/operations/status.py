@@ -175,6 +175,8 @@ def _hand_made(settings: Settings, folder: Path) -> str | None:
 
     found = adoption.discover(folder, winsw_catalog.load_catalog(settings.winsw_catalog))
     adoptable = [c for c in found.candidates if c.adoptable]
+    if not found.candidates and not found.kosmos and len(found.tasks) == 1:  # Digdir's Alt 3 made by hand
+        return t("adopt.task_candidate", name=found.tasks[0].name, command=found.tasks[0].command)
     return joined(c.describe() for c in adoptable) or None
 
 

@@ -41,9 +41,9 @@ EN: dict[str, str] = {
     "adopt.no_such_id": "{folder} holds no integrasjonspunkt service with the id {service_id}; it holds "
     "{candidates}. Nothing was changed.",
     "adopt.left_alone": "{file} is left alone: {reasons}",
-    "adopt.task": "integrasjonspunkt in {folder} is run by the scheduled task {tasks}, not by a Windows service. "
-    "setup manages a service only: disable the task and install the service with setup /install. Nothing was "
-    "changed.",
+    "adopt.task": "integrasjonspunkt in {folder} is run by the scheduled task {tasks}, not by a Windows service: "
+    "take the task over with setup /adopt (it stays a task), or disable it and install the service with setup "
+    "/install. Nothing was changed.",
     "adopt.task_too": "The scheduled task {tasks} also runs integrasjonspunkt from this folder: disable it, or the "
     "task and the service will both try to take the same port.",
     "adopt.by_hand": "integrasjonspunkt runs from {folder} outside any service ({processes}): started from a "
@@ -74,6 +74,16 @@ EN: dict[str, str] = {
     "kosmos.not_disabled": "The KOSMOS service {service_id} could not be disabled (sc.exe config).",
     "kosmos.child_still_runs": "integrasjonspunkt still runs after KOSMOS was stopped (process {pids}); it did not "
     "shut down through its shutdown endpoint.",
+    "adopt.task_unreadable": "The definition of the scheduled task {name} cannot be read (schtasks /query /xml).",
+    "adopt.task_logon": "The scheduled task {name} logs on by {logon}: setup takes over a task that runs as SYSTEM "
+    "or as a user with a password.",
+    "adopt.task_no_jar": "The scheduled task {name} does not run a jar with -jar.",
+    "adopt.task_jar_elsewhere": "The scheduled task {name} runs {jar}, outside this folder.",
+    "adopt.task_profile": "The scheduled task {name} runs the profile {profile}: setup knows staging and production.",
+    "adopt.task_java": "The Java of the scheduled task {name} is not found: {java}",
+    "adopt.task_done": "integrasjonspunkt {version} ({env}) in {folder} is this setup's installation now, run by the "
+    "task {task} (was {name}). Nothing else changed: it went on running.",
+    "adopt.task_candidate": "the scheduled task {name} ({command})",
 }
 
 NB: dict[str, str] = {
@@ -116,8 +126,8 @@ NB: dict[str, str] = {
     "{candidates}. Ingenting er endret.",
     "adopt.left_alone": "{file} blir ikke rørt: {reasons}",
     "adopt.task": "Integrasjonspunktet i {folder} kjøres av den planlagte oppgaven {tasks}, ikke av en "
-    "Windows-tjeneste. setup styrer bare tjenester: slå av oppgaven og installer tjenesten med setup /install. "
-    "Ingenting er endret.",
+    "Windows-tjeneste: ta over oppgaven med setup /adopt (den forblir en oppgave), eller slå den av og installer "
+    "tjenesten med setup /install. Ingenting er endret.",
     "adopt.task_too": "Den planlagte oppgaven {tasks} kjører også integrasjonspunktet fra denne mappen: slå den "
     "av, ellers vil oppgaven og tjenesten begge prøve å bruke samme port.",
     "adopt.by_hand": "Integrasjonspunktet kjører fra {folder} utenfor en tjeneste ({processes}): startet fra et "
@@ -151,4 +161,15 @@ NB: dict[str, str] = {
     "kosmos.not_disabled": "KOSMOS-tjenesten {service_id} kunne ikke deaktiveres (sc.exe config).",
     "kosmos.child_still_runs": "integrasjonspunkt kjører fortsatt etter at KOSMOS ble stoppet (prosess {pids}); den "
     "stoppet ikke via avslutningsendepunktet sitt.",
+    "adopt.task_unreadable": "Definisjonen av den planlagte oppgaven {name} kan ikke leses (schtasks /query /xml).",
+    "adopt.task_logon": "Den planlagte oppgaven {name} logger på med {logon}: setup tar over en oppgave som kjører "
+    "som SYSTEM eller som en bruker med passord.",
+    "adopt.task_no_jar": "Den planlagte oppgaven {name} kjører ingen jar med -jar.",
+    "adopt.task_jar_elsewhere": "Den planlagte oppgaven {name} kjører {jar}, utenfor denne mappen.",
+    "adopt.task_profile": "Den planlagte oppgaven {name} kjører profilen {profile}: setup kjenner staging og "
+    "production.",
+    "adopt.task_java": "Javaen til den planlagte oppgaven {name} finnes ikke: {java}",
+    "adopt.task_done": "integrasjonspunkt {version} ({env}) i {folder} er nå denne setupens installasjon, kjørt av "
+    "oppgaven {task} (var {name}). Ingenting annet er endret: den kjørte videre.",
+    "adopt.task_candidate": "den planlagte oppgaven {name} ({command})",
 }
