@@ -105,6 +105,28 @@ def grant_step(ctx: dict[str, Any]) -> Step:
     return Step(names.GRANT_USER, do, undo)
 
 
+def logon_right_step(ctx: dict[str, Any]) -> Step:
+    """`/repair /mode`: the created user gets the new way's logon right (as a batch job for a task, as a service
+    for a service); undo takes it back. The old way's right stays, so an undo finds it."""
+    name, folder = ctx["account"].rpartition("\\")[2], Path(ctx["folder"])
+    right = rights.BATCH_LOGON if ctx.get("mode") == "task" else rights.SERVICE_LOGON
+
+    def do() -> None:
+        dlls = users.system_dlls()
+        sid = _ours(name, folder, dlls)
+        if sid is None:
+            raise OSError(f"the user {name} that setup created for {folder} is not there")
+        rights.add_rights(sid, (right,), dlls)
+
+    def undo() -> None:
+        dlls = users.system_dlls()
+        sid = _ours(name, folder, dlls)
+        if sid is not None:
+            rights.remove_rights(sid, (right,), dlls)
+
+    return Step(names.USER_LOGON_RIGHT, do, undo)
+
+
 def _take_back(root: Path, sid: bytes, dlls: users.Dlls) -> None:
     rights.revoke_event_log(sid, dlls)
     rights.remove_all_rights(sid, dlls)

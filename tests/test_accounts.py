@@ -216,3 +216,18 @@ def test_uninstall_removes_the_user_with_its_rights(fake: FakeAccounts, tmp_path
 def test_a_sid_is_written_as_windows_writes_it() -> None:
     assert users.sid_string(bytes([1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0])) == "S-1-5-18"
     assert users.sid_string(sid_bytes(SID)) == SID
+
+
+def test_a_move_to_a_task_adds_the_batch_right_and_its_undo_takes_only_that_back(fake: FakeAccounts,
+                                                                                tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path)
+    created_user.create_step(ctx, users.new_password("ipuser")).do()
+    created_user.grant_step(ctx).do()
+    step = created_user.logon_right_step({"account": ".\\ipuser", "folder": str(tmp_path), "mode": "task"})
+    fake.calls.clear()
+    step.do()
+    assert _calls(fake, "LsaAddAccountRights") == [["LsaAddAccountRights", 0x4C5341, SID, ["SeBatchLogonRight"], 1]]
+    assert "SeBatchLogonRight" in fake.rights[SID]
+    step.undo()
+    assert _calls(fake, "LsaRemoveAccountRights")[0][2:4] == [SID, False]
+    assert fake.rights[SID] == sorted(rights.SERVICE_RIGHTS)

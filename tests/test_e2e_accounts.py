@@ -223,3 +223,22 @@ def test_an_install_killed_after_the_user_was_made_is_undone_with_the_user(world
     assert after.users == {} and after.rights == {} and after.event_log == {}
     assert [c[0] for c in after.calls].count("NetUserAdd") == 1
     assert world.winsw.record("integrasjonspunkt") is None
+
+
+def test_repair_moves_a_created_users_service_to_a_task_but_not_back(world: World) -> None:
+    """/repair /mode task: the user gets log on as a batch job before the task is registered (S4U, no password);
+    back to a service would need the password nobody knows: exit 10, the task keeps running."""
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    assert world.install("2.28.1", *CREATE, env=env).returncode == 0
+    moved = world.setup("/repair", "/mode", "task", *FAST, env=env)
+    assert moved.returncode == 0, moved.stderr
+    made = FakeAccounts(db)
+    sid = made.users["ipuser"]["sid"]
+    assert made.rights == {sid: sorted({*rights.SERVICE_RIGHTS, rights.BATCH_LOGON})}
+    task = world.winsw.tasks.load("\\integrasjonspunkt")
+    assert task is not None and "<LogonType>S4U</LogonType>" in task["xml"] and world.answers() == "2.28.1"
+    back = world.setup("/repair", "/mode", "service", *FAST, env=env)
+    assert back.returncode == ExitCode.PREREQUISITES and "ipuser" in back.stderr, back.stderr
+    code, doc = world.status()
+    assert code == 0 and doc["mode"] == "task" and doc["account_created"] is True, doc

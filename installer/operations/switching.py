@@ -105,6 +105,9 @@ def _account(session: Session, run_as: str | None) -> accounts.Account:
     account = accounts.parse(run_as or accounts.LOCAL_SYSTEM, installed.service_id)
     if installed.account_created and preflight.mode_of(settings, installed) == "task":
         return account  # a user setup created logs on by S4U: no password to hand
+    if installed.account_created:
+        # From a task to a service: WinSW needs the password, which nobody knows.
+        raise SetupError(ExitCode.PREREQUISITES, t("account.created_no_service", name=account.name))
     if account.needs_password and not settings.service_password:
         raise SetupError(ExitCode.PREREQUISITES, t("task.needs_password", account=account.username))
     return account

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from installer import apps_entry, backup, fsutil, health, service_config, service_xml
+from installer import apps_entry, backup, created_user, fsutil, health, service_config, service_xml
 from installer import properties as props_mod
 from installer import step_names as names
 from installer.engine import Step
@@ -147,6 +147,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
                          digest=steps.verified_digest(ctx, "winsw_digest"))
         if ctx.get("winsw_cache") else None,
+        # A user setup created gets the new way's logon right before it is registered that way.
+        created_user.logon_right_step(ctx) if changes_way and ctx.get("account_created") else None,
         None if ctx["keep_registration"] else register,
         Step(names.SCRUB_PASSWORD, lambda: scrub_password(target, Path(ctx["staged_xml"])))
         if ctx.get("scrub_password") else None,

@@ -117,6 +117,8 @@ Reference: docs/cli.md of the project.""",
     "account.removed": "The user {name} that setup created is deleted, with its rights.",
     "account.not_removed": "The user {name} that setup created could not be deleted ({reason}): delete it in "
     "Computer Management (lusrmgr.msc).",
+    "account.created_no_service": "{name} was created by setup and nobody knows its password, so a service cannot "
+    "be registered for it: /uninstall and /install again with /create-user (the data stays).",
 }
 
 NB: dict[str, str] = {
@@ -237,4 +239,6 @@ Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 1
     "account.removed": "Brukeren {name} som setup opprettet, er slettet sammen med rettighetene sine.",
     "account.not_removed": "Brukeren {name} som setup opprettet, kunne ikke slettes ({reason}): slett den i "
     "Datamaskinbehandling (lusrmgr.msc).",
+    "account.created_no_service": "{name} ble opprettet av setup, og ingen kjenner passordet, så en tjeneste kan "
+    "ikke registreres for den: kjør /uninstall og /install på nytt med /create-user (dataene blir).",
 }

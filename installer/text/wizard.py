@@ -153,6 +153,7 @@ EN: dict[str, str] = {
     "wizard.press_enter": "Press Enter to close this window.",
     "wizard.step.create-user": "create the local user the service runs as",
     "wizard.step.grant-user-rights": "give the user the least rights it needs",
+    "wizard.step.user-logon-right": "let the user log on the new way",
 }
 
 NB: dict[str, str] = {
@@ -310,4 +311,5 @@ NB: dict[str, str] = {
     "wizard.press_enter": "Trykk Enter for å lukke vinduet.",
     "wizard.step.create-user": "opprett den lokale brukeren tjenesten kjører som",
     "wizard.step.grant-user-rights": "gi brukeren de minste rettighetene den trenger",
+    "wizard.step.user-logon-right": "la brukeren logge på den nye måten",
 }

@@ -88,6 +88,17 @@ def add_rights(sid: bytes, rights: tuple[str, ...], dlls: Dlls) -> None:
     log.info("rights granted: %s", ", ".join(rights))
 
 
+def remove_rights(sid: bytes, rights: tuple[str, ...], dlls: Dlls) -> None:
+    handle = _policy(dlls)
+    try:
+        buffer = ctypes.create_string_buffer(sid, len(sid))
+        status = dlls.advapi32.LsaRemoveAccountRights(handle, buffer, False, _unicode_strings(rights), len(rights))
+        if status != 0:
+            raise OSError(f"LsaRemoveAccountRights failed: error {dlls.advapi32.LsaNtStatusToWinError(status)}")
+    finally:
+        dlls.advapi32.LsaClose(handle)
+
+
 def remove_all_rights(sid: bytes, dlls: Dlls) -> None:
     """Every right of the account (LsaRemoveAccountRights AllRights): a deleted user's SID would otherwise stay
     in the local security policy."""

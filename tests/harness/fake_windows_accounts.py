@@ -156,10 +156,14 @@ class FakeAccounts:
     def LsaRemoveAccountRights(self, handle: Any, sid: Any, all_rights: bool, names: Any,
                                count: int) -> int:
         text = users.sid_string(sid.raw)
-        self._call("LsaRemoveAccountRights", handle.value, text, all_rights, names, count)
+        named = None if names is None else [names[i].Buffer for i in range(count)]
+        self._call("LsaRemoveAccountRights", handle.value, text, bool(all_rights), named, count)
         if text not in self.rights:
             return -0x3FFFFFCC  # STATUS_OBJECT_NAME_NOT_FOUND
-        del self.rights[text]
+        if all_rights:
+            del self.rights[text]
+        else:
+            self.rights[text] = [r for r in self.rights[text] if r not in (named or [])]
         self._save()
         return 0
 
