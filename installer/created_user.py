@@ -25,15 +25,26 @@ log = logging.getLogger(__name__)
 DATABASE = "integrasjonspunkt.mv.db"  # where jdbc:h2:file:./integrasjonspunkt puts it
 
 
-def refuse_existing(name: str, dlls: users.Dlls | None = None) -> None:
-    """Before anything changes: a user of that name already exists (exit 10), or users cannot be created here."""
+def refuse_existing(name: str, folder: Path, dlls: users.Dlls | None = None) -> bool:
+    """Before anything changes: exit 10 when a user of that name exists that setup did not create for `folder`,
+    or users cannot be created here. True when it is the user setup created for `folder` (an install there
+    has it: a repeated /install finds that install), False when there is no such user."""
     try:
         dlls = dlls or users.system_dlls()
         comment = users.comment_of(name, dlls)
     except OSError as exc:
         raise SetupError(ExitCode.PREREQUISITES, t("account.create_failed", name=name, reason=exc)) from None
-    if comment is not None:
+    if comment is None:
+        return False
+    if comment != users.marker(folder):
         raise SetupError(ExitCode.PREREQUISITES, t("account.create_exists", name=name))
+    return True
+
+
+def refuse_made_before(name: str) -> None:
+    """The user setup created for this folder, without the installation that has it (its uninstall could not
+    delete it): its password is unknown, so it is not used again (exit 10)."""
+    raise SetupError(ExitCode.PREREQUISITES, t("account.create_exists", name=name))
 
 
 def _ours(name: str, folder: Path, dlls: users.Dlls) -> bytes | None:

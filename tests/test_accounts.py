@@ -106,14 +106,19 @@ def test_the_password_is_long_random_and_complex() -> None:
 
 def test_an_existing_user_is_refused_before_anything(tmp_path: Path) -> None:
     fake = FakeAccounts()
-    created_user.refuse_existing("ipuser", fake.dlls())
+    assert created_user.refuse_existing("ipuser", tmp_path, fake.dlls()) is False
     assert fake.calls == [["NetUserGetInfo", None, "ipuser", 1]]
     fake.users["ipuser"] = {"comment": "", "password": "x", "flags": 0, "sid": SID}
     with pytest.raises(SetupError) as raised:
-        created_user.refuse_existing("ipuser", fake.dlls())
+        created_user.refuse_existing("ipuser", tmp_path, fake.dlls())
     assert raised.value.code == ExitCode.PREREQUISITES and "ipuser" in raised.value.message
+    # The one setup made for this folder is its installation's: a repeated /install finds that installation.
+    fake.users["ipuser"]["comment"] = users.marker(tmp_path)
+    assert created_user.refuse_existing("ipuser", tmp_path, fake.dlls()) is True
+    with pytest.raises(SetupError):
+        created_user.refuse_existing("ipuser", tmp_path / "other", fake.dlls())
     with pytest.raises(SetupError) as raised:  # no Windows account database (a POSIX run)
-        created_user.refuse_existing("ipuser")
+        created_user.refuse_existing("ipuser", tmp_path)
     assert raised.value.code == ExitCode.PREREQUISITES
 
 

@@ -242,3 +242,22 @@ def test_repair_moves_a_created_users_service_to_a_task_but_not_back(world: Worl
     assert back.returncode == ExitCode.PREREQUISITES and "ipuser" in back.stderr, back.stderr
     code, doc = world.status()
     assert code == 0 and doc["mode"] == "task" and doc["account_created"] is True, doc
+
+
+def test_the_same_install_run_again_finds_it_installed(world: World) -> None:
+    """A fleet script runs its /install line every time: the user setup made for this folder is that install's,
+    so the second run answers "nothing to do" and makes no user; with the installation gone (an uninstall that
+    could not delete the user), that user is refused: its password is unknown."""
+    world.publish("2.28.1")
+    env, db = _accounts(world)
+    assert world.install("2.28.1", *CREATE, env=env).returncode == 0
+    again = world.install("2.28.1", *CREATE, env=env)
+    assert again.returncode == 0, again.stderr
+    made = FakeAccounts(db)
+    assert "ipuser" in made.users and [c[0] for c in made.calls].count("NetUserAdd") == 1
+    made.fail["NetUserDel"] = 5  # access denied: the uninstall says so and leaves the user
+    made._save()
+    removed = world.setup("/uninstall", *FAST, env=env)
+    assert removed.returncode == 0 and "lusrmgr.msc" in removed.stdout + removed.stderr
+    refused = world.install("2.28.1", *CREATE, env=env)
+    assert refused.returncode == ExitCode.PREREQUISITES and "ipuser" in refused.stderr, refused.stderr

@@ -40,10 +40,14 @@ def run(settings: Settings, ui: UI) -> Result:
     if new_properties is None and not folder.exists():
         # Asked before the folder is made: a bad command line leaves no trace on the disk.
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=Layout(folder).properties))
-    new_user = _new_user(settings)
+    new_user, made_here = _new_user(settings, folder)
+    if made_here and not Layout(folder).state_file.exists():
+        created_user.refuse_made_before(new_user or "")
     with changing(settings, ui, "install", create=True) as session:
         if session.installed:
             return _already_installed(session)
+        if made_here:
+            created_user.refuse_made_before(new_user or "")
         return install_in(session, new_properties, new_user=new_user)
 
 
@@ -118,13 +122,13 @@ def properties_to_write(settings: Settings) -> str | None:
                                   kind)
 
 
-def _new_user(settings: Settings) -> str | None:
-    """The name of the user /create-user makes; refused before anything changes when it exists (exit 10)."""
+def _new_user(settings: Settings, folder: Path) -> tuple[str | None, bool]:
+    """The name of the user /create-user makes, and whether it exists as the one setup made for this folder;
+    any other user of that name is refused before anything changes (exit 10)."""
     if not settings.create_user:
-        return None
+        return None, False
     account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, settings.service_id)
-    created_user.refuse_existing(account.name)
-    return account.name
+    return account.name, created_user.refuse_existing(account.name, folder)
 
 
 def context(session: Session, prepared: preflight.Prepared, props: dict[str, str], *,

@@ -118,6 +118,8 @@ class FakeAccounts:
 
     def NetUserDel(self, server: Any, name: str) -> int:
         self._call("NetUserDel", server, name)
+        if "NetUserDel" in self.fail:
+            return self.fail["NetUserDel"]
         if name not in self.users:
             return NERR_USER_NOT_FOUND
         del self.users[name]
