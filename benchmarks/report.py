@@ -87,7 +87,7 @@ def markdown(title: str, header_lines: list[str], rows: list[Row], notes: list[s
     out.append("| " + " | ".join(HEADER) + " |")
     out.append("|" + "---|" * len(HEADER))
     for row in in_order(rows):
-        cells = row.cells()
+        cells = [cell.replace("|", "\\|") for cell in row.cells()]  # a pipe in a label would split the cell
         label = cells[0]
         cells[0] = "&nbsp;" * (len(label) - len(label.lstrip())) + label.lstrip()
         out.append("| " + " | ".join(cells) + " |")
