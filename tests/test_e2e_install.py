@@ -234,27 +234,18 @@ def test_uninstall_while_services_msc_holds_the_service_says_what_to_close(world
 def test_a_java_removed_by_a_java_update_is_reported_and_repaired(world: World) -> None:
     """W11: the service runs a Java from a version-named folder that a Java update removed. /status says why it
     cannot start; /repair picks an installed Java by discovery and the service runs again."""
-    import shutil
-    import subprocess
-
     from installer import service_xml
-    from tests.harness import jdks
+    from tests.java_support import remove_with_service_stopped, version_named_java
 
-    real = jdks.java17()
-    assert real is not None
-    home = world.root / "jdk-17.0.1.12-hotspot"
-    (home / "bin").mkdir(parents=True)
-    (home / "bin" / "java").symlink_to(real)
+    java = version_named_java(world)
     world.publish("2.28.0")
-    proc = world.install("2.28.0", "/java", str(home / "bin" / "java"))
+    proc = world.install("2.28.0", "/java", str(java))
     assert proc.returncode == 0, proc.stderr
     xml = world.folder / "integrasjonspunkt-service.xml"
-    assert service_xml.read(xml).executable == str(home / "bin" / "java")
-    subprocess.run([str(world.folder / "integrasjonspunkt-service.exe"), "stopwait"], check=True,
-                   capture_output=True, timeout=60)
-    shutil.rmtree(home)  # the Java update removes the old version's folder
+    assert service_xml.read(xml).executable == str(java)
+    remove_with_service_stopped(world, java)
     code, doc = world.status()
-    assert same_exit_code(code, 14) and doc["java_missing"] == str(home / "bin" / "java")
+    assert same_exit_code(code, 14) and doc["java_missing"] == str(java)
     proc = world.setup("/status")
     assert "is gone" in proc.stdout + proc.stderr and "/repair" in proc.stdout + proc.stderr
     proc = world.setup("/repair", *FAST)

@@ -14,6 +14,7 @@ import pytest
 from installer.errors import same_exit_code
 from installer.state import load as load_state
 from tests.harness.fixtures_world import FAST, World
+from tests.java_support import remove_with_service_stopped, version_named_java
 
 pytestmark = pytest.mark.e2e
 
@@ -109,21 +110,11 @@ def test_schedule_without_an_installation_is_15_and_a_bad_time_1639(world: World
 def test_an_upgrade_with_nothing_newer_heals_a_service_whose_java_vanished(world: World) -> None:
     """What a scheduled run does on the night after a Java update removed the service's Java (W11): there is
     nothing to upgrade to, and the service is repaired with an installed Java of its line."""
-    import shutil
-
-    from tests.harness import jdks
-
-    real = jdks.java17()
-    assert real is not None
-    home = world.root / "jdk-17.0.1.12-hotspot"
-    (home / "bin").mkdir(parents=True)
-    (home / "bin" / "java").symlink_to(real)
+    java = version_named_java(world)
     world.publish("2.28.0")
     world.set_latest("2.28.0")
-    assert world.install("2.28.0", "/java", str(home / "bin" / "java")).returncode == 0
-    subprocess.run([str(world.folder / "integrasjonspunkt-service.exe"), "stopwait"], check=True,
-                   capture_output=True, timeout=60)
-    shutil.rmtree(home)  # the Java update removes the old version's folder
+    assert world.install("2.28.0", "/java", str(java)).returncode == 0
+    remove_with_service_stopped(world, java)
     proc = world.setup("/upgrade", "latest", *FAST, "/json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verb"] == "repair" and "is gone" in proc.stderr
