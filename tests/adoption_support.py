@@ -10,8 +10,9 @@ import subprocess
 from pathlib import Path
 
 from tests.harness.fixtures_winsw import WinswEnv
+from tests.paths import DATA
 
-DATA = Path(__file__).resolve().parent / "data" / "service_xml"
+DATA = DATA / "service_xml"
 
 
 def digdir_xml(kind: str, version: str) -> bytes:

@@ -10,8 +10,9 @@ from pathlib import Path
 from tests.adoption_support import run_exe
 from tests.harness.fixtures_world import World
 from tests.harness.kosmos import build_kosmos
+from tests.paths import DATA
 
-REFERENCE = Path(__file__).resolve().parent / "data" / "service_xml" / "digdir-kosmos-service.xml"
+REFERENCE = DATA / "service_xml" / "digdir-kosmos-service.xml"
 DISABLED, AUTOMATIC = 4, 2
 
 

@@ -26,8 +26,9 @@ from tests.harness.fixtures_winreg import write_java
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.sandbox import write_properties
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = REPO_ROOT
 # Puts a healthy 2.28.1 stand-in jar under a name into a folder with a properties file.
 JarCopier = Callable[[Path, str], Path]
 ENVIRONMENT = r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment"

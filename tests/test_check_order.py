@@ -16,8 +16,9 @@ from installer.errors import ExitCode, same_exit_code
 from installer.result import SCHEMA
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.fixtures_world import FAST, World
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = REPO_ROOT
 
 
 def setup(*argv: str) -> subprocess.CompletedProcess[str]:

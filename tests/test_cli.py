@@ -14,6 +14,7 @@ import installer
 from installer import winapi
 from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, same_exit_code
+from tests.paths import REPO_ROOT
 
 
 def run_setup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -24,7 +25,7 @@ def run_setup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
 
 
 def test_imported_installer_is_this_project_not_the_pypa_package() -> None:
-    here = Path(__file__).resolve().parent.parent / "installer"
+    here = REPO_ROOT / "installer"
     assert Path(installer.__file__).resolve().parent == here
     assert hasattr(installer, "__version__")
 

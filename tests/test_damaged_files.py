@@ -16,8 +16,9 @@ import pytest
 from installer import journal as journal_mod
 from installer import setup_files
 from installer.errors import ExitCode, SetupError, same_exit_code
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = REPO_ROOT
 DOCUMENTED = {0, 10, 11, 12, 13, 14, 15, 1602, 1618, 1639}
 
 

@@ -4,7 +4,6 @@ and the same exit codes."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from installer.cmdline import ALIASES, OPTIONS, VERBS
 from installer.errors import ExitCode
 from installer.messages import CATALOG, LANGUAGES
 from installer.operations.install import ALREADY_INSTALLED
+from tests.paths import REPO_ROOT
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+DOC = REPO_ROOT / "docs" / "cli.md"
 # A slash name: not inside a path (`installer-logs/setup.log`, `/tmp/x`) or a URL.
 SLASH_NAME = re.compile(r"(?<![\w/.:<>-])/([a-z][a-z-]*|\?)(?![\w-]*/)")
 

@@ -22,11 +22,12 @@ from installer.winsw_catalog import WinswBuild
 from tests.artifacts_support import publish, publish_signed_late, snapshot
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.signing import RotatedKey, SigningKey
+from tests.paths import REPO_ROOT
 
 QUIET = UI(quiet=True)
 NET461 = b"MZ net461 build" * 1000
 X64 = b"MZ self-contained x64 build" * 1000
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = REPO_ROOT
 
 
 def _catalog(path: Path) -> Path:

@@ -20,8 +20,9 @@ from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.operations.install import ALREADY_INSTALLED
 from installer.service_xml import DEFAULT_ID, split_windows_args
+from tests.paths import REPO_ROOT
 
-FLEET = Path(__file__).resolve().parent.parent / "docs" / "fleet"
+FLEET = REPO_ROOT / "docs" / "fleet"
 CODES = {int(c) for c in ExitCode} | {ALREADY_INSTALLED}
 
 

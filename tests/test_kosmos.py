@@ -11,8 +11,9 @@ import pytest
 from installer import journal, kosmos
 from installer.errors import SetupError
 from installer.layout import Layout
+from tests.paths import DATA
 
-REFERENCE = Path(__file__).resolve().parent / "data" / "service_xml" / "digdir-kosmos-service.xml"
+REFERENCE = DATA / "service_xml" / "digdir-kosmos-service.xml"
 
 
 def kosmos_folder(folder: Path, *files: str) -> Path:

@@ -19,9 +19,10 @@ import pytest
 
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.signing import SigningKey
+from tests.paths import REPO_ROOT
 from tests.test_workflows import spec_constant
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 BUILD = ROOT / "build"
 HEAVY = ("requests", "urllib3", "rich", "pysequoia", "psutil", "defusedxml", "truststore", "packaging", "ssl")
 

@@ -17,10 +17,11 @@ import pytest
 from installer import schtasks
 from installer.windows import tasks
 from tests.harness.fixtures_winsw import WinswEnv
+from tests.paths import HARNESS
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="needs the POSIX schtasks stand-in")
 
-PROGRAM = Path(__file__).resolve().parent / "harness" / "service_program.py"
+PROGRAM = HARNESS / "service_program.py"
 NOT_FOUND = "ERROR: The system cannot find the file specified."
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from installer import service_xml as sx
 from installer.errors import ExitCode, SetupError
+from tests.paths import DATA
 
-DATA = Path(__file__).resolve().parent / "data" / "service_xml"
+DATA = DATA / "service_xml"
 JAVA8 = r"C:\Program Files\Eclipse Adoptium\jdk-8.0.452.9-hotspot\bin\java.exe"
 JAVA21 = r"C:\Program Files\Eclipse Adoptium\jdk-21.0.7.6-hotspot\bin\java.exe"
 

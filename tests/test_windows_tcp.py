@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.harness import netns
+from tests.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = REPO_ROOT
 MODULES = ["tests/test_e2e_install.py", "tests/test_e2e_upgrade.py"]
 
 

@@ -25,9 +25,10 @@ from tests.harness import winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.waiting import wait_until
+from tests.paths import HARNESS
 from tests.test_system_tools import plant
 
-PROGRAM = Path(__file__).resolve().parent / "harness" / "service_program.py"
+PROGRAM = HARNESS / "service_program.py"
 JAR = "integrasjonspunkt-2.28.1.jar"
 START_WAIT = 20.0  # seconds for a started service's process to show (a JVM on a busy machine)
 

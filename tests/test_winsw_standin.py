@@ -21,8 +21,9 @@ from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.service_registry import Registry
 from tests.harness.waiting import wait_until
+from tests.paths import HARNESS
 
-PROGRAM = Path(__file__).resolve().parent / "harness" / "service_program.py"
+PROGRAM = HARNESS / "service_program.py"
 V2_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO |WARN |ERROR|FATAL) - (.*)$")
 
 
