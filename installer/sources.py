@@ -1,5 +1,5 @@
 """Where artifacts come from: the Maven repository (2.x), GitHub releases (3.x/4.x), WinSW's releases, Digdir's
-`latest-versions.yml`, or an offline folder filled by /download.
+`latest-versions.yml` (an offline folder filled by /download: `offline_index.py`).
 
 URL layouts follow CLI.md; every base URL can point at an internal mirror. The cache under `.setup/cache/` keeps
 each source's layout, so equal file names of different versions never collide.
@@ -9,30 +9,26 @@ from __future__ import annotations
 
 import json
 import logging
-import re
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import requests
 from defusedxml import ElementTree
 from packaging.version import Version
 
-from installer import download
+from installer import download, proxy, yaml_subset
 from installer.download import DownloadError, display_url
 from installer.errors import ExitCode, SetupError, first_line
-from installer.fsutil import write_json_atomic
-from installer.layout import JAR_PREFIX, jar_name
+from installer.layout import jar_name
 from installer.messages import t
 from installer.releases import Release, ReleaseLine, is_safe_tag, try_version
 from installer.settings import Settings
-from installer.winsw_catalog import WinswBuild
 
 log = logging.getLogger(__name__)
 
 MAVEN_ARTIFACT = "no/difi/meldingsutveksling/integrasjonspunkt"
-INDEX = "index.json"
-INDEX_FORMAT = 1
 API_PAGE_SIZE = 100
 API_MAX_PAGES = 50
 SIDECARS = (".sha1", ".md5", ".asc")
@@ -45,6 +41,15 @@ BASE_OPTIONS = {
     "winsw-releases": "winsw_releases",
     "key-url": "key_url",
 }
+
+
+def session_for(settings: Settings, session: requests.Session | None) -> requests.Session | None:
+    """The run's HTTP session (made when needed); None under /offline, where nothing goes to the network."""
+    if settings.offline is not None:
+        return None
+    if session is not None:
+        return session
+    return download.make_session(settings.allow_http, proxy.choose(settings.proxy, os.environ))
 
 
 # --- addresses ---------------------------------------------------------------------------------------
@@ -101,7 +106,7 @@ class Listing:
     problem: str = ""  # why the list itself was not available (complete=False)
 
 
-def _listed(tag: str, prerelease: bool, line: ReleaseLine | None) -> Listed | None:
+def listed(tag: str, prerelease: bool, line: ReleaseLine | None) -> Listed | None:
     """A list entry, when it is a safe tag of the wanted line (entries of other lines or odd tags are skipped)."""
     version = try_version(tag)
     if version is None or not is_safe_tag(tag):
@@ -133,62 +138,9 @@ def parse_github_releases(data: bytes) -> list[tuple[str, bool]]:
     return found
 
 
-_COMMENT = re.compile(r"(^|\s)#.*$")
-
-
-def _scalar(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
-
-def _flow_map(text: str) -> dict[str, str]:
-    inner = text.strip()
-    if not (inner.startswith("{") and inner.endswith("}")):
-        raise ValueError(f"not a mapping: {text}")
-    result = {}
-    for item in inner[1:-1].split(","):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition(":")
-        if not sep:
-            raise ValueError(f"not a key: value pair: {item.strip()}")
-        result[_scalar(key)] = _scalar(value)
-    return result
-
-
-def parse_yaml_maps(text: str) -> dict[str, Any]:
-    """The subset of YAML that `latest-versions.yml` uses: nested mappings of plain scalars, in block or flow
-    (`{latest: v4.0.8, earlybird: v4.0.8}`) style, with comments. Anything else raises ValueError."""
-    root: dict[str, Any] = {}
-    stack: list[tuple[int, dict[str, Any]]] = [(-1, root)]
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = _COMMENT.sub("", raw.replace("\t", "    ")).rstrip()
-        if not line.strip() or line.strip() in ("---", "..."):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        key, sep, value = line.strip().partition(":")
-        if not sep or not key.strip() or key.strip().startswith(("-", "{", "[")):
-            raise ValueError(f"line {number}: not a 'key: value' line")
-        while stack[-1][0] >= indent:
-            stack.pop()
-        parent = stack[-1][1]
-        value = value.strip()
-        if not value:
-            child: dict[str, Any] = {}
-            parent[_scalar(key)] = child
-            stack.append((indent, child))
-        elif value.startswith("{"):
-            parent[_scalar(key)] = _flow_map(value)
-        else:
-            parent[_scalar(key)] = _scalar(value)
-    return root
-
-
 def parse_latest_versions(data: bytes) -> dict[str, dict[str, str]]:
     """environment -> {"latest": tag, "earlybird": tag} from Digdir's `latest-versions.yml`."""
-    document = parse_yaml_maps(data.decode("utf-8"))
+    document = yaml_subset.parse_yaml_maps(data.decode("utf-8"))
     environments = document.get("integrasjonspunkt", {})
     environments = environments.get("environments") if isinstance(environments, dict) else None
     if not isinstance(environments, dict):
@@ -247,7 +199,7 @@ class RemoteSource:
         else:
             url = f"{base_url(self.settings, 'github-api')}/releases"
             tags = self._github_releases(url)
-        found = [entry for tag, pre in tags if (entry := _listed(tag, pre, line)) is not None]
+        found = [entry for tag, pre in tags if (entry := listed(tag, pre, line)) is not None]
         log.info("%s lists %s", display_url(url), ", ".join(e.tag for e in found) or "no versions of this line")
         return Listing(tuple(found), complete=True, where=display_url(url))
 
@@ -280,87 +232,6 @@ class RemoteSource:
         except DownloadError as exc:
             raise DownloadError(t("artifacts.no_list", problem=problem, fallback=exc.message)) from None
         named = {tag for values in channels.values() for tag in values.values()}
-        found = [entry for tag in sorted(named) if (entry := _listed(tag, False, line)) is not None]
+        found = [entry for tag in sorted(named) if (entry := listed(tag, False, line)) is not None]
         return Listing(tuple(found), complete=False, where=display_url(base_url(self.settings, "versions-url")),
                        problem=problem)
-
-
-# --- offline folders ---------------------------------------------------------------------------------
-
-
-def read_index(folder: Path) -> dict[str, Any] | None:
-    try:
-        document = json.loads((folder / INDEX).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=folder / INDEX,
-                                              reason=first_line(exc))) from None
-    if not isinstance(document, dict) or not isinstance(document.get("jars", []), list):
-        raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=folder / INDEX,
-                                              reason="not an index"))
-    return document
-
-
-class OfflineSource:
-    """Versions from an offline folder: its `index.json`, else the jar file names it holds."""
-
-    def __init__(self, folder: Path) -> None:
-        if not folder.is_dir():
-            raise SetupError(ExitCode.BAD_COMMAND_LINE, t("artifacts.offline_no_folder", path=folder))
-        self.folder = folder
-        self.index = read_index(folder)
-
-    def _entries(self) -> list[tuple[str, bool]]:
-        if self.index is not None:
-            return [(str(e.get("tag")), bool(e.get("prerelease"))) for e in self.index["jars"] if isinstance(e, dict)]
-        return [(p.name[len(JAR_PREFIX):-len(".jar")], False) for p in self.folder.glob(jar_name("*"))]
-
-    def listing(self, line: ReleaseLine) -> Listing:
-        found = [entry for tag, pre in self._entries() if (entry := _listed(tag, pre, line)) is not None]
-        return Listing(tuple(found), complete=True, where=str(self.folder))
-
-    def channels(self) -> dict[str, dict[str, str]]:
-        recorded = (self.index or {}).get("latest_versions")
-        if not isinstance(recorded, dict) or not recorded:
-            raise SetupError(ExitCode.ARTIFACT, t("artifacts.offline_no_channels", path=self.folder))
-        # Each environment maps channel names to tags, as latest-versions.yml does; anything else is a broken file.
-        if not all(isinstance(env, str) and isinstance(values, dict)
-                   and all(isinstance(k, str) and isinstance(v, str) for k, v in values.items())
-                   for env, values in recorded.items()):
-            raise SetupError(ExitCode.ARTIFACT, t("artifacts.index_unreadable", path=self.folder / INDEX,
-                                                  reason="latest_versions is not a map of environments to tags"))
-        return recorded
-
-    def held(self) -> str:
-        """The tags this folder holds, for messages."""
-        return ", ".join(sorted({tag for tag, _ in self._entries()})) or t("artifacts.nothing")
-
-
-def record_offline(
-    folder: Path,
-    release: Release,
-    winsw: list[WinswBuild],
-    channels: dict[str, dict[str, str]] | None,
-) -> None:
-    """Add a release and WinSW builds to the folder's index.json, keeping what earlier /download runs recorded, so
-    ranges resolve across all of them offline."""
-    index = read_index(folder) or {}
-    jars = [e for e in index.get("jars", []) if isinstance(e, dict) and e.get("tag") != release.tag]
-    name = jar_name(release.tag)
-    files = [name] + [name + s for s in SIDECARS if (folder / (name + s)).exists()]
-    jars.append({"tag": release.tag, "prerelease": release.prerelease, "files": files})
-    builds = [e for e in index.get("winsw", []) if isinstance(e, dict)]
-    for build in winsw:
-        builds = [e for e in builds if (e.get("version"), e.get("asset")) != (build.version, build.asset)]
-        builds.append({"version": build.version, "asset": build.asset, "sha256": build.sha256,
-                       "path": winsw_relative(build.version, build.asset).as_posix()})
-    document: dict[str, Any] = {
-        "format": INDEX_FORMAT,
-        "jars": sorted(jars, key=lambda e: (try_version(str(e.get("tag"))) or Version("0"), str(e.get("tag")))),
-        "winsw": builds,
-    }
-    latest = channels if channels else index.get("latest_versions")
-    if latest:
-        document["latest_versions"] = latest
-    write_json_atomic(folder / INDEX, document)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from installer import artifacts, config_keep, health, java, logsetup, prereqs, winsw_catalog
+from installer import config_keep, health, java, logsetup, prereqs, resolution, winsw_catalog
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -100,7 +100,7 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
     problems: list[SetupError] = []
     for spec, label_key, problem_key in OFFERS:
         try:
-            release = artifacts.resolve_target(settings, spec, installed=None, failed=[])
+            release = resolution.resolve_target(settings, spec, installed=None, failed=[])
         except SetupError as exc:
             log.warning("%s: %s", spec, exc.message)
             problems.append(exc)
@@ -119,8 +119,8 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
 
     def check(answer: str) -> str | None:
         try:
-            typed.append(artifacts.resolve_target(settings, answer, installed=None, failed=[]))
-        except (SetupError, artifacts.NothingToDo) as exc:
+            typed.append(resolution.resolve_target(settings, answer, installed=None, failed=[]))
+        except (SetupError, resolution.NothingToDo) as exc:
             return exc.message
         return None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from installer import adoption, artifacts, config_keep, state, winsw_catalog
+from installer import adoption, artifacts, config_keep, resolution, state, winsw_catalog
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -114,18 +114,18 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
     is on another line or cannot be read), if it is newer than the installed one."""
     current = release_for_tag(installed.version)
     try:
-        release = artifacts.resolve_target(settings, "latest", installed=installed.version,
+        release = resolution.resolve_target(settings, "latest", installed=installed.version,
                                            failed=installed.failed_versions)
         why = t("wizard.why_same_line", line=f"{current.version.major}.x") if release.note else \
             t("wizard.why_approved", env=settings.env)
         other = _other_line(settings, installed) if release.note else None
-    except artifacts.NothingToDo as nothing:
+    except resolution.NothingToDo as nothing:
         return Offer(None, nothing.message)
     except SetupError as exc:
         log.warning("Digdir's approved version: %s", exc.message)
         line = f"{current.version.major}.x"
         try:
-            release = artifacts.resolve_target(settings, line, installed=installed.version,
+            release = resolution.resolve_target(settings, line, installed=installed.version,
                                                failed=installed.failed_versions)
         except SetupError as again:
             return Offer(None, t("wizard.no_offer", reason=again.message))
@@ -139,9 +139,9 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
 def _other_line(settings: Settings, installed: State) -> Release | None:
     """Digdir's approved version when it is on another major line and newer: the line change to offer."""
     try:
-        release = artifacts.resolve_target(replace(settings, allow_major=True), "latest",
+        release = resolution.resolve_target(replace(settings, allow_major=True), "latest",
                                            installed=installed.version, failed=installed.failed_versions)
-    except (SetupError, artifacts.NothingToDo) as exc:
+    except (SetupError, resolution.NothingToDo) as exc:
         log.warning("Digdir's approved version on another line: %s", exc.message)
         return None
     return release if release.version > release_for_tag(installed.version).version else None
@@ -206,9 +206,9 @@ def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, off
 
     def check(answer: str) -> str | None:
         try:
-            release = artifacts.resolve_target(settings, answer, installed=installed.version,
+            release = resolution.resolve_target(settings, answer, installed=installed.version,
                                                failed=installed.failed_versions)
-        except (SetupError, artifacts.NothingToDo) as exc:
+        except (SetupError, resolution.NothingToDo) as exc:
             return exc.message
         if release.version <= current.version:
             return t("wizard.not_newer", version=release.tag, installed=installed.version)

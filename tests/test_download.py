@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from installer import artifacts, download
+from installer import artifacts, download, resolution
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.releases import release_for_tag
@@ -287,7 +287,7 @@ def test_https_with_the_test_ca(
     https_artifact_server.set_latest_versions({"production": {"latest": "v4.0.8", "earlybird": "v4.0.8"}})
     settings = settings_for(https_artifact_server, signing_key)
     with installer_log() as log:
-        release = artifacts.resolve_target(settings, None, installed=None, failed=[])
+        release = resolution.resolve_target(settings, None, installed=None, failed=[])
         got = artifacts.acquire_jar(release, settings, install_folder, QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert f"trusting the CA bundle {https_artifact_server.ca_bundle}" in log.text()
@@ -302,7 +302,7 @@ def test_https_with_an_unknown_ca_is_exit_11(
     monkeypatch.setenv("SSL_CERT_DIR", str(empty))
     https_artifact_server.set_latest_versions({"production": {"latest": "v4.0.8", "earlybird": "v4.0.8"}})
     with pytest.raises(SetupError) as caught:
-        artifacts.resolve_target(settings_for(https_artifact_server), None, installed=None, failed=[])
+        resolution.resolve_target(settings_for(https_artifact_server), None, installed=None, failed=[])
     assert caught.value.code == ExitCode.ARTIFACT
     assert "certificate verify failed" in caught.value.message
     assert "Traceback" not in caught.value.message and "0x" not in caught.value.message
@@ -323,7 +323,7 @@ def test_https_through_the_system_trust_store(
     monkeypatch.setenv("SSL_CERT_DIR", str(store))
     https_artifact_server.set_latest_versions({"production": {"latest": "v4.0.8", "earlybird": "v4.0.8"}})
     with installer_log() as log:
-        release = artifacts.resolve_target(settings_for(https_artifact_server), None, installed=None, failed=[])
+        release = resolution.resolve_target(settings_for(https_artifact_server), None, installed=None, failed=[])
     assert release.tag == "v4.0.8"
     assert "trusting the CA bundle" not in log.text()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from installer import artifacts, cli, keys
+from installer import artifacts, cli, keys, resolution
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.releases import release_for_tag
@@ -91,13 +91,13 @@ def test_download_then_offline_round_trip(
     server.stop()  # from here on, no network
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     layout = Layout(tmp_path / "ip")
-    release = artifacts.resolve_target(settings, "2.28", installed=None, failed=[])
+    release = resolution.resolve_target(settings, "2.28", installed=None, failed=[])
     assert release.tag == "2.28.1"
     jar = artifacts.acquire_jar(release, settings, layout, QUIET)
     assert jar.read_bytes() == (to / "integrasjonspunkt-2.28.1.jar").read_bytes()
     assert jar.is_relative_to(layout.cache)
-    assert artifacts.resolve_target(settings, None, installed=None, failed=[]).tag == "v4.0.8"
-    assert artifacts.resolve_target(settings, "latest", installed="2.28.0", failed=[]).tag == "2.28.1"
+    assert resolution.resolve_target(settings, None, installed=None, failed=[]).tag == "v4.0.8"
+    assert resolution.resolve_target(settings, "latest", installed="2.28.0", failed=[]).tag == "2.28.1"
     build = WinswBuild(version="2.12.0", asset="WinSW-x64.exe", sha256=hashlib.sha256(X64).hexdigest(),
                        needs="none", arch="x64")
     exe = artifacts.acquire_winsw(build, settings, layout, QUIET)
@@ -114,9 +114,9 @@ def test_offline_folder_that_lacks_the_version(
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     layout = Layout(tmp_path / "ip")
     with pytest.raises(artifacts.SetupError) as caught:
-        artifacts.resolve_target(settings, "2.28.1", installed=None, failed=[])
+        resolution.resolve_target(settings, "2.28.1", installed=None, failed=[])
     assert caught.value.code == ExitCode.ARTIFACT and "2.28.0" in caught.value.message
-    release = artifacts.resolve_target(settings, None, installed=None, failed=[])
+    release = resolution.resolve_target(settings, None, installed=None, failed=[])
     assert release.tag == "v4.0.8"
     with pytest.raises(artifacts.SetupError) as caught:
         artifacts.acquire_jar(release, settings, layout, QUIET)
@@ -138,7 +138,7 @@ def test_offline_copy_is_verified_too(
     before = snapshot(layout.root)
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     with pytest.raises(artifacts.SetupError) as caught:
-        artifacts.acquire_jar(artifacts.resolve_target(settings, "2.28.1", installed=None, failed=[]), settings,
+        artifacts.acquire_jar(resolution.resolve_target(settings, "2.28.1", installed=None, failed=[]), settings,
                               layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT and "SHA-1" in caught.value.message
     assert snapshot(layout.root) == before

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from installer import artifacts
-from installer.artifacts import NothingToDo, resolve_target
+from installer import resolution
 from installer.errors import ExitCode, SetupError
 from installer.releases import (
     RELEASE_LINES,
@@ -19,6 +18,7 @@ from installer.releases import (
     same_version,
     tag_for,
 )
+from installer.resolution import NothingToDo, resolve_target
 from tests.artifacts_support import settings_for
 from tests.harness.artifact_server import ArtifactServer
 
@@ -275,4 +275,4 @@ def test_prerelease_only_when_named(published: ArtifactServer) -> None:
 
 
 def test_nothing_to_do_is_not_a_setup_error() -> None:
-    assert not issubclass(artifacts.NothingToDo, SetupError)
+    assert not issubclass(resolution.NothingToDo, SetupError)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from installer import download, sources
-from installer.artifacts import resolve_target
+from installer import download, offline_index, sources
 from installer.errors import ExitCode, SetupError
 from installer.releases import line_for, release_for_tag
+from installer.resolution import resolve_target
 from installer.settings import Settings
 from installer.winsw_catalog import WinswBuild
 from tests.artifacts_support import installer_log, settings_for
@@ -159,8 +159,8 @@ def test_github_drafts_and_odd_tags_are_skipped() -> None:
         {"name": "no tag"},
     ]).encode()
     assert sources.parse_github_releases(page) == [("v4.0.8", False), ("../../etc", False)]
-    assert sources._listed("../../etc", False, MODERN) is None
-    assert sources._listed("v4.0.8", False, TWO) is None
+    assert sources.listed("../../etc", False, MODERN) is None
+    assert sources.listed("v4.0.8", False, TWO) is None
     with pytest.raises(ValueError):
         sources.parse_github_releases(b'{"message": "API rate limit exceeded"}')
 
@@ -268,7 +268,7 @@ def test_offline_folder_without_index_lists_its_jars(tmp_path: Path) -> None:
     for name in ("integrasjonspunkt-2.28.0.jar", "integrasjonspunkt-2.28.1.jar", "integrasjonspunkt-v4.0.8.jar",
                  "integrasjonspunkt-2.28.2.jar.part", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
-    source = sources.OfflineSource(tmp_path)
+    source = offline_index.OfflineSource(tmp_path)
     assert sorted(e.tag for e in source.listing(TWO).releases) == ["2.28.0", "2.28.1"]
     assert [e.tag for e in source.listing(MODERN).releases] == ["v4.0.8"]
     with pytest.raises(SetupError) as caught:
@@ -289,8 +289,8 @@ def test_offline_index_is_merged_across_runs(tmp_path: Path) -> None:
     (tmp_path / "integrasjonspunkt-2.28.1.jar").write_bytes(b"x")
     (tmp_path / "integrasjonspunkt-2.28.1.jar.sha1").write_bytes(b"x")
     build = WinswBuild(version="2.12.0", asset="WinSW-x64.exe", sha256="a" * 64, needs="none")
-    sources.record_offline(tmp_path, release_for_tag("2.28.1"), [build], channels)
-    sources.record_offline(tmp_path, release_for_tag("v4.0.8"), [build], None)
+    offline_index.record_offline(tmp_path, release_for_tag("2.28.1"), [build], channels)
+    offline_index.record_offline(tmp_path, release_for_tag("v4.0.8"), [build], None)
     index = json.loads((tmp_path / "index.json").read_text())
     assert index["format"] == 1
     assert [e["tag"] for e in index["jars"]] == ["2.28.1", "v4.0.8"]
@@ -298,7 +298,7 @@ def test_offline_index_is_merged_across_runs(tmp_path: Path) -> None:
     assert index["winsw"] == [{"version": "2.12.0", "asset": "WinSW-x64.exe", "sha256": "a" * 64,
                                "path": "winsw/v2.12.0/WinSW-x64.exe"}]
     assert index["latest_versions"] == channels, "kept from the earlier run"
-    source = sources.OfflineSource(tmp_path)
+    source = offline_index.OfflineSource(tmp_path)
     assert [e.tag for e in source.listing(MODERN).releases] == ["v4.0.8"]
     assert source.channels() == channels
 
@@ -306,5 +306,5 @@ def test_offline_index_is_merged_across_runs(tmp_path: Path) -> None:
 def test_broken_offline_index(tmp_path: Path) -> None:
     (tmp_path / "index.json").write_text("{not json")
     with pytest.raises(SetupError) as caught:
-        sources.OfflineSource(tmp_path)
+        offline_index.OfflineSource(tmp_path)
     assert caught.value.code == ExitCode.ARTIFACT and "index.json" in caught.value.message

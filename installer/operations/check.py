@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from installer import artifacts, folder_trust, keys, prereqs, properties, state, winsw_catalog
+from installer import folder_trust, keys, prereqs, properties, resolution, state, winsw_catalog
 from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.messages import t
@@ -32,7 +32,7 @@ def _target(settings: Settings, installed: state.State | None) -> Release:
     if settings.spec is None and installed is not None:
         # The installed version's line is known here: no need to ask the network.
         return release_for_tag(installed.version)
-    return artifacts.resolve_target(settings, settings.spec, installed=installed.version if installed else None,
+    return resolution.resolve_target(settings, settings.spec, installed=installed.version if installed else None,
                                     failed=installed.failed_versions if installed else [])
 
 
@@ -43,7 +43,7 @@ def run(settings: Settings, ui: UI) -> Result:
     keys.log_expiring(settings, [layout.private / keys.FOLDER])
     try:
         release = _target(settings, installed)
-    except artifacts.NothingToDo as nothing:
+    except resolution.NothingToDo as nothing:
         return Result(verb="check", result="nothing-to-do", version=installed.version if installed else None,
                       message=nothing.message)
     report = prereqs.check(

@@ -13,7 +13,7 @@ import logging
 
 import requests
 
-from installer import artifacts, keys, sources, winsw_catalog
+from installer import artifacts, keys, offline_index, resolution, sources, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.layout import jar_name
 from installer.messages import t
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def _channels(settings: Settings, session: requests.Session | None) -> dict[str, dict[str, str]] | None:
     """Digdir's latest versions, recorded so `latest` resolves offline; a folder is useful without them."""
     try:
-        return artifacts.open_source(settings, session).channels()
+        return resolution.open_source(settings, session).channels()
     except SetupError as exc:
         log.warning("latest-versions.yml not recorded in the folder: %s", exc.message)
         return None
@@ -43,8 +43,8 @@ def run(settings: Settings, ui: UI) -> Result:
     else:
         builds = [winsw_catalog.find_build(catalog, settings.winsw)]
     keys.log_expiring(settings, [to / keys.FOLDER])
-    session = artifacts.session_for(settings, None)
-    release = artifacts.resolve_target(settings, settings.spec, installed=None, failed=[], session=session)
+    session = sources.session_for(settings, None)
+    release = resolution.resolve_target(settings, settings.spec, installed=None, failed=[], session=session)
     ui.info(t("artifacts.download_start", tag=release.tag, to=to))
     try:
         to.mkdir(parents=True, exist_ok=True)
@@ -58,7 +58,7 @@ def run(settings: Settings, ui: UI) -> Result:
     for build in builds:
         dest = to / sources.winsw_relative(build.version, build.asset)
         files.append(artifacts.obtain_winsw(build, settings, dest, ui, session=session))
-    sources.record_offline(to, release, builds, _channels(settings, session))
+    offline_index.record_offline(to, release, builds, _channels(settings, session))
     held = sorted(p.relative_to(to).as_posix() for p in files)
     message = t("artifacts.download_done", tag=release.tag, to=to,
                 winsw=", ".join(b.spec for b in builds) or t("artifacts.nothing"))

@@ -20,6 +20,7 @@ from installer import (
     keystore_alias,
     prereqs,
     proxy,
+    resolution,
     service_xml,
     sources,
     verified_files,
@@ -56,7 +57,7 @@ class Prepared:
 
 
 def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
-    release = artifacts.resolve_target(
+    release = resolution.resolve_target(
         settings,
         settings.spec,
         installed=installed.version if installed else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from installer import artifacts, java
+from installer import java, resolution
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
 from installer.operations import preflight, repair, switching
@@ -26,7 +26,7 @@ def run(settings: Settings, ui: UI) -> Result:
             return session.nothing_installed("upgrade")
         try:
             release = preflight.resolve(settings, installed, ui)
-        except artifacts.NothingToDo as nothing:
+        except resolution.NothingToDo as nothing:
             return _nothing_newer(session, str(nothing))
         current = release_for_tag(installed.version).version
         if release.version == current:
