@@ -67,8 +67,8 @@ def valid_orgnr(text: str) -> bool:
 
 def _escape(value: str) -> str:
     out = []
-    for ch in value:
-        if ch in "\\:=#!":
+    for index, ch in enumerate(value):
+        if ch in "\\:=#!" or (ch == " " and index == 0):  # Java drops a value's leading blanks
             out.append("\\" + ch)
         elif ord(ch) > 126 or ord(ch) < 32:
             out.append(f"\\u{ord(ch):04x}")
@@ -103,6 +103,8 @@ def keystore_path(props: dict[str, str], folder: Path) -> Path | None:
         raw = raw[5:]
         if raw.startswith("///"):
             raw = raw[2:]
+        if re.match(r"^/[A-Za-z]:[\\/]", raw):
+            raw = raw[1:]  # file:///C:/ip/keystore.p12 names C:/ip/keystore.p12, not a folder "C:" on this drive
     path = Path(raw)
     return path if path.is_absolute() or re.match(r"^[A-Za-z]:[\\/]", raw) else folder / path
 
