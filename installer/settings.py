@@ -383,6 +383,16 @@ def resolve(
     return settings
 
 
+def take_recorded(settings: Settings, recorded: Mapping[str, Any]) -> None:
+    """What an installation's state file records (`State.recorded_settings()`) counts as it would have from the
+    start of this run, for a state file read later (a folder chosen in the wizard, a take-over by /adopt): the
+    command line still wins (CLI.md: env, service-id and java come from the state file unless it names them)."""
+    for name, value in recorded.items():
+        if value is not None and not settings.named_on_command_line(name):
+            setattr(settings, name.replace("-", "_"), value)
+            settings.origins[name] = "state"
+
+
 def require_dir(settings: Settings) -> Path:
     if settings.dir is None:
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.dir_required"))

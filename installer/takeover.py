@@ -13,7 +13,7 @@ from installer.adoption import Candidate, Discovery
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import joined, t
-from installer.settings import Settings
+from installer.settings import Settings, take_recorded
 from installer.state import State, record_operation, save
 from installer.ui import UI
 
@@ -39,7 +39,7 @@ def adopt_first(settings: Settings, ui: UI, layout: Layout, verb: str) -> State 
     ui.info(t("adopt.automatic", folder=layout.root, version=chosen.version, verb="/" + verb, base=chosen.base))
     phase.began()  # taking over writes the state file (and may register the service)
     installed = take_over(settings, ui, layout, chosen)
-    apply_recorded(settings, installed)
+    take_recorded(settings, installed.recorded_settings())
     return installed
 
 
@@ -135,12 +135,3 @@ def make_visible(layout: Layout, installed: State) -> None:
     except OSError as exc:
         log.warning("no copy of setup in %s: %s", layout.private, exc)
     apps_entry.write(Layout(layout.root, installed.service_id, installed.service_base), installed.version)
-
-
-def apply_recorded(settings: Settings, installed: State) -> None:
-    """What the state file now records counts as it would have from the start of this run: the command line
-    still wins (CLI.md: env, service-id and java come from the state file unless the command line names them)."""
-    for name, value in installed.recorded_settings().items():
-        if not settings.named_on_command_line(name):
-            setattr(settings, name.replace("-", "_"), value)
-            settings.origins[name] = "state"

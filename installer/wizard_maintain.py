@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from installer import adoption, artifacts, config_keep, resolution, state, winsw_catalog
 from installer import properties as props_mod
@@ -27,7 +26,7 @@ from installer.operations import (
 from installer.plans import switch
 from installer.releases import Release, release_for_tag
 from installer.result import Result
-from installer.settings import Settings, require_dir
+from installer.settings import Settings, require_dir, take_recorded
 from installer.state import State
 from installer.wizard_display import Guided, WizardUI
 
@@ -70,7 +69,8 @@ def guide(run: Guided) -> Result:
     (ui.success if seen.exit_code == ExitCode.OK else ui.warn)(seen.message)
     installed = state.load(layout.state_file)
     if installed is not None:
-        settings = run.settings = recorded(settings, installed)
+        settings = run.settings = replace(settings, origins=dict(settings.origins))
+        take_recorded(settings, installed.recorded_settings())
     actions: list[tuple[str, str]] = []
     default = "quit"
     if seen.result == "interrupted":
@@ -95,18 +95,6 @@ def guide(run: Guided) -> Result:
     actions.append(("uninstall", t("wizard.action_uninstall", version=installed.version)))
     actions.append(("quit", t("wizard.action_quit")))
     return _act(run, ui.ask.choice(t("wizard.ask_action"), actions, default), installed, offer)
-
-
-def recorded(settings: Settings, installed: State) -> Settings:
-    """Environment, service id and Java as the state file records them, unless the command line named them (as
-    settings.resolve does; the folder may have been chosen, or its state written by /adopt, after that ran)."""
-    changes: dict[str, Any] = {}
-    origins = dict(settings.origins)
-    for name, value in installed.recorded_settings().items():
-        if value is not None and not settings.named_on_command_line(name):
-            changes[name.replace("-", "_")] = value
-            origins[name] = "state"
-    return replace(settings, origins=origins, **changes)
 
 
 def upgrade_offer(settings: Settings, installed: State) -> Offer:
