@@ -13,7 +13,8 @@ import logging
 
 from installer import winapi
 from installer.layout import Layout
-from installer.service_xml import DEFAULT_ID, quote_windows_arg
+from installer.service_xml import DEFAULT_ID
+from installer.windows_args import quote_windows_arg
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from installer import service_config, winapi
 from installer.layout import Layout
-from installer.service_xml import quote_windows_arg
 from installer.windows import tasks
+from installer.windows_args import quote_windows_arg
 from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from typing import Any
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
-from installer.service_xml import quote_windows_arg
 from installer.windows import tasks
+from installer.windows_args import quote_windows_arg
 
 DEFAULT_AT = "05:30"
 DEFAULT_DAYS = "MON-FRI"

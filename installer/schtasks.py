@@ -15,8 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer.service_xml import jar_file_name, split_windows_args
+from installer.service_xml import jar_file_name
 from installer.system_tools import system32
+from installer.windows_args import split_windows_args
 from installer.winsw import ServiceError, run_command
 
 log = logging.getLogger(__name__)

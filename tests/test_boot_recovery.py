@@ -11,7 +11,7 @@ from pathlib import Path
 from installer import boot_recovery, winapi
 from installer.layout import Layout
 from installer.plans.journaling import close_journal, open_journal
-from installer.service_xml import split_windows_args
+from installer.windows_args import split_windows_args
 from tests.harness import fake_winreg
 from tests.harness.fixtures_winsw import WinswEnv
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from installer import service_xml
+from installer import service_xml, windows_args
 from installer.errors import ExitCode
 from tests.harness.fixtures_world import REPO_ROOT, World
 from tests.harness.waiting import wait_until
@@ -58,7 +58,7 @@ def test_run_starts_the_service_command_and_ctrl_c_stops_it_gracefully(world: Wo
     line = next(x for x in log.splitlines() if "run in " in x)
     xml = service_xml.read(world.folder / "integrasjonspunkt-service.xml")
     ran = [xml.executable or "", *(a.replace("%BASE%", str(world.folder)) for a in xml.arguments)]
-    assert line.endswith(f"run in {world.folder}: {service_xml.join_windows_args(ran)}"), line
+    assert line.endswith(f"run in {world.folder}: {windows_args.join_windows_args(ran)}"), line
     assert ran[1:4] == ["-Dspring.profiles.active=production", "-jar",
                         f"{world.folder}/integrasjonspunkt-2.28.1.jar"]
     assert "java exited with 130" in log

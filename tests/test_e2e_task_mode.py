@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from installer.errors import same_exit_code
-from installer.service_xml import split_windows_args
 from installer.windows import tasks
+from installer.windows_args import split_windows_args
 from tests.harness.fixtures_world import FAST, World
 
 pytestmark = pytest.mark.e2e

@@ -19,7 +19,8 @@ from installer.cmdline import Invocation, parse
 from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.operations.install import ALREADY_INSTALLED
-from installer.service_xml import DEFAULT_ID, split_windows_args
+from installer.service_xml import DEFAULT_ID
+from installer.windows_args import split_windows_args
 from tests.paths import REPO_ROOT
 
 FLEET = REPO_ROOT / "docs" / "fleet"

@@ -12,8 +12,8 @@ import pytest
 from installer import schedule, state
 from installer.errors import SetupError
 from installer.layout import Layout
-from installer.service_xml import split_windows_args
 from installer.windows import tasks
+from installer.windows_args import split_windows_args
 from tests.harness.schtasks_standin import parse_task_xml
 
 

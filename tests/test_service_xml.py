@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from installer import service_xml as sx
+from installer import windows_args
 from installer.errors import ExitCode, SetupError
 from tests.paths import DATA
 
@@ -44,7 +45,7 @@ SPLIT_TABLE = [
 
 @pytest.mark.parametrize(("line", "expected"), SPLIT_TABLE)
 def test_split_windows_args(line: str, expected: list[str]) -> None:
-    assert sx.split_windows_args(line) == expected
+    assert windows_args.split_windows_args(line) == expected
 
 
 def test_join_round_trips_through_split() -> None:
@@ -52,14 +53,15 @@ def test_join_round_trips_through_split() -> None:
     alphabet = ['a', 'b', ' ', '\t', '"', '\\', '%', 'æ', 'ø', "'", '&']
     for _ in range(3000):
         args = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7))) for _ in range(rng.randint(0, 4))]
-        line = sx.join_windows_args(args)
-        assert sx.split_windows_args(line) == args, (args, line)
-        assert sx.split_windows_args(sx.xml_arguments(args)) == args
+        line = windows_args.join_windows_args(args)
+        assert windows_args.split_windows_args(line) == args, (args, line)
+        assert windows_args.split_windows_args(sx.xml_arguments(args)) == args
 
 
 def test_join_quotes_only_when_needed_and_xml_arguments_quote_variables() -> None:
-    assert sx.join_windows_args(["-Xmx1g", "a b", "", 'q"', "C:\\dir\\"]) == '-Xmx1g "a b" "" "q\\"" C:\\dir\\'
-    assert sx.join_windows_args(["C:\\my dir\\"]) == '"C:\\my dir\\\\"'
+    assert windows_args.join_windows_args(["-Xmx1g", "a b", "", 'q"', "C:\\dir\\"]) == (
+        '-Xmx1g "a b" "" "q\\"" C:\\dir\\')
+    assert windows_args.join_windows_args(["C:\\my dir\\"]) == '"C:\\my dir\\\\"'
     assert sx.xml_arguments(["-jar", "%BASE%/x.jar"]) == '-jar "%BASE%/x.jar"'
 
 
@@ -147,7 +149,7 @@ def test_every_value_is_escaped(tmp_path: Path) -> None:
                                                   ("username", "NT AUTHORITY\\LocalService")]
     # What Java receives once WinSW has put the folder (with a space) in for %BASE%:
     line = ET.fromstring(data).findtext("arguments", "").replace("%BASE%", "C:\\integrasjons punkt")
-    assert sx.split_windows_args(line) == [*spec.jvm_options, "-Dspring.profiles.active=staging", "-jar",
+    assert windows_args.split_windows_args(line) == [*spec.jvm_options, "-Dspring.profiles.active=staging", "-jar",
                                            "C:\\integrasjons punkt/integrasjonspunkt-2.28.1.jar", *spec.app_args]
 
 

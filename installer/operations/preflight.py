@@ -25,6 +25,7 @@ from installer import (
     sources,
     verified_files,
     verify,
+    windows_args,
     winsw_catalog,
 )
 from installer import properties as props_mod
@@ -178,7 +179,7 @@ def configuration(settings: Settings, layout: Layout, ui: UI, release: Release, 
     # The XML the target will run with: the installed one (jar, Java, profile change), or a new one.
     xml = layout.xml if installed is not None else None
     named = installed is None or settings.named_on_command_line("jvm-options")
-    jvm = service_xml.split_windows_args(settings.jvm_options or "") if named else None
+    jvm = windows_args.split_windows_args(settings.jvm_options or "") if named else None
 
     def target(with_local: dict[str, str]) -> EffectiveConfig:
         return effective_config.for_installation(layout.root, jar, xml, profile=settings.env, jvm_options=jvm,
@@ -236,6 +237,6 @@ def service_proxy(settings: Settings, ui: UI) -> list[str] | None:
 
 def fresh_jvm_options(settings: Settings, ui: UI) -> list[str]:
     """The JVM options of a newly written XML: `/jvm-options`, with the proxy's when `/service-proxy on`."""
-    jvm = service_xml.split_windows_args(settings.jvm_options or "")
+    jvm = windows_args.split_windows_args(settings.jvm_options or "")
     extra = service_proxy(settings, ui)
     return service_xml.with_proxy(jvm, extra) if extra else jvm

@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from types import FrameType
 
-from installer import folder_trust, processes, service_xml, setup_files, state
+from installer import folder_trust, processes, setup_files, state, windows_args
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
@@ -99,7 +99,7 @@ def run(settings: Settings, ui: UI) -> Result:
                                                    folder=folder))
         _refuse_if_running(layout, installed.service_id)
         command = service_command(layout, installed.service_id)
-        log.info("run in %s: %s", command.cwd, service_xml.join_windows_args(command.argv))
+        log.info("run in %s: %s", command.cwd, windows_args.join_windows_args(command.argv))
         ui.info(t("run.starting", version=installed.version, folder=command.cwd))
         children: list[subprocess.Popen[bytes]] = []
         with _java_handles_stop(children):

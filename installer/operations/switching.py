@@ -8,7 +8,7 @@ import logging
 import os
 from typing import Any
 
-from installer import accounts, config_keep, datasource, effective_config, interrupts, service_xml, winsw
+from installer import accounts, config_keep, datasource, effective_config, interrupts, service_xml, windows_args, winsw
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -149,7 +149,7 @@ def _new_xml(session: Session, prepared: preflight.Prepared,
         existing = service_xml.read(layout.xml)
         new_xml, notes = service_xml.update(
             layout.xml, jar_name=jar_name, java=str(prepared.java.path), profile=settings.env,
-            jvm_options=service_xml.split_windows_args(settings.jvm_options or "") if jvm_named else None,
+            jvm_options=windows_args.split_windows_args(settings.jvm_options or "") if jvm_named else None,
             proxy=preflight.service_proxy(settings, session.ui))
         return new_xml, notes, existing.account, False
     except SetupError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
-from installer import service_xml
+from installer import service_xml, windows_args
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.windows import tasks
@@ -64,7 +64,7 @@ def read(name: str, folder: Path) -> HandMadeTask:
     system = user.upper() in ("", "S-1-5-18", "SYSTEM", "NT AUTHORITY\\SYSTEM")
     if not system and logon not in ("", "Password"):
         raise NotAdoptable(t("adopt.task_logon", name=name, logon=logon))
-    args = service_xml.split_windows_args(_text(root, "t:Actions/t:Exec/t:Arguments"))
+    args = windows_args.split_windows_args(_text(root, "t:Actions/t:Exec/t:Arguments"))
     if "-jar" not in args or args.index("-jar") + 1 >= len(args):
         raise NotAdoptable(t("adopt.task_no_jar", name=name))
     at = args.index("-jar")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 
-from installer import processes, service_xml
+from installer import processes, service_xml, windows_args
 from installer.layout import Layout
 from installer.messages import t
 from installer.service_command import service_command
@@ -80,7 +80,7 @@ class TaskRunner:
             log.warning("a task carries no environment variables: %s from the XML left out", ", ".join(named))
         return tasks.TaskDefinition(
             description=t("task.description", folder=self.layout.root),
-            command=command.argv[0], arguments=service_xml.join_windows_args(command.argv[1:]),
+            command=command.argv[0], arguments=windows_args.join_windows_args(command.argv[1:]),
             working_directory=str(command.cwd),
             user_id=self.account or tasks.LOCAL_SYSTEM_SID,
             logon_type=("S4U" if self.s4u else "Password") if self.account else None,

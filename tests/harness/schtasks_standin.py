@@ -40,7 +40,7 @@ from typing import Any
 
 import psutil
 
-from installer.service_xml import split_windows_args
+from installer.windows_args import split_windows_args
 from tests.harness.service_registry import ENV_REGISTRY, alive, identity
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installer.service_xml import arguments_text_to_args, parse_duration, split_windows_args
+from installer.service_xml import arguments_text_to_args, parse_duration
+from installer.windows_args import split_windows_args
 
 START_TYPES = {"boot": 0, "system": 1, "automatic": 2, "manual": 3, "disabled": 4}
 DEFAULT_STOP_TIMEOUT = "15 sec"
