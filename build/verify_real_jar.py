@@ -25,7 +25,7 @@ import defusedxml.ElementTree as ElementTree  # noqa: E402
 import requests  # noqa: E402
 from packaging.version import InvalidVersion, Version  # noqa: E402
 
-from installer import download, verify  # noqa: E402
+from installer import transfer, verify  # noqa: E402
 from installer.errors import ExitCode, SetupError  # noqa: E402
 from installer.ui import UI  # noqa: E402
 
@@ -50,7 +50,7 @@ def newest_of_line(metadata: bytes, line: str = LINE) -> str:
 
 
 def _get(session: requests.Session, url: str) -> bytes:
-    document = download.get_document(session, url)
+    document = transfer.get_document(session, url)
     if document is None:  # only a call with missing_ok answers None
         raise SetupError(ExitCode.ARTIFACT, f"{url}: not found")
     return document.data
@@ -59,14 +59,14 @@ def _get(session: requests.Session, url: str) -> bytes:
 def verify_jar(
     repo: str, version: str | None, trusted_key: Path | None, folder: Path
 ) -> verify.GoodSignature:
-    session = download.make_session()
+    session = transfer.make_session()
     base = f"{repo.rstrip('/')}/{ARTIFACT_PATH}"
     if version is None:
         version = newest_of_line(_get(session, f"{base}/maven-metadata.xml"))
     name = f"integrasjonspunkt-{version}.jar"
     url = f"{base}/{version}/{name}"
     print(f"Jar: {url}", flush=True)
-    fetched = download.fetch(session, url, folder / name, UI(quiet=True), label=name, algorithms=("sha1",))
+    fetched = transfer.fetch(session, url, folder / name, UI(quiet=True), label=name, algorithms=("sha1",))
     print(f"  {fetched.size:,} bytes, SHA-1 {fetched.digests['sha1']}")
     published = verify.parse_checksum(_get(session, f"{url}.sha1"), "sha1", f"{name}.sha1")
     verify.check_digest("sha1", published, fetched.digests["sha1"], name)

@@ -15,14 +15,14 @@ from typing import Any
 
 import requests
 
-from installer import download, keys, offline_index, sources, verify
-from installer.download import DownloadError, Fetched
+from installer import keys, offline_index, sources, transfer, verify
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
 from installer.layout import Layout, jar_name
 from installer.messages import t
 from installer.releases import Release, is_safe_tag
 from installer.settings import Settings
+from installer.transfer import DownloadError, Fetched
 from installer.ui import UI
 from installer.verify import VerificationError
 from installer.winsw_catalog import WinswBuild
@@ -43,14 +43,14 @@ class _RemoteFiles:
         self.url = url
 
     def sidecar(self, suffix: str) -> bytes | None:
-        document = download.get_document(self.session, self.url + suffix, missing_ok=True)
+        document = transfer.get_document(self.session, self.url + suffix, missing_ok=True)
         return document.data if document is not None else None
 
     def get(self, dest: Path, ui: UI, algorithms: tuple[str, ...]) -> Fetched:
-        return download.fetch(self.session, self.url, dest, ui, label=dest.name, algorithms=algorithms)
+        return transfer.fetch(self.session, self.url, dest, ui, label=dest.name, algorithms=algorithms)
 
     def where(self, suffix: str = "") -> str:
-        return download.display_url(self.url + suffix)
+        return transfer.display_url(self.url + suffix)
 
 
 class _FolderFiles:
@@ -72,7 +72,7 @@ class _FolderFiles:
                                   reason=exc.strerror or exc)) from None
 
     def get(self, dest: Path, ui: UI, algorithms: tuple[str, ...]) -> Fetched:
-        return download.copy_local(self.path, dest, ui, label=dest.name, algorithms=algorithms)
+        return transfer.copy_local(self.path, dest, ui, label=dest.name, algorithms=algorithms)
 
     def where(self, suffix: str = "") -> str:
         return str(self.path) + suffix
@@ -133,7 +133,7 @@ def _verified_copy(dest: Path, trusted: list[Any], settings: Settings, ui: UI, r
     try:
         sha1 = _sidecar_path(dest, ".sha1").read_bytes()
         expected = {"sha1": verify.parse_checksum(sha1, "sha1", name)}
-        actual = download.hash_file(dest, tuple(expected))
+        actual = transfer.hash_file(dest, tuple(expected))
         for algorithm, digest in expected.items():
             verify.check_digest(algorithm, digest, actual[algorithm], name)
         asc_file = _sidecar_path(dest, ".asc")
@@ -170,7 +170,7 @@ def obtain_jar(
             verify.check_digest(algorithm, digest, fetched.digests[algorithm], name)
         _check_signature(fetched.part, asc, trusted, settings, ui, name, refresher)
     except VerificationError:
-        download.discard(dest)
+        transfer.discard(dest)
         raise
     for suffix, data in ((".sha1", expected["sha1"]), (".asc", asc)):
         sidecar = _sidecar_path(dest, suffix)
@@ -178,12 +178,12 @@ def obtain_jar(
             sidecar.unlink(missing_ok=True)
         else:
             write_atomic(sidecar, data if isinstance(data, bytes) else (data + "\n").encode("ascii"))
-    download.promote(fetched, dest)
+    transfer.promote(fetched, dest)
     log.info("%s: %s bytes, verified", dest, f"{fetched.size:,}")
     return dest
 
 
-def acquire_jar(
+def obtain_cached_jar(
     release: Release, settings: Settings, layout: Layout, ui: UI, *, session: requests.Session | None = None
 ) -> Path:
     """The verified jar of `release` in `layout.cache` (source layout kept); exit 11 on any failure."""
@@ -207,7 +207,7 @@ def obtain_winsw(
         raise SetupError(ExitCode.ARTIFACT, t("artifacts.bad_tag", tag=f"{build.version}/{build.asset}"))
     spec = f"{build.version}/{build.asset}"
     if dest.exists():
-        if download.hash_file(dest, ("sha256",))["sha256"] == build.sha256.lower():
+        if transfer.hash_file(dest, ("sha256",))["sha256"] == build.sha256.lower():
             log.info("%s: verified copy from an earlier run", dest)
             _make_executable(dest)
             return dest
@@ -217,23 +217,23 @@ def obtain_winsw(
         source = settings.offline / sources.winsw_relative(build.version, build.asset)
         if not source.is_file():
             raise DownloadError(t("artifacts.offline_winsw_missing", spec=spec, path=source))
-        fetched = download.copy_local(source, dest, ui, label=build.asset, algorithms=("sha256",))
+        fetched = transfer.copy_local(source, dest, ui, label=build.asset, algorithms=("sha256",))
     else:
         live = sources.session_for(settings, session)
         assert live is not None
         url = sources.winsw_url(settings, build.version, build.asset)
-        fetched = download.fetch(live, url, dest, ui, label=build.asset, algorithms=("sha256",))
+        fetched = transfer.fetch(live, url, dest, ui, label=build.asset, algorithms=("sha256",))
     try:
         verify.check_digest("sha256", build.sha256, fetched.digests["sha256"], spec)
     except VerificationError:
-        download.discard(dest)
+        transfer.discard(dest)
         raise
-    download.promote(fetched, dest)
+    transfer.promote(fetched, dest)
     _make_executable(dest)
     return dest
 
 
-def acquire_winsw(
+def obtain_cached_winsw(
     build: WinswBuild, settings: Settings, layout: Layout, ui: UI, *, session: requests.Session | None = None
 ) -> Path:
     """The WinSW exe of `build` in `layout.cache`, its SHA-256 checked against the catalog (exit 11 on mismatch),

@@ -43,7 +43,7 @@ HEALTH_KEYS = ("server.ssl.enabled", "server.port", "management.server.port", "s
 
 
 @dataclass(frozen=True)
-class HealthTarget:
+class HealthEndpoints:
     url: str  # the readiness URL: the WSDL (2.x) or /manage/health
     info_url: str  # /manage/info
     kind: str  # "wsdl" or "manage"
@@ -69,7 +69,7 @@ def strip_v(tag: str) -> str:
     return tag[1:] if tag[:1] in "vV" else tag
 
 
-def target_for(kind: str, properties: Mapping[str, str], version_tag: str | None) -> HealthTarget:
+def endpoints_for(kind: str, properties: Mapping[str, str], version_tag: str | None) -> HealthEndpoints:
     """Where to look, from resolved configuration values: ports, context path, TLS, the management base path.
 
     With the management endpoints on their own port, Spring serves them without the servlet context path.
@@ -86,7 +86,7 @@ def target_for(kind: str, properties: Mapping[str, str], version_tag: str | None
         mscheme = "https" if mssl == "true" or (mssl == "" and ssl_on) else "http"
     manage = f"{mscheme}://localhost:{mport}{context if mport == port else ''}{base}"
     url = f"{scheme}://localhost:{port}{context}/noarkExchange?wsdl" if kind == "wsdl" else f"{manage}/health"
-    return HealthTarget(url=url, info_url=f"{manage}/info", kind=kind,
+    return HealthEndpoints(url=url, info_url=f"{manage}/info", kind=kind,
                         expected_version=strip_v(version_tag) if version_tag else None)
 
 
@@ -95,10 +95,10 @@ def _path(value: str) -> str:
     return "/" + value if value and not value.startswith("/") else value
 
 
-def target_from(kind: str, config: EffectiveConfig, version_tag: str | None) -> HealthTarget:
+def target_from(kind: str, config: EffectiveConfig, version_tag: str | None) -> HealthEndpoints:
     """The health target of a version's effective configuration (effective_config.load)."""
     values = {key: config.get_or(key, "") for key in HEALTH_KEYS}
-    where = target_for(kind, {k: v for k, v in values.items() if v != ""}, version_tag)
+    where = endpoints_for(kind, {k: v for k, v in values.items() if v != ""}, version_tag)
     if config.get_or(AUTH_KEY, "false").strip().lower() != "true":
         return where
     user, password = config.get_or(USER_KEY, ""), config.get_or(PASSWORD_KEY, "")
@@ -153,7 +153,7 @@ def _not_listening(url: str) -> Probe | None:
     return Probe(False, t("operations.health_not_listening", url=url, port=port))
 
 
-def probe(target: HealthTarget) -> Probe:
+def probe(target: HealthEndpoints) -> Probe:
     """One look: is the readiness URL good, and which version answers?"""
     closed = _not_listening(target.url)
     if closed is not None:
@@ -181,7 +181,7 @@ def probe(target: HealthTarget) -> Probe:
     return Probe(True, "", version)
 
 
-def request_shutdown(target: HealthTarget) -> bool:
+def request_shutdown(target: HealthEndpoints) -> bool:
     """POST to Spring's shutdown endpoint beside /manage/info (enabled only where the process was started with
     management.endpoint.shutdown.enabled, as KOSMOS starts it); True when it accepted."""
     url = target.info_url.rsplit("/", 1)[0] + "/shutdown"
@@ -194,7 +194,7 @@ def request_shutdown(target: HealthTarget) -> bool:
     return status == 200
 
 
-def info_version(target: HealthTarget) -> str | None:
+def info_version(target: HealthEndpoints) -> str | None:
     """`build.version` from /manage/info; None where it does not answer (older versions)."""
     try:
         status, body = _get(target.info_url, target.auth)
@@ -208,7 +208,7 @@ def info_version(target: HealthTarget) -> str | None:
 
 
 def wait_healthy(
-    target: HealthTarget,
+    target: HealthEndpoints,
     *,
     timeout: float,
     stable: float,

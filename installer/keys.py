@@ -20,12 +20,12 @@ import pysequoia
 import requests
 from pysequoia.packet import PacketPile, SignatureType, Tag
 
-from installer import download, proxy, sources, verify
-from installer.download import DownloadError
+from installer import proxy, sources, transfer, verify
 from installer.errors import ExitCode, SetupError, first_line
 from installer.fsutil import write_atomic
 from installer.messages import t
 from installer.settings import Settings
+from installer.transfer import DownloadError
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +184,11 @@ class Refresher:
     def _fetch(self) -> bytes:
         if self._data is None and self._problem is None:
             url = sources.base_url(self.settings, "key-url")  # plain HTTP off loopback: a bad setting (1639)
-            log.info("fetching the trusted key's current copy from %s", download.display_url(url))
+            log.info("fetching the trusted key's current copy from %s", transfer.display_url(url))
             try:
-                session = self.session or download.make_session(self.settings.allow_http,
+                session = self.session or transfer.make_session(self.settings.allow_http,
                                                                   proxy.choose(self.settings.proxy, os.environ))
-                document = download.get_document(session, url)
+                document = transfer.get_document(session, url)
                 assert document is not None
                 self._data = document.data
             except DownloadError as exc:
@@ -209,7 +209,7 @@ class Refresher:
             fresh = take_newer_self_signatures(cert, self._fetch())
         except KeyRefreshError as exc:
             raise verify.VerificationError(t("artifacts.key_refresh_failed", problem=problem, fingerprint=fingerprint,
-                                             url=download.display_url(where), reason=exc.reason)) from None
+                                             url=transfer.display_url(where), reason=exc.reason)) from None
         store(fresh, self.store_in)
         return fresh
 

@@ -56,7 +56,7 @@ def open_source(settings: Settings, session: requests.Session | None) -> sources
 # --- the spec -----------------------------------------------------------------------------------
 
 
-def resolve_target(
+def resolve_release(
     settings: Settings,
     spec_text: str | None,
     *,

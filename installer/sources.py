@@ -18,13 +18,13 @@ import requests
 from defusedxml import ElementTree
 from packaging.version import Version
 
-from installer import download, proxy, yaml_subset
-from installer.download import DownloadError, display_url
+from installer import proxy, transfer, yaml_subset
 from installer.errors import ExitCode, SetupError, first_line
 from installer.layout import jar_name
 from installer.messages import t
 from installer.releases import Release, ReleaseLine, is_safe_tag, try_version
 from installer.settings import Settings
+from installer.transfer import DownloadError, display_url
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def session_for(settings: Settings, session: requests.Session | None) -> request
         return None
     if session is not None:
         return session
-    return download.make_session(settings.allow_http, proxy.choose(settings.proxy, os.environ))
+    return transfer.make_session(settings.allow_http, proxy.choose(settings.proxy, os.environ))
 
 
 # --- addresses ---------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def base_url(settings: Settings, option: str) -> str:
     """A configured base URL, checked: HTTPS, or plain HTTP on loopback or with /allow-http. A refused one is a bad
     setting (exit 1639), found before any request."""
     url = str(getattr(settings, BASE_OPTIONS[option])).strip()
-    if not download.origin_allowed(url, settings.allow_http):
+    if not transfer.origin_allowed(url, settings.allow_http):
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("artifacts.url_refused", option=option,
                                                       url=display_url(url)))
     return url.rstrip("/")
@@ -170,7 +170,7 @@ class RemoteSource:
     def channels(self) -> dict[str, dict[str, str]]:
         if self._channels is None:
             url = base_url(self.settings, "versions-url")
-            document = download.get_document(self.session, url)
+            document = transfer.get_document(self.session, url)
             assert document is not None
             try:
                 self._channels = parse_latest_versions(document.data)
@@ -190,7 +190,7 @@ class RemoteSource:
     def _fetch_listing(self, line: ReleaseLine) -> Listing:
         if line.source == "maven":
             url = f"{base_url(self.settings, 'maven-repo')}/{MAVEN_ARTIFACT}/maven-metadata.xml"
-            document = download.get_document(self.session, url)
+            document = transfer.get_document(self.session, url)
             assert document is not None
             try:
                 tags = [(tag, False) for tag in parse_maven_metadata(document.data)]
@@ -209,10 +209,10 @@ class RemoteSource:
         for _ in range(API_MAX_PAGES):
             if next_url is None:
                 return tags
-            if not download.origin_allowed(next_url, self.settings.allow_http):
+            if not transfer.origin_allowed(next_url, self.settings.allow_http):
                 raise DownloadError(t("artifacts.redirect_refused", url=display_url(url),
                                       target=display_url(next_url)))
-            document = download.get_document(self.session, next_url)
+            document = transfer.get_document(self.session, next_url)
             assert document is not None
             try:
                 tags.extend(parse_github_releases(document.data))

@@ -100,7 +100,7 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
     problems: list[SetupError] = []
     for spec, label_key, problem_key in OFFERS:
         try:
-            release = resolution.resolve_target(settings, spec, installed=None, failed=[])
+            release = resolution.resolve_release(settings, spec, installed=None, failed=[])
         except SetupError as exc:
             log.warning("%s: %s", spec, exc.message)
             problems.append(exc)
@@ -119,7 +119,7 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
 
     def check(answer: str) -> str | None:
         try:
-            typed.append(resolution.resolve_target(settings, answer, installed=None, failed=[]))
+            typed.append(resolution.resolve_release(settings, answer, installed=None, failed=[]))
         except (SetupError, resolution.NothingToDo) as exc:
             return exc.message
         return None
@@ -174,7 +174,7 @@ def _ask_tls(ui: WizardUI) -> dict[str, Any]:
 
 
 def planned_health(kind: str, props: dict[str, str], tag: str, tls_keystore: str | Path | None
-                   ) -> health.HealthTarget:
+                   ) -> health.HealthEndpoints:
     """Where the health check will look once install has written the properties: HTTPS when a TLS keystore was
     given (install writes `difi.ssl.enabled=true`), else as the admin's keys say, read through the keys the jar
     lets the admin set them by (`difi.ssl.enabled` -> `server.ssl.enabled`). The jar is not downloaded yet."""
@@ -184,7 +184,7 @@ def planned_health(kind: str, props: dict[str, str], tag: str, tls_keystore: str
             values[effective] = values[admin]
     if tls_keystore is not None:
         values["server.ssl.enabled"] = "true"
-    return health.target_for(kind, values, tag)
+    return health.endpoints_for(kind, values, tag)
 
 
 def _show_plan(settings: Settings, ui: WizardUI, release: Release, layout: Layout, report: prereqs.CheckReport,

@@ -102,7 +102,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
     is on another line or cannot be read), if it is newer than the installed one."""
     current = release_for_tag(installed.version)
     try:
-        release = resolution.resolve_target(settings, "latest", installed=installed.version,
+        release = resolution.resolve_release(settings, "latest", installed=installed.version,
                                            failed=installed.failed_versions)
         why = t("wizard.why_same_line", line=f"{current.version.major}.x") if release.note else \
             t("wizard.why_approved", env=settings.env)
@@ -113,7 +113,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
         log.warning("Digdir's approved version: %s", exc.message)
         line = f"{current.version.major}.x"
         try:
-            release = resolution.resolve_target(settings, line, installed=installed.version,
+            release = resolution.resolve_release(settings, line, installed=installed.version,
                                                failed=installed.failed_versions)
         except SetupError as again:
             return Offer(None, t("wizard.no_offer", reason=again.message))
@@ -127,7 +127,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
 def _other_line(settings: Settings, installed: State) -> Release | None:
     """Digdir's approved version when it is on another major line and newer: the line change to offer."""
     try:
-        release = resolution.resolve_target(replace(settings, allow_major=True), "latest",
+        release = resolution.resolve_release(replace(settings, allow_major=True), "latest",
                                            installed=installed.version, failed=installed.failed_versions)
     except (SetupError, resolution.NothingToDo) as exc:
         log.warning("Digdir's approved version on another line: %s", exc.message)
@@ -174,7 +174,7 @@ def _change_line(run: Guided, installed: State, release: Release) -> Result:
     the properties file to keep the running behaviour (the upgrade's own computation, on the target's jar)."""
     settings, ui = replace(run.settings, verb="upgrade", spec=release.tag, allow_major=True), run.ui
     layout = Layout(require_dir(settings))
-    jar = artifacts.acquire_jar(release, settings, layout, ui)
+    jar = artifacts.obtain_cached_jar(release, settings, layout, ui)
     _, keys = preflight.configuration(settings, layout, ui, release, installed, jar, props_mod.read(layout.properties))
     if keys:
         ui.info(t("wizard.line_keys", file=layout.properties, new=release.tag))
@@ -194,7 +194,7 @@ def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, off
 
     def check(answer: str) -> str | None:
         try:
-            release = resolution.resolve_target(settings, answer, installed=installed.version,
+            release = resolution.resolve_release(settings, answer, installed=installed.version,
                                                failed=installed.failed_versions)
         except (SetupError, resolution.NothingToDo) as exc:
             return exc.message

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from installer import cli, download
+from installer import cli, transfer
 from installer.errors import ExitCode
 from installer.messages import set_language
 from installer.ui import UI
@@ -30,26 +30,26 @@ def served(artifact_server: ArtifactServer, tmp_path: Path) -> str:
 def test_a_compressed_body_is_refused(artifact_server: ArtifactServer, served: str, tmp_path: Path) -> None:
     artifact_server.fault(PATH, "gzip")
     dest = tmp_path / "cache" / "big.jar"
-    with pytest.raises(download.DownloadError) as raised:
-        download.fetch(download.make_session(), served, dest, QUIET, label="big.jar", attempts=1)
+    with pytest.raises(transfer.DownloadError) as raised:
+        transfer.fetch(transfer.make_session(), served, dest, QUIET, label="big.jar", attempts=1)
     assert raised.value.code == ExitCode.ARTIFACT
     assert "compressed (gzip)" in raised.value.message
-    assert not dest.exists() and not download.part_path(dest).exists()
+    assert not dest.exists() and not transfer.part_path(dest).exists()
 
 
 def test_a_compressed_small_document_is_refused(artifact_server: ArtifactServer, served: str) -> None:
     artifact_server.fault("/maven2/x/big.jar.sha1", "gzip")
-    with pytest.raises(download.DownloadError, match=r"compressed \(gzip\)"):
-        download.get_document(download.make_session(), served + ".sha1")
+    with pytest.raises(transfer.DownloadError, match=r"compressed \(gzip\)"):
+        transfer.get_document(transfer.make_session(), served + ".sha1")
 
 
 def test_a_download_past_its_limit_stops(artifact_server: ArtifactServer, served: str, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(download, "LARGE_LIMIT", 1024 * 1024)
+    monkeypatch.setattr(transfer, "LARGE_LIMIT", 1024 * 1024)
     dest = tmp_path / "cache" / "big.jar"
-    with pytest.raises(download.DownloadError, match="larger than 1048576 bytes"):
-        download.fetch(download.make_session(), served, dest, QUIET, label="big.jar", attempts=1)
-    assert not download.part_path(dest).exists()
+    with pytest.raises(transfer.DownloadError, match="larger than 1048576 bytes"):
+        transfer.fetch(transfer.make_session(), served, dest, QUIET, label="big.jar", attempts=1)
+    assert not transfer.part_path(dest).exists()
 
 
 @pytest.mark.parametrize("latest", [{"production": "v4.0.8"}, {"production": ["v4.0.8"]},

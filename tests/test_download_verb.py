@@ -91,16 +91,16 @@ def test_download_then_offline_round_trip(
     server.stop()  # from here on, no network
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     layout = Layout(tmp_path / "ip")
-    release = resolution.resolve_target(settings, "2.28", installed=None, failed=[])
+    release = resolution.resolve_release(settings, "2.28", installed=None, failed=[])
     assert release.tag == "2.28.1"
-    jar = artifacts.acquire_jar(release, settings, layout, QUIET)
+    jar = artifacts.obtain_cached_jar(release, settings, layout, QUIET)
     assert jar.read_bytes() == (to / "integrasjonspunkt-2.28.1.jar").read_bytes()
     assert jar.is_relative_to(layout.cache)
-    assert resolution.resolve_target(settings, None, installed=None, failed=[]).tag == "v4.0.8"
-    assert resolution.resolve_target(settings, "latest", installed="2.28.0", failed=[]).tag == "2.28.1"
+    assert resolution.resolve_release(settings, None, installed=None, failed=[]).tag == "v4.0.8"
+    assert resolution.resolve_release(settings, "latest", installed="2.28.0", failed=[]).tag == "2.28.1"
     build = WinswBuild(version="2.12.0", asset="WinSW-x64.exe", sha256=hashlib.sha256(X64).hexdigest(),
                        needs="none", arch="x64")
-    exe = artifacts.acquire_winsw(build, settings, layout, QUIET)
+    exe = artifacts.obtain_cached_winsw(build, settings, layout, QUIET)
     assert exe.read_bytes() == X64 and exe.is_relative_to(layout.cache)
 
 
@@ -114,12 +114,12 @@ def test_offline_folder_that_lacks_the_version(
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     layout = Layout(tmp_path / "ip")
     with pytest.raises(artifacts.SetupError) as caught:
-        resolution.resolve_target(settings, "2.28.1", installed=None, failed=[])
+        resolution.resolve_release(settings, "2.28.1", installed=None, failed=[])
     assert caught.value.code == ExitCode.ARTIFACT and "2.28.0" in caught.value.message
-    release = resolution.resolve_target(settings, None, installed=None, failed=[])
+    release = resolution.resolve_release(settings, None, installed=None, failed=[])
     assert release.tag == "v4.0.8"
     with pytest.raises(artifacts.SetupError) as caught:
-        artifacts.acquire_jar(release, settings, layout, QUIET)
+        artifacts.obtain_cached_jar(release, settings, layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT
     assert "not in the offline folder" in caught.value.message and "2.28.0" in caught.value.message
 
@@ -138,7 +138,7 @@ def test_offline_copy_is_verified_too(
     before = snapshot(layout.root)
     settings = Settings(offline=to, trusted_key=signing_key.public_key_path)
     with pytest.raises(artifacts.SetupError) as caught:
-        artifacts.acquire_jar(resolution.resolve_target(settings, "2.28.1", installed=None, failed=[]), settings,
+        artifacts.obtain_cached_jar(resolution.resolve_release(settings, "2.28.1", installed=None, failed=[]), settings,
                               layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT and "SHA-1" in caught.value.message
     assert snapshot(layout.root) == before
@@ -207,13 +207,13 @@ def test_download_keeps_the_refreshed_key_for_offline(
     first = Layout(tmp_path / "first")
     first.root.mkdir()
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_jar(release_for_tag("2.28.2"), settings, first, QUIET)
+        artifacts.obtain_cached_jar(release_for_tag("2.28.2"), settings, first, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT
     assert "/offline" in caught.value.message and "/trusted-key" in caught.value.message
     # With it (nothing fetched: the server is gone) the jar verifies, and the install folder keeps the key.
     (to / kept).write_bytes(copy)
     layout = Layout(tmp_path / "ip")
     layout.root.mkdir()
-    got = artifacts.acquire_jar(release_for_tag("2.28.2"), settings, layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.2"), settings, layout, QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert keys.stored_copy(layout.private / keys.FOLDER, rotated_key.key.fingerprint).read_bytes() == copy

@@ -74,7 +74,7 @@ def test_https_on_localhost_accepts_the_services_own_certificate() -> None:
 def test_https_elsewhere_checks_the_certificate() -> None:
     # The same untrusted certificate on another address: refused, so the exception is localhost only.
     with service("127.0.0.2", tls=True) as port:
-        where = health.HealthTarget(url=f"https://127.0.0.2:{port}/manage/health",
+        where = health.HealthEndpoints(url=f"https://127.0.0.2:{port}/manage/health",
                                     info_url=f"https://127.0.0.2:{port}/manage/info", kind="manage",
                                     expected_version="4.0.8")
         result = health.probe(where)

@@ -55,7 +55,8 @@ def layout(tmp_path: Path) -> Layout:
 def _refused(server: ArtifactServer, rotated: RotatedKey, layout: Layout) -> SetupError:
     before = snapshot(layout.root)
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_jar(release_for_tag("2.28.1"), settings_for(server, rotated.trusting_old()), layout, QUIET)
+        artifacts.obtain_cached_jar(release_for_tag("2.28.1"),
+                                    settings_for(server, rotated.trusting_old()), layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT
     assert snapshot(layout.root) == before, "nothing outside .setup/ changed"
     assert not list(layout.cache.rglob("*.jar")), "no unverified jar under its name"
@@ -120,7 +121,7 @@ def test_jar_signed_after_the_old_expiry_installs_after_a_refresh(artifact_serve
     artifact_server.publish_key(rotated.extended)
     settings = settings_for(artifact_server, rotated.trusting_old())
     with installer_log() as log:
-        got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+        got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert "now expires 2031-01-01" in log.text()
     kept = keys.stored_copy(layout.private / keys.FOLDER, rotated.key.fingerprint)
@@ -130,7 +131,7 @@ def test_jar_signed_after_the_old_expiry_installs_after_a_refresh(artifact_serve
     artifact_server.clear_log()
     artifact_server.publish_file(KEY_PATH, b"gone")
     got.unlink()
-    artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+    artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert artifact_server.requests_for(KEY_PATH) == []
 
 
@@ -143,7 +144,7 @@ def test_refresh_over_https_with_the_runs_trust_rules(https_artifact_server: Art
     https_artifact_server.publish_key(rotated.extended)
     settings = settings_for(https_artifact_server, rotated.trusting_old())
     assert settings.key_url.startswith("https://")
-    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert len(https_artifact_server.requests_for(KEY_PATH)) == 1
 
@@ -153,7 +154,7 @@ def test_plain_http_key_url_off_loopback_is_a_bad_setting(artifact_server: Artif
     publish_signed_late(artifact_server, rotated, tmp_path)
     settings = settings_for(artifact_server, rotated.trusting_old(), key_url="http://keys.example.invalid/key.asc")
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+        artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert caught.value.code == ExitCode.BAD_COMMAND_LINE and "key-url" in caught.value.message
 
 
@@ -201,7 +202,7 @@ def test_allow_unsigned_never_takes_a_late_signature(artifact_server: ArtifactSe
     publish_signed_late(artifact_server, rotated, tmp_path)
     before = snapshot(layout.root)
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_jar(release_for_tag("2.28.1"),
+        artifacts.obtain_cached_jar(release_for_tag("2.28.1"),
                               settings_for(artifact_server, rotated.trusting_old(), allow_unsigned=True), layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT and snapshot(layout.root) == before
 

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import pytest
 
-from installer import download, proxy
+from installer import proxy, transfer
 from tests.harness import fake_winreg
 from tests.harness.artifact_server import ArtifactServer
 
@@ -89,7 +89,7 @@ def test_a_download_goes_through_the_chosen_proxy_not_the_environments(
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     artifact_server.publish_file("/through-proxy.bin", _payload(tmp_path))
-    session = download.make_session(allow_http=True, proxy=proxy.Proxy(forwarding_proxy, "/proxy"))
+    session = transfer.make_session(allow_http=True, proxy=proxy.Proxy(forwarding_proxy, "/proxy"))
     url = artifact_server.url_for("/through-proxy.bin")
     answer = session.get(url, timeout=30)
     assert answer.status_code == 200 and answer.content == b"levert via mellomtjener\n"

@@ -18,7 +18,7 @@ from installer.releases import (
     same_version,
     tag_for,
 )
-from installer.resolution import NothingToDo, resolve_target
+from installer.resolution import NothingToDo, resolve_release
 from tests.artifacts_support import settings_for
 from tests.harness.artifact_server import ArtifactServer
 
@@ -118,7 +118,7 @@ def test_hostile_spec_reaches_no_server_and_no_path(artifact_server: ArtifactSer
     settings = settings_for(artifact_server)
     before = sorted(tmp_path.rglob("*"))
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings, text, installed=None, failed=[])
+        resolve_release(settings, text, installed=None, failed=[])
     assert caught.value.code == ExitCode.BAD_COMMAND_LINE
     assert artifact_server.requests_log == []
     assert sorted(tmp_path.rglob("*")) == before
@@ -169,89 +169,89 @@ def published(artifact_server: ArtifactServer, tmp_path: Path) -> ArtifactServer
     ],
 )
 def test_every_spec_form_resolves(published: ArtifactServer, spec: str, expected: str) -> None:
-    release = resolve_target(settings_for(published), spec, installed=None, failed=[])
+    release = resolve_release(settings_for(published), spec, installed=None, failed=[])
     assert release.tag == expected
     assert release.line is line_for(expected)
 
 
 def test_no_spec_means_latest_for_the_environment(published: ArtifactServer) -> None:
-    assert resolve_target(settings_for(published), None, installed=None, failed=[]).tag == "v4.0.8"
+    assert resolve_release(settings_for(published), None, installed=None, failed=[]).tag == "v4.0.8"
     staging = settings_for(published, env="staging")
-    assert resolve_target(staging, None, installed=None, failed=[]).tag == "v4.0.7"
-    assert resolve_target(staging, "earlybird", installed=None, failed=[]).tag == "v4.0.8"
+    assert resolve_release(staging, None, installed=None, failed=[]).tag == "v4.0.7"
+    assert resolve_release(staging, "earlybird", installed=None, failed=[]).tag == "v4.0.8"
 
 
 def test_range_skips_versions_that_failed_here(published: ArtifactServer) -> None:
     settings = settings_for(published)
-    release = resolve_target(settings, "2.x", installed="2.28.0", failed=["2.28.2"])
+    release = resolve_release(settings, "2.x", installed="2.28.0", failed=["2.28.2"])
     assert release.tag == "2.28.1"
-    release = resolve_target(settings, "4.x", installed="v4.0.7", failed=["4.0.8"])  # recorded without the v
+    release = resolve_release(settings, "4.x", installed="v4.0.7", failed=["4.0.8"])  # recorded without the v
     assert release.tag == "v4.0.7"
 
 
 def test_exact_version_does_not_skip_failed(published: ArtifactServer) -> None:
-    release = resolve_target(settings_for(published), "2.28.2", installed="2.28.1", failed=["2.28.2"])
+    release = resolve_release(settings_for(published), "2.28.2", installed="2.28.1", failed=["2.28.2"])
     assert release.tag == "2.28.2"
 
 
 def test_range_with_every_version_failed(published: ArtifactServer) -> None:
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings_for(published), "2.28", installed="2.27.0", failed=["2.28.0", "2.28.1", "2.28.2"])
+        resolve_release(settings_for(published), "2.28", installed="2.27.0", failed=["2.28.0", "2.28.1", "2.28.2"])
     assert caught.value.code == ExitCode.ARTIFACT
     assert "2.28.0" in caught.value.message and "failed here" in caught.value.message
 
 
 def test_latest_stays_on_the_installed_major_line(published: ArtifactServer) -> None:
-    release = resolve_target(settings_for(published), "latest", installed="2.27.0", failed=["2.28.2"])
+    release = resolve_release(settings_for(published), "latest", installed="2.27.0", failed=["2.28.2"])
     assert release.tag == "2.28.1"
     assert release.note is not None and "v4.0.8" in release.note and "/allow-major" in release.note
 
 
 def test_allow_major_lets_latest_cross(published: ArtifactServer) -> None:
     settings = settings_for(published, allow_major=True)
-    release = resolve_target(settings, "latest", installed="2.27.0", failed=[])
+    release = resolve_release(settings, "latest", installed="2.27.0", failed=[])
     assert release.tag == "v4.0.8" and release.note is None
 
 
 def test_range_on_another_major_line_needs_allow_major(published: ArtifactServer) -> None:
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings_for(published), "4.x", installed="2.28.1", failed=[])
+        resolve_release(settings_for(published), "4.x", installed="2.28.1", failed=[])
     assert caught.value.code == ExitCode.ARTIFACT and "/allow-major" in caught.value.message
-    release = resolve_target(settings_for(published, allow_major=True), "4.x", installed="2.28.1", failed=[])
+    release = resolve_release(settings_for(published, allow_major=True), "4.x", installed="2.28.1", failed=[])
     assert release.tag == "v4.0.8"
     # An exact version is taken as named.
-    assert resolve_target(settings_for(published), "v4.0.8", installed="2.28.1", failed=[]).tag == "v4.0.8"
+    assert resolve_release(settings_for(published), "v4.0.8", installed="2.28.1", failed=[]).tag == "v4.0.8"
 
 
 def test_3_to_4_is_another_major_line_too(published: ArtifactServer) -> None:
-    release = resolve_target(settings_for(published), "latest", installed="v3.0.1", failed=[])
+    release = resolve_release(settings_for(published), "latest", installed="v3.0.1", failed=[])
     assert release.tag == "v3.0.1" and release.note is not None
 
 
 def test_latest_that_failed_here_is_nothing_to_do(published: ArtifactServer) -> None:
     with pytest.raises(NothingToDo) as caught:
-        resolve_target(settings_for(published), "latest", installed="v4.0.7", failed=["v4.0.8"])
+        resolve_release(settings_for(published), "latest", installed="v4.0.7", failed=["v4.0.8"])
     assert "v4.0.8" in caught.value.message and "/upgrade v4.0.8" in caught.value.message
 
 
 def test_no_match_names_the_nearest_versions(published: ArtifactServer) -> None:
     settings = settings_for(published)
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings, "2.28.9", installed=None, failed=[])
+        resolve_release(settings, "2.28.9", installed=None, failed=[])
     assert caught.value.code == ExitCode.ARTIFACT
     assert "2.28.2" in caught.value.message and "2.28.1" in caught.value.message
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings, "2.29.x", installed=None, failed=[])
+        resolve_release(settings, "2.29.x", installed=None, failed=[])
     assert "2.28.2" in caught.value.message
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings, "4.2", installed=None, failed=[])
+        resolve_release(settings, "4.2", installed=None, failed=[])
     assert "v4.0.8" in caught.value.message and "RC1" not in caught.value.message
 
 
 def test_unknown_major_in_a_spec(published: ArtifactServer) -> None:
     for spec in ("5.x", "1.7.93"):
         with pytest.raises(SetupError) as caught:
-            resolve_target(settings_for(published), spec, installed=None, failed=[])
+            resolve_release(settings_for(published), spec, installed=None, failed=[])
         assert caught.value.code == ExitCode.ARTIFACT
 
 
@@ -260,7 +260,7 @@ def test_a_major_no_line_has_matches_nothing_rather_than_another_line(published:
     published.clear_log()
     for installed in ("2.28.1", None):
         with pytest.raises(SetupError) as caught:
-            resolve_target(settings_for(published), "99.x", installed=installed, failed=[])
+            resolve_release(settings_for(published), "99.x", installed=installed, failed=[])
         assert caught.value.code == ExitCode.ARTIFACT
         assert caught.value.message.startswith("No version matches 99.x") and "major version 99" in caught.value.message
         assert "another major line" not in caught.value.message and "/allow-major" not in caught.value.message
@@ -269,9 +269,9 @@ def test_a_major_no_line_has_matches_nothing_rather_than_another_line(published:
 
 def test_prerelease_only_when_named(published: ArtifactServer) -> None:
     settings = settings_for(published, allow_major=True)
-    assert resolve_target(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
+    assert resolve_release(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
     with pytest.raises(SetupError):
-        resolve_target(settings, "4.1", installed=None, failed=[])
+        resolve_release(settings, "4.1", installed=None, failed=[])
 
 
 def test_nothing_to_do_is_not_a_setup_error() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from installer import download
+from installer import transfer
 from installer.errors import ExitCode, same_exit_code
 from installer.ui import UI
 from tests.artifacts_support import installer_log, make_jar
@@ -23,7 +23,7 @@ QUIET = UI(quiet=True)
 
 @pytest.fixture
 def short_patience(monkeypatch: pytest.MonkeyPatch) -> float:
-    monkeypatch.setenv(download.SILENCE_ENV, str(LIMIT))
+    monkeypatch.setenv(transfer.SILENCE_ENV, str(LIMIT))
     return LIMIT
 
 
@@ -33,8 +33,8 @@ def test_a_silent_server_ends_a_download_after_the_limit_not_after_every_try(
     url = artifact_server.publish_file(path, make_jar(tmp_path / "src", "big", 100_000))
     artifact_server.fault(path, "hang")
     started = time.monotonic()
-    with installer_log() as log, pytest.raises(download.DownloadError) as failed:
-        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
+    with installer_log() as log, pytest.raises(transfer.DownloadError) as failed:
+        transfer.fetch(transfer.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
     took = time.monotonic() - started
     assert short_patience <= took < short_patience + 3, took
     assert failed.value.code == ExitCode.ARTIFACT
@@ -45,11 +45,11 @@ def test_a_silent_server_ends_a_download_after_the_limit_not_after_every_try(
 
 def test_a_server_that_refuses_ends_after_its_tries_not_after_the_limit(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(download.SILENCE_ENV, "60")
+    monkeypatch.setenv(transfer.SILENCE_ENV, "60")
     url = f"http://127.0.0.1:{free_port()}/maven2/x/big.jar"  # nothing listens: every connect is refused
     started = time.monotonic()
-    with pytest.raises(download.DownloadError) as failed:
-        download.fetch(download.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
+    with pytest.raises(transfer.DownloadError) as failed:
+        transfer.fetch(transfer.make_session(), url, tmp_path / "big.jar", QUIET, label="big.jar")
     assert time.monotonic() - started < 20
     assert failed.value.code == ExitCode.ARTIFACT and "did not answer" not in failed.value.message
 
@@ -59,17 +59,17 @@ def test_a_silent_version_list_ends_after_the_limit(artifact_server: ArtifactSer
     path = "/raw/list.yml"
     url = artifact_server.publish_file(path, b"a: b\n")
     artifact_server.fault(path, "hang")
-    session = download.make_session()
+    session = transfer.make_session()
     started = time.monotonic()
-    with pytest.raises(download.DownloadError) as failed:
-        download.get_document(session, url)
+    with pytest.raises(transfer.DownloadError) as failed:
+        transfer.get_document(session, url)
     assert time.monotonic() - started < short_patience + 3
     assert "did not answer" in failed.value.message
     # The same server is not waited for again in this run.
     other = artifact_server.publish_file("/raw/other.yml", b"c: d\n")
     started = time.monotonic()
-    with pytest.raises(download.DownloadError):
-        download.get_document(session, other)
+    with pytest.raises(transfer.DownloadError):
+        transfer.get_document(session, other)
     assert time.monotonic() - started < 0.5
 
 
@@ -81,7 +81,7 @@ def test_a_slow_server_that_keeps_sending_is_not_cut_off(artifact_server: Artifa
     url = artifact_server.publish_file(path, jar)
     artifact_server.fault(path, "slow", rate=100_000)
     started = time.monotonic()
-    fetched = download.fetch(download.make_session(), url, tmp_path / "slow.jar", QUIET, label="slow.jar")
+    fetched = transfer.fetch(transfer.make_session(), url, tmp_path / "slow.jar", QUIET, label="slow.jar")
     assert time.monotonic() - started > short_patience
     assert fetched.size == jar.stat().st_size
 
@@ -92,7 +92,7 @@ def test_install_from_a_silent_server_is_exit_11_naming_it_and_nothing_changed(w
     world.server.fault(jar, "hang")
     started = time.monotonic()
     proc = world.setup("/install", "2.28.1", *FAST, "/properties", str(world.properties),
-                       env={download.SILENCE_ENV: str(LIMIT)})
+                       env={transfer.SILENCE_ENV: str(LIMIT)})
     assert time.monotonic() - started < 60
     assert same_exit_code(proc.returncode, ExitCode.ARTIFACT), proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]

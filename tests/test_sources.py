@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from installer import download, offline_index, sources
+from installer import offline_index, sources, transfer
 from installer.errors import ExitCode, SetupError
 from installer.releases import line_for, release_for_tag
-from installer.resolution import resolve_target
+from installer.resolution import resolve_release
 from installer.settings import Settings
 from installer.winsw_catalog import WinswBuild
 from tests.artifacts_support import installer_log, settings_for
@@ -76,13 +76,13 @@ def test_cache_keeps_the_source_layout(tmp_path: Path) -> None:
     ],
 )
 def test_origin_rule(url: str, allow_http: bool, allowed: bool) -> None:
-    assert download.origin_allowed(url, allow_http) is allowed
+    assert transfer.origin_allowed(url, allow_http) is allowed
 
 
 def test_plain_http_mirror_is_refused_before_any_request(artifact_server: ArtifactServer) -> None:
     settings = settings_for(artifact_server, maven_repo="http://mirror.example.no/maven2")
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings, "2.x", installed=None, failed=[])
+        resolve_release(settings, "2.x", installed=None, failed=[])
     assert caught.value.code == ExitCode.BAD_COMMAND_LINE
     assert "/maven-repo" in caught.value.message and "HTTPS" in caught.value.message
     assert artifact_server.requests_log == []
@@ -94,14 +94,14 @@ def test_allow_http_lets_a_non_loopback_mirror_through(tmp_path: Path) -> None:
         server.publish_jar("2.28.1", _jar(tmp_path))
         settings = settings_for(server)
         with pytest.raises(SetupError) as caught:
-            resolve_target(settings, "2.x", installed=None, failed=[])
+            resolve_release(settings, "2.x", installed=None, failed=[])
         assert caught.value.code == ExitCode.BAD_COMMAND_LINE
         settings.allow_http = True
-        assert resolve_target(settings, "2.x", installed=None, failed=[]).tag == "2.28.1"
+        assert resolve_release(settings, "2.x", installed=None, failed=[]).tag == "2.28.1"
 
 
 def test_credentials_in_a_mirror_url_stay_out_of_messages() -> None:
-    assert download.display_url("https://user:secret@nexus.example.no:8443/m?x=1") == (
+    assert transfer.display_url("https://user:secret@nexus.example.no:8443/m?x=1") == (
         "https://nexus.example.no:8443/m?x=1")
     settings = Settings(maven_repo="http://user:secret@mirror.example.no/m")
     with pytest.raises(SetupError) as caught:
@@ -116,7 +116,7 @@ def test_maven_metadata_lists_the_2x_versions(artifact_server: ArtifactServer, t
     jar = _jar(tmp_path)
     for tag in ("2.27.0", "2.28.1", "2.2.0-RC1"):
         artifact_server.publish_jar(tag, jar)
-    source = sources.RemoteSource(settings_for(artifact_server), download.make_session())
+    source = sources.RemoteSource(settings_for(artifact_server), transfer.make_session())
     listing = source.listing(TWO)
     assert listing.complete
     assert {(e.tag, e.prerelease) for e in listing.releases} == {
@@ -140,7 +140,7 @@ def test_github_release_list_follows_pagination(
     for tag in ("v3.0.0", "v3.0.1", "v4.0.6", "v4.0.7", "v4.0.8"):
         artifact_server.publish_jar(tag, jar)
     artifact_server.publish_jar("v4.1.0-RC1", jar, prerelease=True)
-    source = sources.RemoteSource(settings_for(artifact_server), download.make_session())
+    source = sources.RemoteSource(settings_for(artifact_server), transfer.make_session())
     listing = source.listing(MODERN)
     assert sorted(e.tag for e in listing.releases) == ["v3.0.0", "v3.0.1", "v4.0.6", "v4.0.7", "v4.0.8",
                                                        "v4.1.0-RC1"]
@@ -176,15 +176,15 @@ def test_release_list_falls_back_to_latest_versions(
                                          "staging": {"latest": "4.0.6", "earlybird": "4.0.6"}})
     artifact_server.fault(GITHUB_API_PREFIX + "/releases", "error", status=status)
     settings = settings_for(artifact_server)
-    source = sources.RemoteSource(settings, download.make_session())
+    source = sources.RemoteSource(settings, transfer.make_session())
     with installer_log() as log:
         listing = source.listing(MODERN)
     assert not listing.complete
     assert sorted(e.tag for e in listing.releases) == ["4.0.6", "v4.0.7", "v4.0.8"]
     assert f"HTTP {status}" in log.text()
     # A range resolves among the named versions; with the `v` as GitHub tags carry it.
-    assert resolve_target(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
-    release = resolve_target(settings, "4.0.5", installed=None, failed=[])
+    assert resolve_release(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
+    release = resolve_release(settings, "4.0.5", installed=None, failed=[])
     assert release.tag == "v4.0.5", "an exact version not named is tried as published"
 
 
@@ -194,13 +194,13 @@ def test_unreachable_release_list_falls_back(artifact_server: ArtifactServer, tm
         closed_port = probe.getsockname()[1]
     artifact_server.set_latest_versions({"production": {"latest": "v4.0.8", "earlybird": "v4.0.8"}})
     settings = settings_for(artifact_server, github_api=f"http://127.0.0.1:{closed_port}/api")
-    assert resolve_target(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
+    assert resolve_release(settings, "4.x", installed=None, failed=[]).tag == "v4.0.8"
 
 
 def test_no_list_and_no_latest_versions_is_exit_11(artifact_server: ArtifactServer) -> None:
     artifact_server.fault(GITHUB_API_PREFIX + "/releases", "error", status=403)
     with pytest.raises(SetupError) as caught:
-        resolve_target(settings_for(artifact_server), "4.x", installed=None, failed=[])
+        resolve_release(settings_for(artifact_server), "4.x", installed=None, failed=[])
     assert caught.value.code == ExitCode.ARTIFACT
     assert "403" in caught.value.message and "404" in caught.value.message
 
@@ -209,7 +209,7 @@ def test_server_errors_are_retried(artifact_server: ArtifactServer, tmp_path: Pa
     artifact_server.publish_jar("2.28.1", _jar(tmp_path))
     metadata = "/maven2/no/difi/meldingsutveksling/integrasjonspunkt/maven-metadata.xml"
     artifact_server.fault(metadata, "error", status=503, times=2)
-    assert resolve_target(settings_for(artifact_server), "2.x", installed=None, failed=[]).tag == "2.28.1"
+    assert resolve_release(settings_for(artifact_server), "2.x", installed=None, failed=[]).tag == "2.28.1"
     assert [r.status for r in artifact_server.requests_for(metadata)] == [503, 503, 200]
 
 
@@ -257,7 +257,7 @@ def test_unreadable_latest_versions(text: bytes) -> None:
 def test_latest_versions_in_block_style_from_the_server(artifact_server: ArtifactServer, tmp_path: Path) -> None:
     artifact_server.publish_jar("2.28.6", _jar(tmp_path))
     artifact_server.set_latest_versions({"production": {"latest": "2.28.6", "earlybird": "2.28.6"}}, style="block")
-    release = resolve_target(settings_for(artifact_server), "latest", installed=None, failed=[])
+    release = resolve_release(settings_for(artifact_server), "latest", installed=None, failed=[])
     assert release.tag == "2.28.6" and release.version == Version("2.28.6")
 
 
@@ -275,12 +275,12 @@ def test_offline_folder_without_index_lists_its_jars(tmp_path: Path) -> None:
         source.channels()
     assert caught.value.code == ExitCode.ARTIFACT and "name a" in caught.value.message
     settings = Settings(offline=tmp_path)
-    assert resolve_target(settings, "2.28", installed=None, failed=[]).tag == "2.28.1"
+    assert resolve_release(settings, "2.28", installed=None, failed=[]).tag == "2.28.1"
 
 
 def test_offline_folder_must_exist(tmp_path: Path) -> None:
     with pytest.raises(SetupError) as caught:
-        resolve_target(Settings(offline=tmp_path / "missing"), "2.x", installed=None, failed=[])
+        resolve_release(Settings(offline=tmp_path / "missing"), "2.x", installed=None, failed=[])
     assert caught.value.code == ExitCode.BAD_COMMAND_LINE
 
 

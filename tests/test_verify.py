@@ -219,7 +219,7 @@ def layout(tmp_path: Path) -> Layout:
 def _fails(release: str, settings: object, layout: Layout) -> SetupError:
     before = snapshot(layout.root)
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_jar(release_for_tag(release), settings, layout, QUIET)  # type: ignore[arg-type]
+        artifacts.obtain_cached_jar(release_for_tag(release), settings, layout, QUIET)  # type: ignore[arg-type]
     assert caught.value.code == ExitCode.ARTIFACT
     assert snapshot(layout.root) == before, "nothing outside .setup/ changed"
     assert not [p for p in layout.cache.rglob("*.jar")], "no unverified jar under its name"
@@ -246,7 +246,8 @@ def test_md5_is_not_consulted_where_sha1_is_published(artifact_server: ArtifactS
     # SHA-1 and the signature already catch what MD5 would; hashing MD5 too halves the speed on a fast link.
     jar = publish(artifact_server, signing_key, tmp_path, "2.28.1")
     artifact_server.fault(artifact_server.maven_jar_path("2.28.1") + ".md5", "corrupt")
-    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout,
+                                      QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert artifact_server.requests_for(artifact_server.maven_jar_path("2.28.1") + ".md5") == []
     assert not got.with_name(got.name + ".md5").exists()
@@ -255,7 +256,8 @@ def test_md5_is_not_consulted_where_sha1_is_published(artifact_server: ArtifactS
 def test_missing_md5_is_fine(artifact_server: ArtifactServer, signing_key: SigningKey, tmp_path: Path,
                              layout: Layout) -> None:
     jar = publish(artifact_server, signing_key, tmp_path, "2.28.1", md5=False)
-    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout,
+                                      QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert sorted(p.name for p in got.parent.iterdir()) == [
         "integrasjonspunkt-2.28.1.jar", "integrasjonspunkt-2.28.1.jar.asc", "integrasjonspunkt-2.28.1.jar.sha1"]
@@ -267,7 +269,8 @@ def test_sha1_file_with_a_name_from_a_mirror(artifact_server: ArtifactServer, si
     digest = hashlib.sha1(jar.read_bytes()).hexdigest()
     artifact_server.publish_file(artifact_server.maven_jar_path("2.28.1") + ".sha1",
                                  f"{digest}  integrasjonspunkt-2.28.1.jar\n".encode())
-    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings_for(artifact_server, signing_key), layout,
+                                      QUIET)
     assert got.read_bytes() == jar.read_bytes()
 
 
@@ -306,7 +309,7 @@ def test_key_expired_after_the_signature_through_the_facade(
     jar = publish(artifact_server, key, tmp_path, "2.28.1", asc=None)
     artifact_server.publish_file(artifact_server.maven_jar_path("2.28.1") + ".asc",
                                  key.sign(jar, at=day(2021, 6, 1)))
-    got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings_for(artifact_server, key), layout, QUIET)
+    got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings_for(artifact_server, key), layout, QUIET)
     assert got.read_bytes() == jar.read_bytes()
 
 
@@ -324,7 +327,7 @@ def test_allow_unsigned_goes_ahead_loudly(artifact_server: ArtifactServer, signi
     artifact_server.fault(artifact_server.maven_jar_path("2.28.1") + ".asc", "missing")
     settings = settings_for(artifact_server, signing_key, allow_unsigned=True)
     with installer_log() as log:
-        got = artifacts.acquire_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
+        got = artifacts.obtain_cached_jar(release_for_tag("2.28.1"), settings, layout, QUIET)
     assert got.read_bytes() == jar.read_bytes()
     assert "NOT proven" in log.text(30) and "/allow-unsigned" in log.text(30)
 
@@ -362,12 +365,12 @@ def _build(data: bytes = WINSW_BYTES) -> WinswBuild:
 def test_winsw_with_the_pinned_sha256(artifact_server: ArtifactServer, layout: Layout) -> None:
     artifact_server.publish_winsw("2.12.0", "WinSW-x64.exe", WINSW_BYTES)
     settings = settings_for(artifact_server)
-    exe = artifacts.acquire_winsw(_build(), settings, layout, QUIET)
+    exe = artifacts.obtain_cached_winsw(_build(), settings, layout, QUIET)
     assert exe == layout.cache / "winsw" / "v2.12.0" / "WinSW-x64.exe"
     assert exe.read_bytes() == WINSW_BYTES
     assert exe.stat().st_mode & stat.S_IXUSR
     artifact_server.clear_log()
-    assert artifacts.acquire_winsw(_build(), settings, layout, QUIET) == exe
+    assert artifacts.obtain_cached_winsw(_build(), settings, layout, QUIET) == exe
     assert artifact_server.requests_log == [], "a verified copy in the cache is used again"
 
 
@@ -375,7 +378,7 @@ def test_winsw_hash_mismatch_is_exit_11(artifact_server: ArtifactServer, layout:
     artifact_server.publish_winsw("2.12.0", "WinSW-x64.exe", WINSW_BYTES + b"tampered")
     before = snapshot(layout.root)
     with pytest.raises(SetupError) as caught:
-        artifacts.acquire_winsw(_build(), settings_for(artifact_server), layout, QUIET)
+        artifacts.obtain_cached_winsw(_build(), settings_for(artifact_server), layout, QUIET)
     assert caught.value.code == ExitCode.ARTIFACT
     assert "SHA-256" in caught.value.message and "2.12.0/WinSW-x64.exe" in caught.value.message
     assert snapshot(layout.root) == before
@@ -385,5 +388,5 @@ def test_winsw_hash_mismatch_is_exit_11(artifact_server: ArtifactServer, layout:
 def test_winsw_build_with_a_hostile_name_is_refused(artifact_server: ArtifactServer, layout: Layout) -> None:
     hostile = WinswBuild(version="2.12.0", asset="..", sha256="0" * 64, needs="none")
     with pytest.raises(SetupError):
-        artifacts.acquire_winsw(hostile, settings_for(artifact_server), layout, QUIET)
+        artifacts.obtain_cached_winsw(hostile, settings_for(artifact_server), layout, QUIET)
     assert artifact_server.requests_log == []

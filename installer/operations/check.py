@@ -32,7 +32,7 @@ def _target(settings: Settings, installed: state.State | None) -> Release:
     if settings.spec is None and installed is not None:
         # The installed version's line is known here: no need to ask the network.
         return release_for_tag(installed.version)
-    return resolution.resolve_target(settings, settings.spec, installed=installed.version if installed else None,
+    return resolution.resolve_release(settings, settings.spec, installed=installed.version if installed else None,
                                     failed=installed.failed_versions if installed else [])
 
 

@@ -15,7 +15,6 @@ from installer import (
     backup,
     config_check,
     config_keep,
-    download,
     effective_config,
     keystore_alias,
     prereqs,
@@ -23,6 +22,7 @@ from installer import (
     resolution,
     service_xml,
     sources,
+    transfer,
     verified_files,
     verify,
     windows_args,
@@ -58,7 +58,7 @@ class Prepared:
 
 
 def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
-    release = resolution.resolve_target(
+    release = resolution.resolve_release(
         settings,
         settings.spec,
         installed=installed.version if installed else None,
@@ -77,7 +77,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     folder's own integrasjonspunkt may hold the port (it is stopped first)."""
     kept = layout.jar(release.tag)
     reuse = reuse_jar and kept.is_file() and _still_verified(kept, layout, release)
-    jar = None if reuse else artifacts.acquire_jar(release, settings, layout, ui)
+    jar = None if reuse else artifacts.obtain_cached_jar(release, settings, layout, ui)
     jar_digest = _verified_sha1(jar) if jar else None
     catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
     props = properties if properties is not None else props_mod.read(layout.properties)
@@ -113,7 +113,7 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
                     report.winsw.spec)
     # A Task Scheduler task needs no WinSW: none is downloaded or placed.
     task_mode = mode_of(settings, installed) == "task"
-    winsw_exe = None if keep_build or task_mode else artifacts.acquire_winsw(report.winsw, settings, layout, ui)
+    winsw_exe = None if keep_build or task_mode else artifacts.obtain_cached_winsw(report.winsw, settings, layout, ui)
     return Prepared(release=release, jar=jar, java=report.java, winsw=report.winsw, winsw_exe=winsw_exe,
                     config=config, config_keys=config_keys, jar_digest=jar_digest)
 
@@ -127,7 +127,7 @@ def mode_of(settings: Settings, installed: State | None) -> str:
 
 
 def _sha256(path: Path) -> str:
-    return download.hash_file(path, ("sha256",))["sha256"]
+    return transfer.hash_file(path, ("sha256",))["sha256"]
 
 
 def _published_sha1(jar: Path) -> str | None:
@@ -142,7 +142,7 @@ def _verified_sha1(jar: Path) -> list[str]:
     """["sha1", hex] of the jar just verified, checked again now: from here on the copy into the folder is
     hashed as it is written and compared with this."""
     published = _published_sha1(jar)
-    actual = download.hash_file(jar, ("sha1",))["sha1"]
+    actual = transfer.hash_file(jar, ("sha1",))["sha1"]
     verify.check_digest("sha1", published or "", actual, jar.name)
     return ["sha1", actual]
 
@@ -158,7 +158,7 @@ def _still_verified(kept: Path, layout: Layout, release: Release) -> bool:
     if expected is None:
         log.info("%s: no verified digest recorded; reusing the kept jar", kept)
         return True
-    if download.hash_file(kept, (expected[0],))[expected[0]] == expected[1]:
+    if transfer.hash_file(kept, (expected[0],))[expected[0]] == expected[1]:
         return True
     log.warning("%s does not match its verified %s %s: fetching a verified copy", kept, expected[0].upper(),
                 expected[1])

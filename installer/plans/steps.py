@@ -457,7 +457,7 @@ def _config_of(target: Target, tag: str) -> effective_config.EffectiveConfig:
     return effective_config.for_installation(layout.root, layout.jar(tag), layout.xml)
 
 
-def health_target(target: Target, kind: str, tag: str) -> health.HealthTarget:
+def health_target(target: Target, kind: str, tag: str) -> health.HealthEndpoints:
     """Where version `tag` answers, from its effective configuration (its jar, the XML, the local files)."""
     return health.target_from(kind, _config_of(target, tag), tag)
 
