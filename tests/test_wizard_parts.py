@@ -12,8 +12,8 @@ from installer import engine, winapi
 from installer.engine import Engine, Step, StepFailed
 from installer.journal import Journal
 from installer.plans import steps
-from installer.wizard_display import WizardUI
-from installer.wizard_install import folder_problem, orgnr_problem, planned_health
+from installer.wizard.display import WizardUI
+from installer.wizard.install import folder_problem, orgnr_problem, planned_health
 
 
 @pytest.mark.parametrize("pids, alone", [
@@ -104,9 +104,9 @@ class _Typed:
 
 
 def test_the_wizard_asks_about_https_for_3x_4x(tmp_path: Path) -> None:
-    from installer.prompts import Asker
-    from installer.wizard_display import WizardUI
-    from installer.wizard_install import _ask_tls
+    from installer.wizard.display import WizardUI
+    from installer.wizard.install import _ask_tls
+    from installer.wizard.prompts import Asker
 
     ui = WizardUI()
     ui.ask = Asker(_Typed([""]))  # Enter: off, Digdir's local default

@@ -28,7 +28,7 @@ from installer.releases import Release, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir, take_recorded
 from installer.state import State
-from installer.wizard_display import Guided, WizardUI
+from installer.wizard.display import Guided, WizardUI
 
 log = logging.getLogger(__name__)
 

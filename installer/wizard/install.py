@@ -19,7 +19,7 @@ from installer.operations import install
 from installer.releases import Release, line_for
 from installer.result import Result
 from installer.settings import Settings
-from installer.wizard_display import Guided, WizardUI, show_facts
+from installer.wizard.display import Guided, WizardUI, show_facts
 
 log = logging.getLogger(__name__)
 

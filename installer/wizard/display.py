@@ -11,11 +11,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from installer.prompts import Asker
 from installer.result import Result
 from installer.settings import Settings
 from installer.step_display import StepProgress
 from installer.ui import UI
+from installer.wizard.prompts import Asker
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from installer import __version__, folder_trust, interrupts, logsetup, state, winapi, wizard_install, wizard_maintain
+from installer import __version__, folder_trust, interrupts, logsetup, state, winapi
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.messages import t
@@ -22,7 +22,8 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
-from installer.wizard_display import Guided, WizardUI, show_facts
+from installer.wizard import install, maintain
+from installer.wizard.display import Guided, WizardUI, show_facts
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,10 @@ def run(settings: Settings, ui: UI) -> Result:
         verdict = folder_trust.check(folder)
         if not verdict.trusted:  # nothing is read from it, no question asked about it (CLI.md "Trust")
             raise SetupError(ExitCode.PREREQUISITES, verdict.message(folder, "install"))
-        if wizard_maintain.has_installation(settings, folder):
-            result = wizard_maintain.guide(guided)
+        if maintain.has_installation(settings, folder):
+            result = maintain.guide(guided)
         else:
-            result = wizard_install.guide(guided, wizard_maintain.guide, wizard_maintain.has_installation)
+            result = install.guide(guided, maintain.guide, maintain.has_installation)
     except SetupError as exc:
         result = Result(verb=guided.settings.verb or "wizard", exit_code=exc.code, result="failed",
                         message=exc.message, detail=exc.detail)
