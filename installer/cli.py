@@ -9,53 +9,15 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from installer import __version__, winapi
+from installer import __version__, verbs, winapi
 from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import set_language, shown, t
 
 log = logging.getLogger("installer.cli")
-
-
-def _verb_runner(verb: str) -> Callable[..., Any]:
-    # Imported explicitly, one by one: PyInstaller cannot follow imports by string.
-    if verb == "install":
-        from installer.operations import install as module
-    elif verb == "upgrade":
-        from installer.operations import upgrade as module
-    elif verb == "rollback":
-        from installer.operations import rollback as module
-    elif verb == "recover":
-        from installer.operations import recover as module
-    elif verb == "status":
-        from installer.operations import status as module
-    elif verb == "uninstall":
-        from installer.operations import uninstall as module
-    elif verb == "check":
-        from installer.operations import check as module
-    elif verb == "download":
-        from installer.operations import download as module
-    elif verb == "repair":
-        from installer.operations import repair as module
-    elif verb == "adopt":
-        from installer.operations import adopt as module
-    elif verb == "run":
-        from installer.operations import run as module
-    elif verb == "schedule":
-        from installer.operations import schedule as module
-    elif verb == "unschedule":
-        from installer.operations import schedule
-
-        return schedule.remove
-    elif verb == "wizard":
-        from installer import wizard as module
-    else:
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("cli.not_built", verb=verb))
-    return module.run
 
 
 def _load_state(folder: Path) -> dict[str, Any]:
@@ -170,7 +132,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     interrupts.install()
     try:
         with _steps_shown(ui, interactive or verb == "run"):  # /run: Java's output has the console
-            result = _verb_runner(verb)(settings, ui)
+            result = verbs.named(inv.verb).runner()(settings, ui)
     except SetupError as exc:
         from installer.result import Result
 
@@ -199,10 +161,6 @@ def _main(argv: list[str], json_wanted: bool) -> int:
     return int(result.exit_code)
 
 
-# The verbs whose changes all run under the journal: before it opens, they have changed nothing.
-_JOURNALED = ("install", "upgrade", "rollback", "repair")
-
-
 def _failed_call(exc: SetupError) -> bool:
     """A service or helper program call that failed (its 14 means "the service may be in between"), as opposed
     to a 14 setup chose on purpose before any change (a damaged state file, a journal pointing outside)."""
@@ -214,7 +172,7 @@ def _failed_call(exc: SetupError) -> bool:
 def _before_any_change(verb: str) -> bool:
     from installer import phase
 
-    return verb in _JOURNALED and not phase.changing()
+    return verb in verbs.where("journaled") and not phase.changing()
 
 
 def _validate(settings: Any) -> None:
@@ -222,7 +180,7 @@ def _validate(settings: Any) -> None:
     a malformed SPEC (`../x`), a plain-HTTP base URL without /allow-http."""
     from installer import releases, sources
 
-    if settings.spec is not None and settings.verb in ("install", "upgrade", "check", "download", "schedule"):
+    if settings.spec is not None and settings.verb in verbs.where("takes_spec"):
         releases.parse_spec(settings.spec)
     if settings.service_user is not None or settings.create_user:
         from installer import accounts

@@ -1,47 +1,16 @@
 """The command-line grammar of CLI.md: Windows and POSIX styles, verbs with values, options with values.
 
-Parsing only: it turns argv into an `Invocation` of raw strings. Typing and precedence belong to settings.py.
+Parsing only: it turns argv into an `Invocation` of raw strings. The verbs and their arity come from verbs.py;
+typing and precedence belong to settings.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
-
-
-class Arity(Enum):
-    FLAG = "flag"
-    VALUE = "value"  # the option needs a value
-    OPTIONAL = "optional"  # a verb whose value may be left out (/install [SPEC])
-
-
-@dataclass(frozen=True)
-class Verb:
-    name: str
-    arity: Arity
-
-
-VERBS: dict[str, Verb] = {
-    v.name: v
-    for v in (
-        Verb("install", Arity.OPTIONAL),
-        Verb("upgrade", Arity.VALUE),
-        Verb("rollback", Arity.FLAG),
-        Verb("recover", Arity.FLAG),
-        Verb("status", Arity.FLAG),
-        Verb("uninstall", Arity.FLAG),
-        Verb("check", Arity.OPTIONAL),
-        Verb("download", Arity.VALUE),
-        Verb("repair", Arity.FLAG),
-        Verb("adopt", Arity.FLAG),
-        Verb("run", Arity.FLAG),
-        Verb("schedule", Arity.VALUE),
-        Verb("unschedule", Arity.FLAG),
-    )
-}
+from installer.verbs import VERBS, Arity, where
 
 # Option name -> arity. Aliases map to their canonical name below.
 OPTIONS: dict[str, Arity] = {
@@ -127,7 +96,7 @@ VERB_OPTIONS = {
     "at": {"schedule"},
     "days": {"schedule"},
     # It changes the folder's owner and rights: never with a verb that only reads.
-    "secure-folder": {"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt"},
+    "secure-folder": where("changes"),
 }
 
 

@@ -19,11 +19,11 @@ from installer import event_log, folder_trust, fsutil, setup_files
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
+from installer.verbs import where
 
 log = logging.getLogger(__name__)
 
-REPORTED_VERBS = frozenset({"install", "upgrade", "rollback", "recover", "repair", "uninstall", "adopt",
-                            "schedule", "unschedule"})
+REPORTED_VERBS = where("reported")
 
 
 def render(document: dict[str, Any]) -> str:

@@ -16,11 +16,12 @@ from installer.messages import joined, t
 from installer.settings import Settings, take_recorded
 from installer.state import State, record_operation, save
 from installer.ui import UI
+from installer.verbs import where
 
 log = logging.getLogger(__name__)
 
 # The verbs that adopt a hand-made installation before they act (CLI.md, "Verbs").
-ADOPTED_FIRST = frozenset({"install", "upgrade", "rollback", "repair", "uninstall"})
+ADOPTED_FIRST = where("adopts_first")
 
 
 def adopt_first(settings: Settings, ui: UI, layout: Layout, verb: str) -> State | None:

@@ -161,3 +161,20 @@ def test_the_bootloaders_dll_directory_is_forgotten_when_frozen_on_windows() -> 
     assert calls == []
     assert winapi.forget_dll_directory(Kernel32(), frozen=True, windows=True)
     assert calls == [None]
+
+
+def test_the_verb_table_names_a_runner_for_every_verb_the_grammar_takes() -> None:
+    """One table (installer/verbs.py): the grammar accepts its verbs, cli.py runs their modules, and the verbs it
+    marks journaled are exactly the operations the journal and recovery know."""
+    from installer import journal
+    from installer.plans.recovery import PLANS
+    from installer.verbs import VERBS, WIZARD, Arity, named, where
+
+    for verb in VERBS.values():
+        argv = [f"/{verb.name}"] + (["2.x"] if verb.arity is Arity.VALUE else [])
+        argv += ["/to", "x"] if verb.name == "download" else []
+        assert parse(argv).verb == verb.name
+        assert callable(named(verb.name).runner()), verb.name
+    assert named(None) is WIZARD and callable(WIZARD.runner())
+    assert where("journaled") == set(journal.OPERATIONS) == set(PLANS)
+    assert where("journaled") | where("adopts_first") <= where("changes") <= where("reported")
