@@ -7,15 +7,13 @@ Everything here happens before the running service is touched, and writes only b
 from __future__ import annotations
 
 import logging
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from installer import keys, offline_index, sources, transfer, verify
+from installer import fsutil, keys, offline_index, sources, transfer, verify
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
 from installer.layout import Layout, jar_name
@@ -194,11 +192,6 @@ def obtain_cached_jar(
 # --- WinSW -------------------------------------------------------------------------------------------
 
 
-def _make_executable(path: Path) -> None:
-    if os.name != "nt":
-        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-
-
 def obtain_winsw(
     build: WinswBuild, settings: Settings, dest: Path, ui: UI, *, session: requests.Session | None = None
 ) -> Path:
@@ -209,7 +202,7 @@ def obtain_winsw(
     if dest.exists():
         if transfer.hash_file(dest, ("sha256",))["sha256"] == build.sha256.lower():
             log.info("%s: verified copy from an earlier run", dest)
-            _make_executable(dest)
+            fsutil.make_executable(dest)
             return dest
         log.warning("%s from an earlier run does not match its pinned SHA-256; fetching it again", dest)
         dest.unlink()
@@ -229,7 +222,7 @@ def obtain_winsw(
         transfer.discard(dest)
         raise
     transfer.promote(fetched, dest)
-    _make_executable(dest)
+    fsutil.make_executable(dest)
     return dest
 
 

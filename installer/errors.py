@@ -44,8 +44,9 @@ def posix_value(code: int) -> int:
     return code & 0xFF
 
 
-def first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException, text: str | None = None) -> str:
     """An error's first line for a one-line message (Sequoia's errors can carry a whole backtrace; an OSError
-    from Windows may end in a newline), or the exception's type name when it says nothing."""
-    text = str(exc).strip()
+    from Windows may end in a newline), or the exception's type name when it says nothing. `text`: the part of
+    its message to read instead of all of it."""
+    text = (str(exc) if text is None else text).strip()
     return text.splitlines()[0] if text else type(exc).__name__

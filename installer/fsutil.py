@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -63,6 +64,12 @@ def rmtree(path: str | os.PathLike[str]) -> None:
 
     if os.path.lexists(path):
         shutil.rmtree(path, onerror=one)
+
+
+def make_executable(path: Path) -> None:
+    """Executable for everyone who may read it (POSIX; Windows runs an .exe by its name)."""
+    if os.name != "nt":
+        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

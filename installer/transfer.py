@@ -33,7 +33,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from installer import __version__
-from installer.errors import ExitCode, SetupError
+from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import t
 from installer.proxy import Proxy
 from installer.ui import UI
@@ -116,8 +116,7 @@ def reason(exc: BaseException) -> str:
             break
         inner = nested
     # urllib3 puts its message first and the cause after it: ('Connection broken: ...', IncompleteRead(...)).
-    text = inner.args[0] if len(inner.args) > 1 and isinstance(inner.args[0], str) else str(inner)
-    text = text.strip().splitlines()[0] if text.strip() else type(inner).__name__
+    text = first_line(inner, inner.args[0] if len(inner.args) > 1 and isinstance(inner.args[0], str) else None)
     return re.sub(r"^<[^>]*>:\s*", "", text)[:300]
 
 

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import shutil
-import stat
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -110,8 +109,8 @@ def _copy_into_place(src: Path, dest: Path, executable: bool, digest: tuple[str,
             tmp.unlink(missing_ok=True)
             raise ChangedAfterVerification(t("steps.changed_after_verification", path=src, algorithm=digest[0],
                                              expected=digest[1].lower(), actual=hasher.hexdigest()))
-    if executable and os.name != "nt":
-        tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    if executable:
+        fsutil.make_executable(tmp)
     fsutil.replace(tmp, dest)
 
 
