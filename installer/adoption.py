@@ -18,12 +18,13 @@ from pathlib import Path
 
 from installer import effective_config, health, processes, schtasks, service_env, service_xml, winapi
 from installer import java as java_mod
+from installer.commands import CommandFailed, run_command
 from installer.errors import SetupError
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.schtasks import ScheduledTask
 from installer.system_tools import system32
-from installer.winsw import ServiceError, ServiceState, WinSW, run_command
+from installer.winsw import ServiceError, ServiceState, WinSW
 from installer.winsw_catalog import WinswBuild
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def registration(service_id: str) -> Registration | None:
         return Registration(True, key.account, _binary_exe(key.image_path) if key.image_path else None)
     try:
         done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
-    except ServiceError as exc:
+    except CommandFailed as exc:
         log.warning("sc.exe qc %s: %s", service_id, exc.message)
         return None
     if done.is_code(_ERROR_SERVICE_DOES_NOT_EXIST):
@@ -146,14 +147,8 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 def java_version(path: Path) -> str | None:
     """The version `java -version` prints ("1.8.0_202", "17.0.8"); None when it does not run."""
-    try:
-        done = run_command([str(path), "-version"], timeout=java_mod.VERSION_TIMEOUT)
-    except ServiceError:
-        return None
-    try:
-        return java_mod.parse_version(done.stderr + done.stdout)[1]
-    except ValueError:
-        return None
+    found = java_mod.probe(path, "service")
+    return found.version if isinstance(found, java_mod.JavaInstall) else None
 
 
 def winsw_build(exe: Path, catalog: list[WinswBuild]) -> str:

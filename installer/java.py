@@ -123,7 +123,8 @@ def _exe_name() -> str:
     return "java.exe" if os.name == "nt" else "java"
 
 
-def _probe(path: Path, origin: str, timeout: float) -> JavaInstall | BrokenJava:
+def probe(path: Path, origin: str, timeout: float = VERSION_TIMEOUT) -> JavaInstall | BrokenJava:
+    """Run `path -version` and read it: the one place Java is asked what it is."""
     if not path.is_file():
         return BrokenJava(path, origin, t("prereqs.java_not_there"))
     command = [str(path), "-version"]
@@ -267,7 +268,7 @@ def find_all(configured: str | None, *, environ: Mapping[str, str] | None = None
     if not to_probe:
         return survey
     with ThreadPoolExecutor(max_workers=min(PROBES_AT_ONCE, len(to_probe))) as pool:
-        results = list(pool.map(lambda item: _probe(item[0], item[1], timeout), to_probe))
+        results = list(pool.map(lambda item: probe(item[0], item[1], timeout), to_probe))
     for result in results:
         if isinstance(result, JavaInstall):
             survey.installs.append(result)

@@ -15,10 +15,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from installer.commands import CommandFailed, run_command
 from installer.service_xml import jar_file_name
 from installer.system_tools import system32
 from installer.windows_args import split_windows_args
-from installer.winsw import ServiceError, run_command
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def running_jar(folder: Path) -> list[ScheduledTask]:
         return []  # no Task Scheduler here (the tests put a stand-in where Windows has it)
     try:
         done = run_command([system32("schtasks.exe"), "/query", "/fo", "csv", "/v"], timeout=QUERY_TIMEOUT)
-    except ServiceError as exc:
+    except CommandFailed as exc:
         log.warning("scheduled tasks were not looked at: %s", exc.message)
         return []
     if done.code != 0:

@@ -21,10 +21,11 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 
 from installer import service_xml
+from installer.commands import CommandFailed, Completed, run_command
 from installer.errors import SetupError
 from installer.messages import t
 from installer.system_tools import system32
-from installer.winsw import ERROR_SERVICE_MARKED_FOR_DELETE, MarkedForDeletion, ServiceError, run_command
+from installer.winsw import ERROR_SERVICE_MARKED_FOR_DELETE, MarkedForDeletion, ServiceError, service_error
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def set_start(service_id: str, start: str) -> bool:
     """`sc.exe config <id> start= <start>`; False (logged) when the service is missing or sc fails."""
     try:
         done = run_command([system32("sc.exe"), "config", service_id, "start=", start], timeout=SC_TIMEOUT)
-    except ServiceError as exc:
+    except CommandFailed as exc:
         log.warning("start type of %s not set to %s: %s", service_id, start, exc.message)
         return False
     return done.code == 0
@@ -132,7 +133,7 @@ def apply(service_id: str, xml_path: Path, *, hold: bool = False) -> None:
         raise ServiceError(t("service.config_unreadable", path=xml_path, reason=exc)) from None
     secrets = (reg.account.password,) if reg.account is not None and reg.account.password else ()
     for command in sc_commands(service_id, reg):
-        done = run_command(command, timeout=SC_TIMEOUT, secrets=secrets)
+        done = _sc(command, secrets)
         if done.is_code(ERROR_SERVICE_MARKED_FOR_DELETE):
             raise MarkedForDeletion(t("service.marked_for_deletion", service_id=service_id))
         if done.code != 0:
@@ -167,8 +168,15 @@ def restore_failure_actions(service_id: str, xml_path: Path) -> None:
     _run_sc(sc_commands(service_id, reg)[-1], service_id)
 
 
+def _sc(command: list[str], secrets: tuple[str, ...] = ()) -> Completed:
+    try:
+        return run_command(command, timeout=SC_TIMEOUT, secrets=secrets)
+    except CommandFailed as exc:
+        raise service_error(exc) from None
+
+
 def _run_sc(command: list[str], service_id: str) -> None:
-    done = run_command(command, timeout=SC_TIMEOUT)
+    done = _sc(command)
     if done.is_code(ERROR_SERVICE_MARKED_FOR_DELETE):
         raise MarkedForDeletion(t("service.marked_for_deletion", service_id=service_id))
     if done.code != 0:

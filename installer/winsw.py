@@ -8,18 +8,17 @@ state it promises, decided from `status` output, with a deadline and a message t
 from __future__ import annotations
 
 import logging
-import os
 import re
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 import psutil
 
 from installer import processes, winapi
+from installer.commands import DETACHED, NO_WINDOW, CommandFailed, Completed, run_command
 from installer.decoding import ansi_text, console_output
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.messages import t
@@ -44,11 +43,7 @@ MARKED_GRACE = 5.0  # Stopped and still registered this long after uninstall: a 
 EXISTS_GRACE = 2.0  # an "already exists" may be a service still being deleted: ask again this long
 STOP_RETRY = 0.5  # re-ask a stop the service could not accept (1061 while it was starting)
 LOG_TAIL_LINES = 15
-_NO_WINDOW: int = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window flashing up on Windows
-# A helper command must not receive the Ctrl+C the person presses at setup's console: an undo's `stop` or `start`
-# killed by the second Ctrl+C leaves the service in between. Windows: CREATE_NO_WINDOW gives the child no console,
-# so no console Ctrl+C reaches it. POSIX: a terminal signals its whole process group; the child gets its own session.
-_DETACHED: dict[str, bool] = {} if os.name == "nt" else {"start_new_session": True}
+
 
 
 class ServiceError(SetupError):
@@ -56,6 +51,11 @@ class ServiceError(SetupError):
 
     def __init__(self, message: str, detail: str = "", code: ExitCode = ExitCode.ATTENTION) -> None:
         super().__init__(code, message, detail)
+
+
+def service_error(exc: CommandFailed) -> ServiceError:
+    """A program that could not be run, as the service call's failure (the caller decides the exit code)."""
+    return ServiceError(exc.message, exc.detail, exc.code)
 
 
 class ServiceExists(ServiceError):
@@ -102,56 +102,11 @@ def parse_status(stdout: str, code: int) -> ServiceState | None:
     return None
 
 
-@dataclass
-class Completed:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        text = "\n".join(s for s in (self.stdout.strip(), self.stderr.strip()) if s)
-        return text or "-"
-
-    def is_code(self, expected: int) -> bool:
-        return same_exit_code(self.code, expected)
-
-    def means(self, code: int, text: re.Pattern[str]) -> bool:
-        """A failure with this Win32 code, or output that says the same."""
-        return self.code != 0 and (self.is_code(code) or bool(text.search(self.output)))
-
-
 def _alive(proc: psutil.Process) -> bool:
     try:
         return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
-
-
-def run_command(argv: list[str], timeout: float, secrets: tuple[str, ...] = ()) -> Completed:
-    """Run a program, log the command, its output and exit code (secrets masked)."""
-
-    def mask(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "********")
-        return text
-
-    shown = mask(subprocess.list2cmdline(argv))
-    began = time.monotonic()
-    try:
-        proc = subprocess.run(argv, capture_output=True, timeout=timeout, creationflags=_NO_WINDOW,
-                              cwd=Path(argv[0]).parent if os.path.isabs(argv[0]) else None, **_DETACHED)
-    except subprocess.TimeoutExpired:
-        log.warning("%s: no answer within %g s", shown, timeout)
-        raise ServiceError(t("service.command_timeout", exe=argv[0], verb=" ".join(argv[1:2]),
-                             seconds=f"{timeout:g}")) from None
-    except OSError as exc:
-        log.warning("%s: %s", shown, exc)
-        raise ServiceError(t("service.exe_failed", exe=argv[0], reason=exc)) from None
-    done = Completed(proc.returncode, mask(console_output(proc.stdout)), mask(console_output(proc.stderr)))
-    log.info("%s -> exit %d in %.2f s%s", shown, done.code, time.monotonic() - began,
-             "" if done.output == "-" else "\n" + done.output)
-    return done
 
 
 def _seconds(value: float) -> str:
@@ -173,7 +128,10 @@ class WinSW:
     # --- running the exe ---
 
     def _run(self, *args: str, timeout: float = 60.0, secrets: tuple[str, ...] = ()) -> Completed:
-        return run_command([str(self.exe), *args], max(timeout, 5.0), secrets)
+        try:
+            return run_command([str(self.exe), *args], max(timeout, 5.0), secrets)
+        except CommandFailed as exc:
+            raise service_error(exc) from None
 
     def _changing(self, verb: str) -> list[str]:
         """A verb that changes the service. WinSW 3 would raise a UAC prompt: quiet runs must never wait for
@@ -204,8 +162,8 @@ class WinSW:
         argv = [str(self.exe), "status"]
         began = time.monotonic()
         try:
-            proc = subprocess.run(argv, capture_output=True, timeout=30.0, creationflags=_NO_WINDOW,
-                                  cwd=self.exe.parent, **_DETACHED)
+            proc = subprocess.run(argv, capture_output=True, timeout=30.0, creationflags=NO_WINDOW,
+                                  cwd=self.exe.parent, **DETACHED)
         except (subprocess.TimeoutExpired, OSError) as exc:
             raise ServiceError(t("service.exe_failed", exe=self.exe, reason=exc)) from None
         stdout = console_output(proc.stdout)
@@ -229,7 +187,7 @@ class WinSW:
             return ServiceState.NON_EXISTENT if native == winapi.STATE_NON_EXISTENT else _SC_STATES.get(native)
         try:
             done = run_command([system32("sc.exe"), "query", self.service_id], timeout=30.0)
-        except ServiceError:
+        except CommandFailed:
             return None
         if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
             return ServiceState.NON_EXISTENT
@@ -496,7 +454,10 @@ def service_account(service_id: str) -> str | None:
         # The registry's ObjectName: sc.exe's labels may be translated (W12).
         key = winapi.service_key(service_id)
         return None if key is None else key.account
-    done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
+    try:
+        done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
+    except CommandFailed as exc:
+        raise service_error(exc) from None
     if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
         return None
     if done.code != 0:

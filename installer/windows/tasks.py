@@ -10,9 +10,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from installer.commands import CommandFailed, Completed, run_command
 from installer.messages import t
 from installer.system_tools import system32
-from installer.winsw import Completed, ServiceError, run_command
+from installer.winsw import ServiceError, service_error
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,10 @@ def to_xml(definition: TaskDefinition) -> bytes:
 
 def schtasks(*args: str, secrets: tuple[str, ...] = ()) -> Completed:
     """One schtasks.exe call by its System32 path (W8); ServiceError when it cannot be run or does not answer."""
-    return run_command([system32("schtasks.exe"), *args], timeout=TIMEOUT, secrets=secrets)
+    try:
+        return run_command([system32("schtasks.exe"), *args], timeout=TIMEOUT, secrets=secrets)
+    except CommandFailed as exc:
+        raise service_error(exc) from None
 
 
 def _checked(verb: str, name: str, *args: str, secrets: tuple[str, ...] = ()) -> Completed:
