@@ -32,7 +32,7 @@ def _load_state(folder: Path) -> dict[str, Any]:
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    from installer.run_report import render
+    from installer.result import render
 
     # ASCII with \u escapes: read right whatever code page the reader decodes with (PowerShell: OEM).
     sys.stdout.write(render(document) + "\n")

@@ -93,7 +93,7 @@ def compose(mail: MailSettings, document: dict[str, Any], text: str, detail: str
     message["To"] = ", ".join(mail.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=mail.sender.rpartition("@")[2])
-    from installer.run_report import render
+    from installer.result import render
 
     message.set_content(f"{text}\n\n{render(document)}\n")
     if detail:

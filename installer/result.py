@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,3 +41,10 @@ class Result:
         doc.update(self.extra)
         doc.update({"setup_version": __version__, "schema": SCHEMA})
         return doc
+
+
+def render(document: dict[str, Any]) -> str:
+    """The JSON text of a result: ASCII with \\u escapes (any code page reads it), passwords masked."""
+    from installer.logsetup import redact
+
+    return redact(json.dumps(document, indent=2, ensure_ascii=True))

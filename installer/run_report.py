@@ -8,7 +8,6 @@ Only verbs that change something report: `/status` and `/check` only read, and a
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,18 +18,12 @@ from installer import event_log, folder_trust, fsutil, setup_files
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
+from installer.result import render
 from installer.verbs import where
 
 log = logging.getLogger(__name__)
 
 REPORTED_VERBS = where("reported")
-
-
-def render(document: dict[str, Any]) -> str:
-    """The JSON text of a result: ASCII with \\u escapes (any code page reads it), passwords masked."""
-    from installer.logsetup import redact
-
-    return redact(json.dumps(document, indent=2, ensure_ascii=True))
 
 
 def _usable(folder: Path) -> bool:

@@ -66,6 +66,45 @@ def test_help_and_version_load_nothing_heavy(option: str) -> None:
     assert loaded == []
 
 
+# --- layers ------------------------------------------------------------------------------------------
+
+
+def _imports_of_installer() -> dict[str, set[str]]:
+    """module -> the installer modules it imports, also inside functions (a lazy import closes a circle too)."""
+    package = ROOT / "installer"
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    whole = f"{node.module}.{alias.name}"
+                    found.add(whole if whole in modules else node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {m for m in found if m in modules and m not in (name, "installer")}
+    return graph
+
+
+def test_installer_has_no_import_circles() -> None:
+    graph = _imports_of_installer()
+    circles = []
+    for start in graph:
+        # Depth-first from each module: a path that comes back to it is a circle.
+        stack, seen = [(start, [start])], set()
+        while stack:
+            module, path = stack.pop()
+            for imported in sorted(graph[module]):
+                if imported == start:
+                    circles.append(" -> ".join([*path, start]))
+                elif imported not in seen:
+                    seen.add(imported)
+                    stack.append((imported, [*path, imported]))
+    assert circles == []
+
+
 # --- release.spec ------------------------------------------------------------------------------------
 
 
