@@ -11,9 +11,10 @@ import pytest
 from installer import engine, winapi
 from installer.engine import Engine, Step, StepFailed
 from installer.journal import Journal
+from installer.operations.install import planned_health
 from installer.plans import steps
 from installer.wizard.display import WizardUI
-from installer.wizard.install import folder_problem, orgnr_problem, planned_health
+from installer.wizard.install import folder_problem, orgnr_problem
 
 
 @pytest.mark.parametrize("pids, alone", [

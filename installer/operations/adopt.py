@@ -68,7 +68,8 @@ def _from_kosmos(session: Session) -> Result:
     if found.java is not None and not settings.named_on_command_line("java"):
         # Kept while it fits the release line, as a recorded Java is; else discovery chooses.
         settings.java, settings.origins["java"] = str(found.java), "state"
-    return install.install_in(session, None, kosmos=found)
+    prepared = install.prepare(settings, session.layout, ui, install.Request(None))
+    return install.execute(session, prepared, kosmos=found)
 
 
 def _from_task(session: Session, scheduled: ScheduledTask) -> Result:

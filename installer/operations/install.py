@@ -8,10 +8,11 @@ every step (exit 12).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installer import accounts, config_check, config_keep, created_user, service_xml
+from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml, winsw_catalog
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -23,7 +24,7 @@ from installer.operations.session import Session, changing
 from installer.plans import install as install_plan
 from installer.plans import steps
 from installer.plans.journaling import close_journal, open_journal
-from installer.releases import parse_spec, release_for_tag
+from installer.releases import Release, line_for, parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
@@ -34,7 +35,69 @@ log = logging.getLogger(__name__)
 ALREADY_INSTALLED = 1638  # MSI: "Another version of this product is already installed."
 
 
-def run(settings: Settings, ui: UI) -> Result:
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks of the folder, checked before the folder is made: a bad command line leaves
+    no trace on the disk."""
+
+    properties_text: str | None  # the properties file to write (/properties or /orgnr and /keystore*)
+    new_user: str | None = None  # the local user /create-user makes
+    user_made_here: bool = False  # that user exists as the one setup made for this folder
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An install decided before anything changes: the release, and (for the wizard, which shows them before it
+    asks) the prerequisites as known before the download. `execute` checks again with the downloaded jar."""
+
+    settings: Settings
+    layout: Layout
+    request: Request
+    release: Release
+    checked: prereqs.CheckReport | None = None
+    properties: dict[str, str] = field(default_factory=dict)  # the settings the checks and the summary read
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The facts of the install as label/value rows (the wizard's plan before it asks)."""
+        settings, layout, release, report = self.settings, self.layout, self.release, self.checked
+        assert report is not None
+        if settings.properties is not None:
+            properties = t("wizard.plan_properties_copied", path=settings.properties)
+        elif settings.orgnr:
+            properties = t("wizard.plan_properties_typed", orgnr=settings.orgnr, keystore=settings.keystore,
+                           alias=settings.keystore_alias, kind=settings.keystore_type)
+        else:
+            properties = t("wizard.plan_properties_kept", path=layout.properties)
+        where = planned_health(line_for(release.version).health, self.properties, release.tag,
+                               settings.tls_keystore)
+        return [
+            (t("wizard.fact_version"), release.tag),
+            (t("wizard.fact_env"), settings.env),
+            (t("wizard.fact_folder"), str(layout.root)),
+            (t("wizard.fact_service"), t("wizard.plan_service", service_id=layout.service_id, exe=layout.exe.name)),
+            (t("wizard.fact_java"), report.java.describe() if report.java else "-"),
+            (t("wizard.fact_winsw"), report.winsw.spec if report.winsw else "-"),
+            (t("wizard.fact_properties"), properties),
+            (t("wizard.fact_wsdl") if where.kind == "wsdl" else t("wizard.fact_health"), where.url),
+            (t("wizard.fact_log"), str(layout.setup_log)),
+        ]
+
+
+def run(settings: Settings, ui: UI, prepared: Prepared | None = None) -> Result:
+    """/install: prepare and execute while the folder is held. `prepared`: made (and shown) before the folder
+    was held, by the wizard; the command line prepares here."""
+    request = prepared.request if prepared is not None else request_of(settings)
+    with changing(settings, ui, "install", create=True) as session:
+        if session.installed:
+            return _already_installed(session)
+        if request.user_made_here:
+            created_user.refuse_made_before(request.new_user or "")
+        if prepared is None:
+            prepared = prepare(session.settings, session.layout, ui, request)
+        return execute(session, prepared)
+
+
+def request_of(settings: Settings) -> Request:
     new_properties = properties_to_write(settings)
     folder = require_dir(settings)
     if new_properties is None and not folder.exists():
@@ -43,40 +106,54 @@ def run(settings: Settings, ui: UI) -> Result:
     new_user, made_here = _new_user(settings, folder)
     if made_here and not Layout(folder).state_file.exists():
         created_user.refuse_made_before(new_user or "")
-    with changing(settings, ui, "install", create=True) as session:
-        if session.installed:
-            return _already_installed(session)
-        if made_here:
-            created_user.refuse_made_before(new_user or "")
-        return install_in(session, new_properties, new_user=new_user)
+    return Request(new_properties, new_user, made_here)
 
 
-def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | None = None,
-               new_user: str | None = None) -> Result:
-    """The install in a held folder. `kosmos`: KOSMOS runs integrasjonspunkt here; a first step stops and
-    disables it (undone, KOSMOS runs again, when the install fails). `new_user`: the local user to create."""
-    settings, ui = session.settings, session.ui
+def prepare(settings: Settings, layout: Layout, ui: UI, request: Request, *, release: Release | None = None,
+            check: bool = False) -> Prepared:
+    """What /install decides before it changes anything. `release`: already resolved (the wizard's answer).
+    `check`: also check the prerequisites now, from the properties and an estimate of the space (the wizard
+    shows them before it asks)."""
+    if request.properties_text is None and not layout.properties.exists():
+        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=layout.properties))
+    if release is None:
+        release = preflight.resolve(settings, None, ui)
+    if not check:
+        return Prepared(settings, layout, request, release)
+    props = props_mod.read(settings.properties or layout.properties)
+    report = prereqs.check(settings, release.line.java_min, release.line.java_preferred, layout,
+                           port=props_mod.server_port(props), own_service_ports_ok=False,
+                           needed_bytes=prereqs.estimate_needed_bytes(layout),
+                           catalog=winsw_catalog.load_catalog(settings.winsw_catalog))
+    prereqs.show(report, ui)
+    prereqs.raise_if_failed(report)
+    return Prepared(settings, layout, request, release, report, props)
+
+
+def execute(session: Session, prepared: Prepared, kosmos: Kosmos | None = None) -> Result:
+    """The install in a held folder: download, check, the journaled steps. `kosmos`: KOSMOS runs
+    integrasjonspunkt here; a first step stops and disables it (undone, KOSMOS runs again, when the install
+    fails)."""
+    settings, ui, release = session.settings, session.ui, prepared.release
+    new_properties, new_user = prepared.request.properties_text, prepared.request.new_user
     verb = "install" if kosmos is None else "adopt"
-    if new_properties is None and not session.layout.properties.exists():
-        raise SetupError(ExitCode.BAD_COMMAND_LINE, t("install.properties_needed", path=session.layout.properties))
-    release = preflight.resolve(settings, None, ui)
     ui.info(t("install.target", version=release.tag, env=settings.env, folder=session.layout.root))
     to_write = new_properties if not session.layout.properties.exists() else None
     props = props_mod.parse(to_write) if to_write is not None else props_mod.read(session.layout.properties)
     # KOSMOS's integrasjonspunkt holds the port until the first step stops it.
-    prepared = preflight.prepare(settings, session.layout, ui, release, None, properties=props,
-                                 ports_ours=kosmos is not None)
+    ready = preflight.prepare(settings, session.layout, ui, release, None, properties=props,
+                              ports_ours=kosmos is not None)
     # A created user's password lives in this process only: in the staged XML until the registration (or handed
     # to schtasks), and in the step that creates the user; never in the journal's context.
     password = users.new_password(new_user) if new_user else settings.service_password
-    ctx = context(session, prepared, props, password=password, new_user=new_user)
+    ctx = context(session, ready, props, password=password, new_user=new_user)
     if kosmos is not None:
         ctx["kosmos"] = kosmos.to_context()
     added = None
-    if prepared.config_keys:
-        added = props_mod.render_keys(prepared.config_keys, t("config.keys_comment", version=release.tag))
+    if ready.config_keys:
+        added = props_mod.render_keys(ready.config_keys, t("config.keys_comment", version=release.tag))
         ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
-                  keys=config_keep.listed(prepared.config_keys)))
+                  keys=config_keep.listed(ready.config_keys)))
         if to_write is not None:
             to_write, added = to_write + added, None
         else:
@@ -94,6 +171,20 @@ def install_in(session: Session, new_properties: str | None, kosmos: Kosmos | No
     if kosmos is not None:
         message += " " + t("kosmos.taken_over", service_id=kosmos.service_id)
     return Result(verb=verb, new=release.tag, version=release.tag, message=message)
+
+
+def planned_health(kind: str, props: dict[str, str], tag: str, tls_keystore: str | Path | None
+                   ) -> health.HealthEndpoints:
+    """Where the health check will look once install has written the properties: HTTPS when a TLS keystore was
+    given (install writes `difi.ssl.enabled=true`), else as the admin's keys say, read through the keys the jar
+    lets the admin set them by (`difi.ssl.enabled` -> `server.ssl.enabled`). The jar is not downloaded yet."""
+    values = dict(props)
+    for effective, admin in config_keep.KEPT:
+        if admin in values and effective not in values:
+            values[effective] = values[admin]
+    if tls_keystore is not None:
+        values["server.ssl.enabled"] = "true"
+    return health.endpoints_for(kind, values, tag)
 
 
 def properties_to_write(settings: Settings) -> str | None:

@@ -3,6 +3,7 @@ a confirmation, and /install with the answers."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -10,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from installer import config_keep, health, java, logsetup, prereqs, resolution, winsw_catalog
+from installer import java, logsetup, resolution
 from installer import properties as props_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import t
 from installer.operations import install
-from installer.releases import Release, line_for
+from installer.releases import Release
 from installer.result import Result
 from installer.settings import Settings
 from installer.wizard.display import Guided, WizardUI, show_facts
@@ -81,17 +82,12 @@ def guide(run: Guided, maintain: Callable[[Guided], Result],
         answers |= _ask_tls(ui)
     settings = replace(settings, verb="install", spec=release.tag, **answers)
 
-    props = props_mod.read(settings.properties or layout.properties)
-    report = prereqs.check(settings, release.line.java_min, release.line.java_preferred, layout,
-                           port=props_mod.server_port(props), own_service_ports_ok=False,
-                           needed_bytes=prereqs.estimate_needed_bytes(layout),
-                           catalog=winsw_catalog.load_catalog(settings.winsw_catalog))
-    prereqs.show(report, ui)
-    prereqs.raise_if_failed(report)
-    _show_plan(settings, ui, release, layout, report, props)
+    # Prepared once: the checks and the plan shown here are what /install then runs with.
+    prepared = install.prepare(settings, layout, ui, install.request_of(settings), release=release, check=True)
+    show_facts(ui, t("wizard.plan_title"), prepared.summary(), "cyan")
     if not ui.confirm(t("wizard.confirm_install", version=release.tag, folder=folder), default=True):
         return Result(verb="install", exit_code=ExitCode.CANCELLED, result="cancelled", message=t("wizard.declined"))
-    return run.perform(install.run, settings)
+    return run.perform(functools.partial(install.run, prepared=prepared), settings)
 
 
 def _ask_version(settings: Settings, ui: WizardUI) -> Release:
@@ -171,41 +167,3 @@ def _ask_tls(ui: WizardUI) -> dict[str, Any]:
     logsetup.register_secret(password)
     alias = ui.ask.text(t("wizard.ask_tls_alias"), "")
     return {"tls_keystore": str(keystore), "tls_keystore_password": password, "tls_keystore_alias": alias or None}
-
-
-def planned_health(kind: str, props: dict[str, str], tag: str, tls_keystore: str | Path | None
-                   ) -> health.HealthEndpoints:
-    """Where the health check will look once install has written the properties: HTTPS when a TLS keystore was
-    given (install writes `difi.ssl.enabled=true`), else as the admin's keys say, read through the keys the jar
-    lets the admin set them by (`difi.ssl.enabled` -> `server.ssl.enabled`). The jar is not downloaded yet."""
-    values = dict(props)
-    for effective, admin in config_keep.KEPT:
-        if admin in values and effective not in values:
-            values[effective] = values[admin]
-    if tls_keystore is not None:
-        values["server.ssl.enabled"] = "true"
-    return health.endpoints_for(kind, values, tag)
-
-
-def _show_plan(settings: Settings, ui: WizardUI, release: Release, layout: Layout, report: prereqs.CheckReport,
-               props: dict[str, str]) -> None:
-    if settings.properties is not None:
-        properties = t("wizard.plan_properties_copied", path=settings.properties)
-    elif settings.orgnr:
-        properties = t("wizard.plan_properties_typed", orgnr=settings.orgnr, keystore=settings.keystore,
-                       alias=settings.keystore_alias, kind=settings.keystore_type)
-    else:
-        properties = t("wizard.plan_properties_kept", path=layout.properties)
-    where = planned_health(line_for(release.version).health, props, release.tag, settings.tls_keystore)
-    rows = [
-        (t("wizard.fact_version"), release.tag),
-        (t("wizard.fact_env"), settings.env),
-        (t("wizard.fact_folder"), str(layout.root)),
-        (t("wizard.fact_service"), t("wizard.plan_service", service_id=layout.service_id, exe=layout.exe.name)),
-        (t("wizard.fact_java"), report.java.describe() if report.java else "-"),
-        (t("wizard.fact_winsw"), report.winsw.spec if report.winsw else "-"),
-        (t("wizard.fact_properties"), properties),
-        (t("wizard.fact_wsdl") if where.kind == "wsdl" else t("wizard.fact_health"), where.url),
-        (t("wizard.fact_log"), str(layout.setup_log)),
-    ]
-    show_facts(ui, t("wizard.plan_title"), rows, "cyan")
