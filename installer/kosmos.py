@@ -19,6 +19,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import psutil
 from packaging.version import Version
@@ -38,6 +39,8 @@ LOCAL_PROPERTIES = "kosmos-local.properties"
 PROFILE_KEY = "kosmos.integrasjonspunkt.profile"
 DEFAULT_PROFILE = "staging"  # KOSMOS's application.properties
 ENVIRONMENTS = ("production", "staging")
+# Where the version came from: the running process, KOSMOS' allowlist, or the one jar in the folder.
+VersionSource = Literal["running", "allowlisted", "jar"]
 SHUTDOWN_TIMEOUT = 120.0  # Spring's graceful shutdown, the database closed, the ports free
 STOP_TIMEOUT = 120.0
 _ALLOWLISTED = re.compile(r"^integrasjonspunkt-([vV]?\d+\.\d+\.\d+[^/\\]*)\.allowlisted$")
@@ -52,7 +55,7 @@ class Kosmos:
     xml: Path
     env: str  # the profile KOSMOS starts integrasjonspunkt with
     version: str  # the published tag of the integrasjonspunkt it runs
-    version_source: str  # "running", "allowlisted" or "jar"
+    version_source: VersionSource
     java: Path | None  # the Java integrasjonspunkt ran on (the running child's, else the XML's `java`)
     start: str  # the KOSMOS service's start type, restored when the take-over is undone
 
@@ -135,6 +138,7 @@ def find(folder: Path) -> Kosmos:
         raise _fail("kosmos.odd_profile", profile=env, setting=PROFILE_KEY)
     running = _running_child(folder)
     java: Path | None = None
+    source: VersionSource
     if running is not None:
         (version, java), source = running, "running"
     elif (allowlisted := _allowlisted(folder)) is not None:

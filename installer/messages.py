@@ -1,7 +1,7 @@
 """The message catalogue: every text a person reads is looked up here by key.
 
-The texts live in `installer/text/<area>.py` (one dict per language) so that each concern keeps its own
-wording; this module merges them into one catalogue and formats them.
+The texts live in `installer/text/<area>.py` (one dict per language), the area being the key's prefix, so that
+each concern keeps its own wording; this module merges them into one catalogue and formats them.
 """
 
 from __future__ import annotations
@@ -10,10 +10,40 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from installer.text import adopt, artifacts, cli, config, files, operations, prereqs, service, trust, wizard
+from installer.text import (
+    account,
+    adopt,
+    artifacts,
+    catalog,
+    cli,
+    config,
+    files,
+    install,
+    kosmos,
+    operations,
+    prereqs,
+    recover,
+    repair,
+    report,
+    rollback,
+    run,
+    schedule,
+    service,
+    status,
+    steps,
+    task,
+    trust,
+    uninstall,
+    upgrade,
+    wizard,
+)
 
 LANGUAGES = ("en", "nb")
-_AREAS = (cli, artifacts, prereqs, service, operations, wizard, adopt, files, trust, config)
+# One area per key prefix: `status.*` lives in text/status.py (tests/test_messages.py checks it).
+_AREAS = (
+    account, adopt, artifacts, catalog, cli, config, files, install, kosmos, operations, prereqs, recover, repair,
+    report, rollback, run, schedule, service, status, steps, task, trust, uninstall, upgrade, wizard,
+)
 
 
 def _merge(lang: str) -> dict[str, str]:

@@ -39,6 +39,10 @@ from installer.winsw import ServiceError, ServiceState, WinSW, service_account
 
 log = logging.getLogger(__name__)
 
+# The rows of the table a person sees, in order (each is a key of the JSON document and a `status.row_*` text).
+SHOWN = ("version", "env", "service_id", "mode", "service", "account", "healthy", "health_url", "java", "winsw",
+         "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
+         "backups", "schedule")
 SERVICE_WORDS = {
     ServiceState.STARTED: "running",
     ServiceState.STARTING: "running",
@@ -237,10 +241,7 @@ def _schedule_text(value: dict[str, Any]) -> str:
 
 
 def _show(doc: dict[str, Any], ui: UI) -> None:
-    rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in (
-        "version", "env", "service_id", "mode", "service", "account", "healthy", "health_url", "java", "winsw",
-        "previous_versions", "failed_versions", "last_operation", "interrupted", "last_recovery", "key_expires",
-        "backups", "schedule")]
+    rows = [[t(f"status.row_{key}"), _text(key, doc[key])] for key in SHOWN]
     ui.table(t("status.title", folder=doc["folder"]), [t("status.what"), t("status.value")], rows)
 
 

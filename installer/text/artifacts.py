@@ -1,4 +1,4 @@
-"""Messages of the artifacts area: versions, downloads, verification, /download (see installer/messages.py)."""
+"""Messages of the artifacts: versions, downloads, verification, /download. (See installer/messages.py.)"""
 
 EN: dict[str, str] = {
     # versions
@@ -94,6 +94,8 @@ EN: dict[str, str] = {
     "artifacts.winsw_not_in_catalog": "/winsw {requested} is not in the WinSW catalog (it has: {specs}).",
     "artifacts.download_start": "Downloading {tag} to {to}",
     "artifacts.download_done": "{to} holds {tag} and WinSW {winsw}, verified. Install from it with /offline {to}.",
+    "artifacts.encoded_refused": "{url} was sent compressed ({encoding}) although setup asked for it as it is; "
+    "setup does not unpack downloads.",
 }
 
 NB: dict[str, str] = {
@@ -193,4 +195,6 @@ NB: dict[str, str] = {
     "artifacts.winsw_not_in_catalog": "/winsw {requested} finnes ikke i WinSW-katalogen (den har: {specs}).",
     "artifacts.download_start": "Laster ned {tag} til {to}",
     "artifacts.download_done": "{to} har {tag} og WinSW {winsw}, verifisert. Installer derfra med /offline {to}.",
+    "artifacts.encoded_refused": "{url} ble sendt komprimert ({encoding}) selv om setup ba om den som den er; "
+    "setup pakker ikke ut nedlastinger.",
 }

@@ -1,4 +1,4 @@
-"""Messages of the command line: grammar errors, help, settings."""
+"""Messages of the command line: grammar errors, help, settings. (See installer/messages.py.)"""
 
 EN: dict[str, str] = {
     "cli.unexpected": "Unexpected argument '{token}'. Run 'setup /?' for the command line.",
@@ -35,11 +35,6 @@ EN: dict[str, str] = {
     "cli.log_at": "Log: {path}",
     "cli.nothing_changed": "{message} Nothing was changed.",
     "cli.internal_error": "Internal error: {error}. Details are in the log{log}.",
-    "account.bad_user": "'{value}' is not an account: give LocalSystem, virtual, .\\NAME, DOMAIN\\NAME or a "
-    "gMSA DOMAIN\\NAME$",
-    "account.needs_password": "{value} needs its password: give /service-password (- reads it from standard "
-    "input).",
-    "account.no_password_here": "{value} has no password to give (Windows manages it): leave out /service-password.",
     "cli.usage": """Usage: setup [VERB [VALUE]] [OPTION [VALUE]]...
 Without a verb, setup opens the guided install.
 
@@ -108,16 +103,6 @@ Exit codes: 0 ok, 10 prerequisites, 11 version/download/verification, 12 install
 13 upgrade failed (rolled back), 14 needs attention, 15 nothing installed, 1602 cancelled,
 1618 another run holds the folder, 1638 another version is installed (use /upgrade), 1639 invalid command line.
 Reference: docs/cli.md of the project.""",
-    "account.create_exists": "The user {name} exists already: setup creates only a new user. Delete it, or give "
-    "it with /service-user .\\{name} /service-password instead of /create-user.",
-    "account.create_failed": "The user {name} cannot be created here: {reason}",
-    "account.create_needs_local": "/create-user creates a local user: give /service-user .\\NAME with it.",
-    "account.create_no_password": "/create-user makes the password itself: leave out /service-password.",
-    "account.removed": "The user {name} that setup created is deleted, with its rights.",
-    "account.not_removed": "The user {name} that setup created could not be deleted ({reason}): delete it in "
-    "Computer Management (lusrmgr.msc).",
-    "account.created_no_service": "{name} was created by setup and nobody knows its password, so a service cannot "
-    "be registered for it: /uninstall and /install again with /create-user (the data stays).",
 }
 
 NB: dict[str, str] = {
@@ -155,11 +140,6 @@ NB: dict[str, str] = {
     "cli.log_at": "Logg: {path}",
     "cli.nothing_changed": "{message} Ingenting ble endret.",
     "cli.internal_error": "Intern feil: {error}. Detaljer står i loggen{log}.",
-    "account.bad_user": "'{value}' er ingen konto: oppgi LocalSystem, virtual, .\\NAVN, DOMENE\\NAVN eller en "
-    "gMSA DOMENE\\NAVN$",
-    "account.needs_password": "{value} trenger passordet sitt: oppgi /service-password (- leser det fra standard "
-    "inn).",
-    "account.no_password_here": "{value} har ikke noe passord å oppgi (Windows styrer det): utelat /service-password.",
     "cli.usage": """Bruk: setup [HANDLING [VERDI]] [VALG [VERDI]]...
 Uten handling åpner setup den veiledede installasjonen.
 
@@ -229,14 +209,4 @@ Avslutningskoder: 0 ok, 10 forutsetninger, 11 versjon/nedlasting/verifisering, 1
 13 oppgraderingen feilet (rullet tilbake), 14 trenger tilsyn, 15 ingenting installert, 1602 avbrutt,
 1618 en annen kjøring holder mappen, 1638 en annen versjon er installert (bruk /upgrade),
 1639 ugyldig kommandolinje. Referanse: docs/cli.md i prosjektet.""",
-    "account.create_exists": "Brukeren {name} finnes allerede: setup oppretter bare en ny bruker. Slett den, eller "
-    "oppgi den med /service-user .\\{name} /service-password i stedet for /create-user.",
-    "account.create_failed": "Brukeren {name} kan ikke opprettes her: {reason}",
-    "account.create_needs_local": "/create-user oppretter en lokal bruker: oppgi /service-user .\\NAVN sammen med den.",
-    "account.create_no_password": "/create-user lager passordet selv: utelat /service-password.",
-    "account.removed": "Brukeren {name} som setup opprettet, er slettet sammen med rettighetene sine.",
-    "account.not_removed": "Brukeren {name} som setup opprettet, kunne ikke slettes ({reason}): slett den i "
-    "Datamaskinbehandling (lusrmgr.msc).",
-    "account.created_no_service": "{name} ble opprettet av setup, og ingen kjenner passordet, så en tjeneste kan "
-    "ikke registreres for den: kjør /uninstall og /install på nytt med /create-user (dataene blir).",
 }

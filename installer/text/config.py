@@ -1,4 +1,6 @@
-"""Messages about integrasjonspunkt's own configuration: the preflight, the keys setup writes, known-bad versions."""
+"""Messages about integrasjonspunkt's own configuration: the preflight, the keys setup writes, known-bad versions.
+
+See installer/messages.py."""
 
 EN: dict[str, str] = {
     "config.cannot_start": "integrasjonspunkt {version} would not start with this configuration: {problems}. "

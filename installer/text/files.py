@@ -1,5 +1,6 @@
-"""Messages about the files setup keeps in `.setup/` and its log: damaged, from a newer setup, links, values
-that fail their grammar (see installer/setup_files.py)."""
+"""Messages about the files setup keeps in `.setup/` and its log: damaged, from a newer setup, links, values.
+
+See installer/messages.py."""
 
 EN: dict[str, str] = {
     "files.damaged": "{file} cannot be used: {reason}. Nothing was changed. {remedy}",
@@ -23,9 +24,6 @@ EN: dict[str, str] = {
     "files.lock_unwritable": "Cannot create or open the lock file {file}: {reason}. setup must be able to write "
     "in the install folder: run it as an administrator, or check the folder's permissions. Nothing was changed.",
     "files.folder_missing": "its folder does not exist",
-    "report.event": "{message}\n\nsetup {setup_version} /{verb} in {folder}: exit code {code} ({result}).\nLog: {log}",
-    "report.no_log": "(no log file)",
-    "report.mail_subject": "integrasjonspunkt setup on {host}: /{verb} {result} (exit code {code})",
 }
 
 NB: dict[str, str] = {
@@ -50,8 +48,4 @@ NB: dict[str, str] = {
     "files.lock_unwritable": "Kan ikke opprette eller åpne låsefilen {file}: {reason}. setup må kunne skrive i "
     "installasjonsmappen: kjør den som administrator, eller sjekk rettighetene til mappen. Ingenting ble endret.",
     "files.folder_missing": "mappen finnes ikke",
-    "report.event": "{message}\n\nsetup {setup_version} /{verb} i {folder}: avslutningskode {code} ({result}).\n"
-    "Logg: {log}",
-    "report.no_log": "(ingen loggfil)",
-    "report.mail_subject": "integrasjonspunkt setup på {host}: /{verb} {result} (avslutningskode {code})",
 }

@@ -1,4 +1,4 @@
-"""Messages of the service area (see installer/messages.py): the service XML and the WinSW driver."""
+"""Messages of the service: the service XML and the WinSW driver. (See installer/messages.py.)"""
 
 EN: dict[str, str] = {
     # service XML
@@ -65,14 +65,6 @@ EN: dict[str, str] = {
     "Task Manager, and stop monitoring agents that watch services; then run setup again.",
     "service.config_unreadable": "The service's registration cannot be read from {path}: {reason}",
     "service.config_failed": "`sc.exe {verb} {service_id}` failed (exit code {code}): {output}",
-    "task.schtasks_failed": "schtasks {verb} of the task {name} failed (exit {code}): {output}",
-    "task.description": "Digdir integrasjonspunkt in {folder}, run at startup as Task Scheduler task (installed and "
-    "upgraded with setup.exe).",
-    "task.needs_password": "The task runs as {account}: give its password with /service-password (it is handed to "
-    "Task Scheduler and kept nowhere).",
-    "task.not_started": "The task {name} was run, but no Java process of the folder appeared within {seconds} s.",
-    "account.not_for_task": "Task Scheduler cannot run a task as {value}: give /service-user LocalSystem, .\\user "
-    "or DOMAIN\\user with /mode task.",
 }
 
 NB: dict[str, str] = {
@@ -140,12 +132,4 @@ NB: dict[str, str] = {
     "Oppgavebehandling, og stopp overvåkingsagenter som følger med på tjenester; kjør så setup på nytt.",
     "service.config_unreadable": "Tjenestens registrering kan ikke leses fra {path}: {reason}",
     "service.config_failed": "`sc.exe {verb} {service_id}` feilet (avslutningskode {code}): {output}",
-    "task.schtasks_failed": "schtasks {verb} av oppgaven {name} feilet (exit {code}): {output}",
-    "task.description": "Digdir integrasjonspunkt i {folder}, startet ved oppstart som oppgave i Oppgaveplanlegging "
-    "(installert og oppgradert med setup.exe).",
-    "task.needs_password": "Oppgaven kjører som {account}: oppgi passordet med /service-password (det gis til "
-    "Oppgaveplanlegging og lagres ingen steder).",
-    "task.not_started": "Oppgaven {name} ble startet, men ingen Java-prosess for mappen kom i gang innen {seconds} s.",
-    "account.not_for_task": "Oppgaveplanlegging kan ikke kjøre en oppgave som {value}: oppgi /service-user "
-    "LocalSystem, .\\bruker eller DOMENE\\bruker med /mode task.",
 }

@@ -11,9 +11,6 @@ EN: dict[str, str] = {
     "trust.status_untrusted": "Nothing was read or run from {folder}: {reason}",
     "trust.secure_failed": "Could not lock down {folder}: {error}",
     "trust.needed": "owned by Administrators/SYSTEM, writable by no other account",
-    "prereqs.check_folder": "Install folder",
-    "artifacts.encoded_refused": "{url} was sent compressed ({encoding}) although setup asked for it as it is; "
-    "setup does not unpack downloads.",
 }
 
 NB: dict[str, str] = {
@@ -27,7 +24,4 @@ NB: dict[str, str] = {
     "trust.status_untrusted": "Ingenting ble lest eller kjørt fra {folder}: {reason}",
     "trust.secure_failed": "Kunne ikke låse ned {folder}: {error}",
     "trust.needed": "eies av Administratorer/SYSTEM, skrivbar for ingen annen konto",
-    "prereqs.check_folder": "Installasjonsmappe",
-    "artifacts.encoded_refused": "{url} ble sendt komprimert ({encoding}) selv om setup ba om den som den er; "
-    "setup pakker ikke ut nedlastinger.",
 }

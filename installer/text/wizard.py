@@ -1,4 +1,4 @@
-"""Messages of the guided session a double-click opens (see installer/messages.py)."""
+"""Messages of the guided session a double-click opens. (See installer/messages.py.)"""
 
 EN: dict[str, str] = {
     "wizard.title": "integrasjonspunkt setup {version}",
