@@ -4,7 +4,7 @@ service's own stop and start.
 
 The service's own processes (WinSW running as the service, and the Java it starts) are what the service
 manager starts on Windows: they are listed apart. `sc.exe query` is how setup reads the service manager's state
-off Windows; on Windows it is a QueryServiceStatusEx call (installer/winapi.py) and starts no program."""
+off Windows; on Windows it is a QueryServiceStatusEx call (installer/windows/services.py) and starts no program."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What a folder holds when setup did not install it: an integrasjonspunkt service made by hand from Digdir's
 page (a WinSW exe/XML pair of any name), KOSMOS, a scheduled task, a Java process started by hand.
 
-Only reads: the XML, the service's registration (`sc.exe qc`) and state (the exe's `status`), the WinSW build
+Only reads: the XML, the service's registration (windows/services.py) and state (the exe's `status`), the WinSW build
 (its `version` and SHA-256), the jar's version (its file name, else `/manage/info` while it runs) and the Java the
 service runs (`java -version`), found as the service manager would find it.
 """
@@ -11,19 +11,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import effective_config, health, processes, schtasks, service_env, service_xml, winapi
+from installer import effective_config, health, processes, schtasks, service_env, service_xml
 from installer import java as java_mod
-from installer.commands import CommandFailed, run_command
+from installer.commands import CommandFailed
 from installer.errors import SetupError
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.schtasks import ScheduledTask
-from installer.system_tools import system32
+from installer.windows import services
+from installer.windows.services import Registered
 from installer.winsw import ServiceError, ServiceState, WinSW
 from installer.winsw_catalog import WinswBuild
 
@@ -33,16 +33,6 @@ KOSMOS_SERVICE_ID = "kosmossvc"
 KOSMOS_PROPERTIES = "kosmos-local.properties"
 JAR_STEM = "integrasjonspunkt"
 _DEFAULT_PROFILE_2X = "production"  # what 2.x runs without a profile (FACTS.md section 1)
-_ERROR_SERVICE_DOES_NOT_EXIST = 1060
-
-
-@dataclass(frozen=True)
-class Registration:
-    """What the service manager knows of a service id (`sc.exe qc`)."""
-
-    exists: bool
-    account: str | None = None
-    binary_path: str | None = None  # the exe, without quotes or arguments
 
 
 @dataclass
@@ -64,7 +54,7 @@ class Candidate:
     winsw: str  # "2.12.0/WinSW-x64.exe" from the catalog, else "unknown/<exe name>"
     winsw_version: str | None  # what the exe says
     service: ServiceState | None  # None when it could not be asked
-    registration: Registration | None  # None when sc.exe could not be asked
+    registration: Registered | None  # None when sc.exe could not be asked
     registered_elsewhere: str | None = None  # the exe another folder registered this service id with
     problems: list[str] = field(default_factory=list)  # why it cannot be adopted
     notes: list[str] = field(default_factory=list)  # what the admin should know
@@ -103,39 +93,13 @@ class Discovery:
 # --- what the machine says --------------------------------------------------------------------------------
 
 
-def _binary_exe(binary_path: str) -> str:
-    """The exe in a service's BINARY_PATH_NAME (`"C:\\ip\\ip.exe"`, or unquoted with arguments)."""
-    text = binary_path.strip()
-    if text.startswith('"'):
-        return text[1:].split('"', 1)[0]
-    match = re.match(r"(?i)(.*?\.exe)(\s|$)", text)
-    return match.group(1) if match else text
-
-
-def registration(service_id: str) -> Registration | None:
-    """The service's registration from `sc.exe qc`; None when sc.exe cannot tell."""
-    if winapi.registry_available():
-        # The registry, not sc.exe's text, whose labels may be translated (W12).
-        key = winapi.service_key(service_id)
-        if key is None:
-            return Registration(exists=False)
-        return Registration(True, key.account, _binary_exe(key.image_path) if key.image_path else None)
+def registration(service_id: str) -> Registered | None:
+    """The service's registration (services.registered); None when sc.exe cannot tell."""
     try:
-        done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
-    except CommandFailed as exc:
+        return services.registered(service_id)
+    except (CommandFailed, ServiceError) as exc:
         log.warning("sc.exe qc %s: %s", service_id, exc.message)
         return None
-    if done.is_code(_ERROR_SERVICE_DOES_NOT_EXIST):
-        return Registration(exists=False)
-    if done.code != 0:
-        return None
-
-    def value(name: str) -> str | None:
-        match = re.search(rf"^\s*{name}\s*:\s*(.*?)\s*$", done.stdout, re.MULTILINE)
-        return match.group(1) if match and match.group(1) else None
-
-    binary = value("BINARY_PATH_NAME")
-    return Registration(True, value("SERVICE_START_NAME"), _binary_exe(binary) if binary else None)
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from installer import winapi
 from installer.layout import Layout
 from installer.service_xml import DEFAULT_ID
+from installer.windows import registry
 from installer.windows_args import quote_windows_arg
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,16 @@ def uninstall_command(layout: Layout, quiet: bool) -> str:
 def values(layout: Layout, tag: str) -> dict[str, tuple[str, str | int]]:
     name = PRODUCT if layout.service_id == DEFAULT_ID else f"{PRODUCT} ({layout.service_id})"
     return {
-        "DisplayName": (winapi.REG_SZ, name),
-        "DisplayVersion": (winapi.REG_SZ, display_version(tag)),
-        "Publisher": (winapi.REG_SZ, PUBLISHER),
-        "InstallLocation": (winapi.REG_SZ, str(layout.root)),
-        "DisplayIcon": (winapi.REG_SZ, str(layout.setup_copy)),
-        "UninstallString": (winapi.REG_SZ, uninstall_command(layout, quiet=False)),
-        "QuietUninstallString": (winapi.REG_SZ, uninstall_command(layout, quiet=True)),
+        "DisplayName": (registry.REG_SZ, name),
+        "DisplayVersion": (registry.REG_SZ, display_version(tag)),
+        "Publisher": (registry.REG_SZ, PUBLISHER),
+        "InstallLocation": (registry.REG_SZ, str(layout.root)),
+        "DisplayIcon": (registry.REG_SZ, str(layout.setup_copy)),
+        "UninstallString": (registry.REG_SZ, uninstall_command(layout, quiet=False)),
+        "QuietUninstallString": (registry.REG_SZ, uninstall_command(layout, quiet=True)),
         # setup has no modify or repair dialog for Apps & features to start: /repair is a command-line verb.
-        "NoModify": (winapi.REG_DWORD, 1),
-        "NoRepair": (winapi.REG_DWORD, 1),
+        "NoModify": (registry.REG_DWORD, 1),
+        "NoRepair": (registry.REG_DWORD, 1),
     }
 
 
@@ -58,7 +58,7 @@ def write(layout: Layout, tag: str) -> None:
     """Write the entry for the version now installed. A failure is logged, never raised: the service runs and
     is healthy; only the entry is stale until the next run."""
     try:
-        if winapi.write_key(key_path(layout.service_id), values(layout, tag)):
+        if registry.write_key(key_path(layout.service_id), values(layout, tag)):
             log.info("Apps & features: %s %s", key_path(layout.service_id), display_version(tag))
     except OSError as exc:
         log.warning("Apps & features entry %s not written: %s", key_path(layout.service_id), exc)
@@ -66,7 +66,7 @@ def write(layout: Layout, tag: str) -> None:
 
 def remove(service_id: str) -> None:
     try:
-        if winapi.delete_key(key_path(service_id)):
+        if registry.delete_key(key_path(service_id)):
             log.info("Apps & features: %s removed", key_path(service_id))
     except OSError as exc:
         log.warning("Apps & features entry %s not removed: %s", key_path(service_id), exc)

@@ -15,9 +15,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from installer import service_config, winapi
+from installer import service_config
 from installer.layout import Layout
-from installer.windows import tasks
+from installer.windows import registry, services, tasks
 from installer.windows_args import quote_windows_arg
 from installer.winsw import ServiceError
 
@@ -99,7 +99,7 @@ def _on_windows(windows: bool | None) -> bool:
 def arm(layout: Layout, *, windows: bool | None = None) -> None:
     """`windows` is for tests: a Linux run with the fake registry and a fake schtasks.exe."""
     on_windows = _on_windows(windows)
-    if not on_windows and not winapi.registry_available():
+    if not on_windows and not registry.registry_available():
         return
     try:
         copy_running_setup(layout)
@@ -107,8 +107,8 @@ def arm(layout: Layout, *, windows: bool | None = None) -> None:
             log.warning("the boot-time recovery task was not registered; RunOnce remains (next logon)")
         if on_windows and layout.service_id:
             # A reboot now must not auto-start a half-switched version: demand start until the journal closes.
-            service_config.set_start(layout.service_id, "demand")
-        winapi.set_run_once(entry_name(layout), command(layout))
+            services.set_start(layout.service_id, "demand")
+        registry.set_run_once(entry_name(layout), command(layout))
     except OSError as exc:
         # Recovery at the next run of setup still works; only the automatic one at boot is missing.
         log.warning("could not arrange recovery at the next start of Windows: %s", exc)
@@ -119,6 +119,6 @@ def disarm(layout: Layout, *, windows: bool | None = None) -> None:
         delete_task(layout)
         start = service_config.start_of(layout.xml, layout.service_id) if layout.service_id else None
         if start is not None:
-            service_config.set_start(layout.service_id, start)
-    if winapi.registry_available():
-        winapi.delete_run_once(entry_name(layout))
+            services.set_start(layout.service_id, start)
+    if registry.registry_available():
+        registry.delete_run_once(entry_name(layout))

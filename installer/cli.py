@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from installer import __version__, verbs, winapi
+from installer import __version__, verbs
 from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, first_line
 from installer.messages import set_language, shown, t
+from installer.windows import sysinfo
 
 log = logging.getLogger("installer.cli")
 
@@ -52,7 +53,7 @@ def _utf8_when_redirected() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
-    winapi.forget_dll_directory()
+    sysinfo.forget_dll_directory()
     argv = list(sys.argv[1:] if argv is None else argv)
     json_wanted = any(a.lower() in ("/json", "--json") for a in argv)
     try:
@@ -101,7 +102,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         return _fail_early(exc, json_wanted, inv.verb, inv)
     if settings.origins.get("lang") == "default":
 
-        settings.lang = winapi.ui_language()  # the Windows UI language; English elsewhere
+        settings.lang = sysinfo.ui_language()  # the Windows UI language; English elsewhere
     set_language(settings.lang)
     logsetup.register_secret(settings.service_password)
     logsetup.register_secret(settings.keystore_password)

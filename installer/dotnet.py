@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from installer import winapi
 from installer.messages import t
+from installer.windows import registry
 
 _NDP = r"SOFTWARE\Microsoft\NET Framework Setup\NDP"
 # Minimum `Release` DWORD of each 4.5+ version; compare with >= (newer builds of one version report higher).
@@ -76,9 +76,9 @@ def need_label(need: str) -> str:
 
 def read() -> DotNet:
     """What the registry (64-bit view) says is installed; nothing when there is no registry."""
-    release = winapi.read_value(_NDP + r"\v4\Full", "Release")
-    full_install = winapi.read_value(_NDP + r"\v4\Full", "Install")
-    v35 = winapi.read_value(_NDP + r"\v3.5", "Install")
+    release = registry.read_value(_NDP + r"\v4\Full", "Release")
+    full_install = registry.read_value(_NDP + r"\v4\Full", "Install")
+    v35 = registry.read_value(_NDP + r"\v3.5", "Install")
     return DotNet(
         release=release if isinstance(release, int) else None,
         v4=isinstance(release, int) or full_install == 1,

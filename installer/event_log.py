@@ -15,8 +15,8 @@ import logging
 import os
 from typing import Any
 
-from installer import winapi
 from installer.errors import ExitCode
+from installer.windows import registry, sysinfo
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def source_key(service_id: str) -> str:
 
 def message_file() -> str:
     # A 32-bit Windows has only the 32-bit Framework folder.
-    return MESSAGE_FILE.format(framework="Framework" if winapi.machine_arch() == "x86" else "Framework64")
+    return MESSAGE_FILE.format(framework="Framework" if sysinfo.machine_arch() == "x86" else "Framework64")
 
 
 def event_type(code: int) -> int:
@@ -58,9 +58,9 @@ def event_id(code: int) -> int:
 def register(service_id: str) -> bool:
     """Register the event source (idempotent); False where there is no registry or it could not be written."""
     try:
-        return winapi.write_key(source_key(service_id), {
-            "EventMessageFile": (winapi.REG_EXPAND_SZ, message_file()),
-            "TypesSupported": (winapi.REG_DWORD, TYPES_SUPPORTED),
+        return registry.write_key(source_key(service_id), {
+            "EventMessageFile": (registry.REG_EXPAND_SZ, message_file()),
+            "TypesSupported": (registry.REG_DWORD, TYPES_SUPPORTED),
         })
     except OSError as exc:
         log.warning("event source %s not registered: %s", source_name(service_id), exc)
@@ -69,7 +69,7 @@ def register(service_id: str) -> bool:
 
 def unregister(service_id: str) -> None:
     try:
-        if winapi.delete_key(source_key(service_id)):
+        if registry.delete_key(source_key(service_id)):
             log.info("event source %s removed", source_name(service_id))
     except OSError as exc:
         log.warning("event source %s not removed: %s", source_name(service_id), exc)

@@ -92,9 +92,9 @@ def _posix_problem(path: Path, inside: bool) -> str:
 
 
 def _windows_problem(path: Path) -> str:
-    from installer import winapi
+    from installer.windows import acls
 
-    sddl = winapi.security_descriptor(path)
+    sddl = acls.security_descriptor(path)
     if sddl is None:
         return t("trust.unreadable")
     return sddl_problem(sddl, running_user())
@@ -106,9 +106,9 @@ _running_user: list[str | None] = []
 def running_user() -> str | None:
     """The SID setup runs as (an administrator: it may own and write the folder, as root may on POSIX), once."""
     if not _running_user:
-        from installer import winapi
+        from installer.windows import acls
 
-        _running_user.append(winapi.current_user_sid())
+        _running_user.append(acls.current_user_sid())
     return _running_user[0]
 
 

@@ -104,3 +104,11 @@ def read_json(path: Path) -> Any | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+
+
+def free_bytes(path: Path) -> tuple[int, Path]:
+    """Free space for `path` and the folder measured: the nearest one that exists (the install folder may not)."""
+    probe = Path(os.path.abspath(path))
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free, probe

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import winapi
 from installer.decoding import console_output
 from installer.messages import t
+from installer.windows import acls, registry
 
 log = logging.getLogger(__name__)
 
@@ -165,18 +165,18 @@ def _configured(configured: str) -> Path:
 
 
 def _registry_homes() -> Iterator[tuple[Path, str]]:
-    for view in winapi.VIEWS:
+    for view in registry.VIEWS:
         for vendor, root, value_names in REGISTRY_KEYS:
             pending = [(root, 0)]
             while pending:
                 key, depth = pending.pop(0)
                 for value_name in value_names:
-                    home = winapi.read_value(key, value_name, view)
+                    home = registry.read_value(key, value_name, view)
                     if isinstance(home, str) and home.strip():
                         where = t("prereqs.java_origin_registry", vendor=vendor, regkey=key, view=view)
                         yield Path(home.strip()), where
                 if depth < _REGISTRY_DEPTH:
-                    pending.extend((f"{key}\\{name}", depth + 1) for name in winapi.subkeys(key, view))
+                    pending.extend((f"{key}\\{name}", depth + 1) for name in registry.subkeys(key, view))
 
 
 def candidates(configured: str | None, environ: Mapping[str, str] | None = None) -> list[tuple[Path, str]]:
@@ -188,7 +188,7 @@ def candidates(configured: str | None, environ: Mapping[str, str] | None = None)
     java_home = environ.get("JAVA_HOME", "").strip().strip('"')
     if java_home:
         found.append((Path(java_home) / "bin" / _exe_name(), "JAVA_HOME"))
-    if winapi.registry_available():
+    if registry.registry_available():
         found.extend((home / "bin" / _exe_name(), origin) for home, origin in _registry_homes())
     for variable in ("ProgramW6432", "ProgramFiles"):
         program_files = environ.get(variable, "").strip()
@@ -227,7 +227,7 @@ def writable_by_others(executable: Path) -> str | None:
         from installer import folder_trust
 
         for path in (real, real.parent, real.parent.parent):
-            sddl = winapi.security_descriptor(path)
+            sddl = acls.security_descriptor(path)
             problem = folder_trust.sddl_writers_problem(sddl, folder_trust.running_user()) if sddl else None
             if problem:
                 return f"{path}: {problem}"

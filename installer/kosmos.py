@@ -30,6 +30,7 @@ from installer.errors import ExitCode, SetupError
 from installer.layout import PROPERTIES
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for, try_version
+from installer.windows import services
 from installer.winsw import ServiceError, ServiceState, WinSW
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ def stop(context: dict[str, str], folder: Path, jar: Path | None, ports: list[in
     """Disable KOSMOS (nothing starts it again, a reboot included), shut its integrasjonspunkt down gracefully,
     then stop the KOSMOS service. Raises ServiceError when integrasjonspunkt still runs after all that."""
     service_id = context["service_id"]
-    if not service_config.set_start(service_id, "disabled"):
+    if not services.set_start(service_id, "disabled"):
         raise ServiceError(t("kosmos.not_disabled", service_id=service_id))
     _shut_down_child(folder, jar)
     driver = WinSW(Path(context["exe"]), service_id)
@@ -202,7 +203,7 @@ def stop(context: dict[str, str], folder: Path, jar: Path | None, ports: list[in
 def resume(context: dict[str, str]) -> None:
     """Undo `stop`: KOSMOS's start type back, and KOSMOS started (it starts its integrasjonspunkt again)."""
     service_id = context["service_id"]
-    service_config.set_start(service_id, context.get("start") or "auto")
+    services.set_start(service_id, context.get("start") or "auto")
     driver = WinSW(Path(context["exe"]), service_id)
     if driver.status() is not ServiceState.STARTED:
         driver.start(STOP_TIMEOUT)

@@ -8,7 +8,8 @@ import os
 import platform
 from dataclasses import dataclass
 
-from installer import dotnet, winapi
+from installer import dotnet
+from installer.windows import sysinfo
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +31,14 @@ class Machine:
 def detect_machine(*, windows: bool | None = None) -> Machine:
     """This machine. `windows` overrides what counts as Windows (tests run the registry code on Linux)."""
     windows = os.name == "nt" if windows is None else windows
-    version = winapi.windows_version() if windows else None
+    version = sysinfo.windows_version() if windows else None
     machine = Machine(
         os="windows" if windows else platform.system().lower(),
-        arch=winapi.machine_arch(),
+        arch=sysinfo.machine_arch(),
         windows_version=version.version if version else None,
         windows_name=version.name if version else None,
         dotnet=dotnet.read() if windows else None,
-        admin=winapi.is_admin() if windows else None,
+        admin=sysinfo.is_admin() if windows else None,
     )
     log.info("machine: %s", machine)
     return machine

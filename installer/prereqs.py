@@ -12,7 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from installer import backup, dotnet, java, processes, winapi, winsw_catalog
+from installer import backup, dotnet, fsutil, java, processes, winsw_catalog
 from installer.errors import ExitCode, SetupError
 from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
@@ -250,7 +250,7 @@ def estimate_needed_bytes(layout: Layout, jar_bytes: int | None = None) -> int:
 
 
 def _disk_finding(layout: Layout, needed_bytes: int) -> Finding:
-    free, measured = winapi.free_bytes(layout.root)
+    free, measured = fsutil.free_bytes(layout.root)
     kept = backup.usage(layout.backups)
     found = t("prereqs.disk_found", size=size_text(free), folder=measured)
     if kept["count"]:

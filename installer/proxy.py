@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from installer import winapi
+from installer.windows import registry
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def proxy_for_https(text: str) -> str | None:
 
 
 def winhttp_proxy() -> str | None:
-    blob = winapi.read_value(WINHTTP_KEY, WINHTTP_VALUE)
+    blob = registry.read_value(WINHTTP_KEY, WINHTTP_VALUE)
     if not isinstance(blob, bytes | bytearray):
         return None
     text = parse_winhttp_settings(bytes(blob))

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from installer import winapi
+from installer.windows import registry
 
 
 def expand(text: str, variables: Mapping[str, str]) -> str:
@@ -26,8 +26,8 @@ def expand(text: str, variables: Mapping[str, str]) -> str:
 
 def machine_variable(name: str) -> str | None:
     """A variable of the environment a service gets: the machine's (registry) on Windows, else this process's."""
-    if winapi.registry_available():
-        value = winapi.machine_environment(name)
+    if registry.registry_available():
+        value = registry.machine_environment(name)
         if value is not None:
             return value
     return os.environ.get(name)
@@ -85,7 +85,7 @@ def resolve_executable(executable: str, variables: Mapping[str, str], workdir: P
     if re.search(r"[\\/]", text):
         path = as_path(text, workdir)
         return next((p for p in (path.with_name(n) for n in _exe_names(path.name)) if p.is_file()), None)
-    if winapi.registry_available():
+    if registry.registry_available():
         for directory in _search_dirs(folder, variables):
             for name in _exe_names(text):
                 if (directory / name).is_file():

@@ -12,28 +12,34 @@ import re
 import subprocess
 import time
 from collections.abc import Callable
-from enum import Enum
 from pathlib import Path
 
 import psutil
 
-from installer import processes, winapi
+from installer import processes
 from installer.commands import DETACHED, NO_WINDOW, CommandFailed, Completed, run_command
 from installer.decoding import ansi_text, console_output
-from installer.errors import ExitCode, SetupError, same_exit_code
+from installer.errors import same_exit_code
 from installer.messages import t
-from installer.system_tools import system32
+from installer.windows import services
+from installer.windows.services import (
+    ERROR_SERVICE_ALREADY_RUNNING,
+    ERROR_SERVICE_CANNOT_ACCEPT_CONTROL,
+    ERROR_SERVICE_DOES_NOT_EXIST,
+    ERROR_SERVICE_EXISTS,
+    ERROR_SERVICE_MARKED_FOR_DELETE,
+    ERROR_SERVICE_NOT_ACTIVE,
+    MarkedForDeletion,
+    ServiceError,
+    ServiceExists,
+    ServiceState,
+    service_error,
+)
 
 log = logging.getLogger(__name__)
 
 POLL = 0.03  # seconds between polls: the upgrade's downtime is measured
 PROCESS_POLL = 0.01  # seconds between looks at a process that is stopping (no program run, only a process query)
-ERROR_SERVICE_ALREADY_RUNNING = 1056
-ERROR_SERVICE_DOES_NOT_EXIST = 1060
-ERROR_SERVICE_CANNOT_ACCEPT_CONTROL = 1061
-ERROR_SERVICE_NOT_ACTIVE = 1062
-ERROR_SERVICE_MARKED_FOR_DELETE = 1072
-ERROR_SERVICE_EXISTS = 1073
 # What a failure means, read from the output too: WMI-based WinSW 2 builds exit with WMI return values
 # (200 NoSuchService, 16 ServiceMarkedForDeletion, 23 StatusServiceExists) or -1 instead of Win32 codes.
 _MISSING = re.compile(r"does not exist|NoSuchService", re.IGNORECASE)
@@ -45,39 +51,6 @@ STOP_RETRY = 0.5  # re-ask a stop the service could not accept (1061 while it wa
 LOG_TAIL_LINES = 15
 
 
-
-class ServiceError(SetupError):
-    """A service call that did not reach its state; the caller decides the exit code."""
-
-    def __init__(self, message: str, detail: str = "", code: ExitCode = ExitCode.ATTENTION) -> None:
-        super().__init__(code, message, detail)
-
-
-def service_error(exc: CommandFailed) -> ServiceError:
-    """A program that could not be run, as the service call's failure (the caller decides the exit code)."""
-    return ServiceError(exc.message, exc.detail, exc.code)
-
-
-class ServiceExists(ServiceError):
-    """`install` found a service with this id (adopt it, or stop)."""
-
-
-class MarkedForDeletion(ServiceError):
-    """The service is marked for deletion: a program holds it open, and nothing can change it until it closes."""
-
-
-class ServiceState(Enum):
-    NON_EXISTENT = "NonExistent"
-    STOPPED = "Stopped"
-    STARTED = "Started"
-    STARTING = "Starting"
-    STOPPING = "Stopping"
-
-
-# SERVICE_STATUS.dwCurrentState; continue/pause pending and paused read as running.
-_SC_STATES = {1: ServiceState.STOPPED, 2: ServiceState.STARTING, 3: ServiceState.STOPPING, 4: ServiceState.STARTED,
-              5: ServiceState.STARTED, 6: ServiceState.STARTED, 7: ServiceState.STARTED}
-_SC_STATE = re.compile(r"^\s*STATE\s*:\s*(\d+)", re.MULTILINE)
 
 _STATUS_LINES = {
     "nonexistent": ServiceState.NON_EXISTENT,
@@ -179,20 +152,9 @@ class WinSW:
         return state
 
     def manager_state(self) -> ServiceState | None:
-        """The state as the service manager keeps it (QueryServiceStatusEx on Windows; elsewhere `sc.exe query`:
-        STATE's number, which no Windows language translates), or None when neither can tell. Unlike WinSW 2.12's
-        `status`, it tells a pending stop from a running service, and starts no .NET program inside the downtime."""
-        native = winapi.service_state(self.service_id)  # QueryServiceStatusEx on Windows
-        if native is not None:
-            return ServiceState.NON_EXISTENT if native == winapi.STATE_NON_EXISTENT else _SC_STATES.get(native)
-        try:
-            done = run_command([system32("sc.exe"), "query", self.service_id], timeout=30.0)
-        except CommandFailed:
-            return None
-        if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
-            return ServiceState.NON_EXISTENT
-        match = _SC_STATE.search(done.stdout)
-        return _SC_STATES.get(int(match.group(1))) if done.code == 0 and match else None
+        """The state as the service manager keeps it (services.manager_state). Unlike WinSW 2.12's `status`, it
+        tells a pending stop from a running service, and starts no .NET program inside the downtime."""
+        return services.manager_state(self.service_id)
 
     def _started_state(self) -> ServiceState:
         """Started once the service's Java process runs under this exe: WinSW reports Running as soon as it has
@@ -448,19 +410,9 @@ def wait_ports_free(service_id: str, ports: list[int], deadline: float, timeout:
 
 
 def service_account(service_id: str) -> str | None:
-    """The account the service logs on as (the registry's ObjectName; without a registry `sc.exe qc`'s
-    SERVICE_START_NAME); None when it does not exist."""
-    if winapi.registry_available():
-        # The registry's ObjectName: sc.exe's labels may be translated (W12).
-        key = winapi.service_key(service_id)
-        return None if key is None else key.account
+    """The account the service logs on as (services.registered); None when it does not exist."""
     try:
-        done = run_command([system32("sc.exe"), "qc", service_id], timeout=30.0)
+        found = services.registered(service_id)
     except CommandFailed as exc:
         raise service_error(exc) from None
-    if done.is_code(ERROR_SERVICE_DOES_NOT_EXIST):
-        return None
-    if done.code != 0:
-        raise ServiceError(t("service.sc_failed", service_id=service_id, code=done.code, output=done.output))
-    match = re.search(r"^\s*SERVICE_START_NAME\s*:\s*(.*?)\s*$", done.stdout, re.MULTILINE)
-    return match.group(1) if match and match.group(1) else None
+    return found.account if found.exists else None

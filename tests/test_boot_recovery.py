@@ -8,16 +8,17 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from installer import boot_recovery, winapi
+from installer import boot_recovery
 from installer.layout import Layout
 from installer.plans.journaling import close_journal, open_journal
+from installer.windows import registry as windows_registry
 from installer.windows_args import split_windows_args
 from tests.harness import fake_winreg
 from tests.harness.fixtures_winsw import WinswEnv
 
 
 def run_once_values(registry: fake_winreg.Registry) -> dict[str, str]:
-    key = registry.find(fake_winreg.HKEY_LOCAL_MACHINE, winapi.RUN_ONCE)
+    key = registry.find(fake_winreg.HKEY_LOCAL_MACHINE, windows_registry.RUN_ONCE)
     return {} if key is None else {name: data for name, data, _ in key.values.values()}
 
 
@@ -41,10 +42,10 @@ def test_two_folders_get_two_entries(fake_winreg_module: fake_winreg.Registry, t
 
 
 def test_without_a_registry_the_journal_still_opens_and_closes(tmp_path: Path) -> None:
-    assert not winapi.registry_available()
+    assert not windows_registry.registry_available()
     layout = Layout(tmp_path / "x")
     journal = open_journal(layout, "install", {"to": "2.28.0"})
-    assert journal.path.is_file() and not winapi.set_run_once(boot_recovery.entry_name(layout), "x")
+    assert journal.path.is_file() and not windows_registry.set_run_once(boot_recovery.entry_name(layout), "x")
     close_journal(layout, journal)
     assert not journal.path.exists() and not layout.setup_copy.exists()
 

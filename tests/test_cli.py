@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import installer
-from installer import winapi
 from installer.cmdline import parse
 from installer.errors import ExitCode, SetupError, same_exit_code
+from installer.windows import sysinfo
 from tests.paths import REPO_ROOT
 
 
@@ -156,10 +156,10 @@ def test_the_bootloaders_dll_directory_is_forgotten_when_frozen_on_windows() -> 
             calls.append(path)
             return 1
 
-    assert not winapi.forget_dll_directory(Kernel32(), frozen=False, windows=True)
-    assert not winapi.forget_dll_directory(Kernel32(), frozen=True, windows=False)
+    assert not sysinfo.forget_dll_directory(Kernel32(), frozen=False, windows=True)
+    assert not sysinfo.forget_dll_directory(Kernel32(), frozen=True, windows=False)
     assert calls == []
-    assert winapi.forget_dll_directory(Kernel32(), frozen=True, windows=True)
+    assert sysinfo.forget_dll_directory(Kernel32(), frozen=True, windows=True)
     assert calls == [None]
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from installer import dotnet, winapi
+from installer import dotnet, fsutil
 from installer.dotnet import DotNet
+from installer.windows import registry as windows_registry
+from installer.windows import sysinfo
 from tests.harness import fake_winreg
 from tests.harness.fixtures_winreg import SetupFactory
 
@@ -78,17 +80,17 @@ def test_need_labels() -> None:
         DotNet(None, False, False).satisfies("net5")
 
 
-# --- winapi -----------------------------------------------------------------------------------------------
+# --- the registry and the machine -------------------------------------------------------------------------------
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX behaviour")
 def test_without_a_registry_nothing_is_read() -> None:
     assert "winreg" not in sys.modules
-    assert not winapi.registry_available()
-    assert winapi.read_value(r"SOFTWARE\Microsoft", "x") is None
-    assert winapi.subkeys(r"SOFTWARE") == []
-    assert winapi.windows_version() is None
-    assert winapi.is_admin() is None
+    assert not windows_registry.registry_available()
+    assert windows_registry.read_value(r"SOFTWARE\Microsoft", "x") is None
+    assert windows_registry.subkeys(r"SOFTWARE") == []
+    assert sysinfo.windows_version() is None
+    assert sysinfo.is_admin() is None
     assert dotnet.read() == DotNet(release=None, v4=False, v35=False)
 
 
@@ -103,15 +105,15 @@ def test_without_a_registry_nothing_is_read() -> None:
 def test_windows_version_from_the_registry(windows_setup: SetupFactory, name: str, version: str,
                                            product: str) -> None:
     windows_setup(name)
-    assert winapi.windows_version() == winapi.WindowsVersion(version, product)
-    assert winapi.machine_arch() == "x64"
+    assert sysinfo.windows_version() == sysinfo.WindowsVersion(version, product)
+    assert sysinfo.machine_arch() == "x64"
 
 
 @pytest.mark.parametrize(("raw", "arch"), [("AMD64", "x64"), ("x86", "x86"), ("ARM64", "arm64")])
 def test_machine_arch_from_the_registry(fake_winreg_module: fake_winreg.Registry, raw: str, arch: str) -> None:
     fake_winreg_module.set_value(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment",
                                  "PROCESSOR_ARCHITECTURE", raw)
-    assert winapi.machine_arch() == arch
+    assert sysinfo.machine_arch() == arch
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX behaviour")
@@ -119,7 +121,7 @@ def test_machine_arch_off_windows_is_this_machine() -> None:
     import platform
 
     expected = {"x86_64": "x64", "aarch64": "arm64"}.get(platform.machine(), platform.machine().lower())
-    assert winapi.machine_arch() == expected
+    assert sysinfo.machine_arch() == expected
 
 
 def test_registry_values_of_type_expand_sz_are_expanded(fake_winreg_module: fake_winreg.Registry,
@@ -127,27 +129,27 @@ def test_registry_values_of_type_expand_sz_are_expanded(fake_winreg_module: fake
     monkeypatch.setenv("ProgramFiles", r"C:\Program Files")
     fake_winreg_module.set_value(r"HKLM\SOFTWARE\Test", "Home", r"%ProgramFiles%\Java", fake_winreg.REG_EXPAND_SZ)
     fake_winreg_module.set_value(r"HKLM\SOFTWARE\Test", "Plain", r"%ProgramFiles%\Java")
-    assert winapi.read_value(r"SOFTWARE\Test", "Home") == r"C:\Program Files\Java"
-    assert winapi.read_value(r"SOFTWARE\Test", "Plain") == r"%ProgramFiles%\Java"
-    assert winapi.read_value(r"SOFTWARE\Test", "Missing") is None
-    assert winapi.read_value(r"SOFTWARE\Missing", "Home") is None
+    assert windows_registry.read_value(r"SOFTWARE\Test", "Home") == r"C:\Program Files\Java"
+    assert windows_registry.read_value(r"SOFTWARE\Test", "Plain") == r"%ProgramFiles%\Java"
+    assert windows_registry.read_value(r"SOFTWARE\Test", "Missing") is None
+    assert windows_registry.read_value(r"SOFTWARE\Missing", "Home") is None
 
 
 def test_32_bit_view_reads_wow6432node(fake_winreg_module: fake_winreg.Registry) -> None:
     fake_winreg_module.set_value(r"HKLM\SOFTWARE\WOW6432Node\Vendor\App", "Where", "x86")
     fake_winreg_module.set_value(r"HKLM\SOFTWARE\Vendor\App", "Where", "x64")
-    assert winapi.read_value(r"SOFTWARE\Vendor\App", "Where", winapi.VIEW_64) == "x64"
-    assert winapi.read_value(r"SOFTWARE\Vendor\App", "Where", winapi.VIEW_32) == "x86"
-    assert winapi.subkeys(r"SOFTWARE\Vendor", winapi.VIEW_32) == ["App"]
+    assert windows_registry.read_value(r"SOFTWARE\Vendor\App", "Where", windows_registry.VIEW_64) == "x64"
+    assert windows_registry.read_value(r"SOFTWARE\Vendor\App", "Where", windows_registry.VIEW_32) == "x86"
+    assert windows_registry.subkeys(r"SOFTWARE\Vendor", windows_registry.VIEW_32) == ["App"]
     # On 32-bit Windows there is one view.
     registry = fake_winreg.reset(wow64=False)
     registry.set_value(r"HKLM\SOFTWARE\Vendor\App", "Where", "x86")
-    assert winapi.read_value(r"SOFTWARE\Vendor\App", "Where", winapi.VIEW_32) == "x86"
+    assert windows_registry.read_value(r"SOFTWARE\Vendor\App", "Where", windows_registry.VIEW_32) == "x86"
 
 
 @pytest.mark.parametrize(("langid", "lang"), [(0x0414, "nb"), (0x0814, "nb"), (0x0409, "en"), (0x041D, "en")])
 def test_windows_ui_language(langid: int, lang: str) -> None:
-    assert winapi.language_for_langid(langid) == lang
+    assert sysinfo.language_for_langid(langid) == lang
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX behaviour")
@@ -161,12 +163,12 @@ def test_posix_ui_language(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
         monkeypatch.delenv(variable, raising=False)
     for variable, value in env.items():
         monkeypatch.setenv(variable, value)
-    assert winapi.ui_language() == lang
+    assert sysinfo.ui_language() == lang
 
 
 def test_free_bytes_of_a_folder_not_made_yet(tmp_path: Path) -> None:
     target = tmp_path / "not" / "made" / "yet"
-    free, measured = winapi.free_bytes(target)
+    free, measured = fsutil.free_bytes(target)
     assert measured == tmp_path
     assert free > 0
     assert not (tmp_path / "not").exists()

@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from installer import apps_entry, cli, event_log, run_report, winapi
+from installer import apps_entry, cli, event_log, run_report
 from installer.errors import same_exit_code
+from installer.windows import registry as windows_registry
+from installer.windows import sysinfo
 from tests.adoption_support import hand_made
 from tests.harness import fake_winreg
 from tests.harness.fixtures_world import FAST, World
@@ -103,8 +105,8 @@ def machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Machine]:
     registry = fake_winreg.reset()
     registry.set_value(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment",
                        "PROCESSOR_ARCHITECTURE", "AMD64")
-    for name in ("write_key", "delete_key", "machine_arch"):
-        monkeypatch.setattr(winapi, name, _on_fake_registry(monkeypatch, getattr(winapi, name)))
+    for module, name in ((windows_registry, "write_key"), (windows_registry, "delete_key"), (sysinfo, "machine_arch")):
+        monkeypatch.setattr(module, name, _on_fake_registry(monkeypatch, getattr(module, name)))
     dll = RecordingAdvapi32()
     monkeypatch.setattr(run_report.event_log, "report", functools.partial(event_log.report, advapi32=dll))
     yield Machine(registry, dll)

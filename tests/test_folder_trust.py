@@ -273,10 +273,10 @@ class FakeWindowsDlls:
 
 
 def test_the_security_descriptor_is_read_with_the_documented_calls() -> None:
-    from installer import winapi
+    from installer.windows import acls
 
     dlls = FakeWindowsDlls(LOCKED)
-    assert winapi.security_descriptor(PureWindowsPath(r"C:\integrasjonspunkt"), dlls) == LOCKED  # type: ignore[arg-type]
+    assert acls.security_descriptor(PureWindowsPath(r"C:\integrasjonspunkt"), dlls) == LOCKED  # type: ignore[arg-type]
     assert dlls.calls == [
         # SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, no SIDs or ACLs wanted back
         ("GetNamedSecurityInfoW", r"C:\integrasjonspunkt", 1, 5, None, None, None, None),
@@ -286,7 +286,7 @@ def test_the_security_descriptor_is_read_with_the_documented_calls() -> None:
         ("LocalFree", 0x5EC),
     ]
     failing = FakeWindowsDlls(LOCKED, error=5)  # ERROR_ACCESS_DENIED
-    assert winapi.security_descriptor(PureWindowsPath(r"C:\x"), failing) is None  # type: ignore[arg-type]
+    assert acls.security_descriptor(PureWindowsPath(r"C:\x"), failing) is None  # type: ignore[arg-type]
 
 
 RUNNER = "S-1-5-21-1004336348-1177238915-682003330-500"
@@ -301,7 +301,7 @@ def test_the_account_setup_runs_as_may_own_and_write_the_folder() -> None:
 
 
 def test_the_running_user_comes_from_whoami_by_its_system32_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from installer import winapi
+    from installer.windows import acls
 
     calls: list[list[str]] = []
 
@@ -310,5 +310,5 @@ def test_the_running_user_comes_from_whoami_by_its_system32_path(monkeypatch: py
         return subprocess.CompletedProcess(command, 0, f'"kommune\\\\drift-admin","{RUNNER}"\r\n', "")
 
     monkeypatch.setenv("SYSTEMROOT", r"D:\Windows")
-    assert winapi.current_user_sid(run) == RUNNER
+    assert acls.current_user_sid(run) == RUNNER
     assert calls == [[str(Path(r"D:\Windows") / "System32" / "whoami.exe"), "/user", "/fo", "csv", "/nh"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from installer import service_config
+from installer.windows import services
 from installer.winsw import MarkedForDeletion
 from tests.harness.fixtures_winsw import WinswEnv
 
@@ -35,7 +36,7 @@ def test_defaults_leave_the_account_alone(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SystemRoot", r"C:\WINDOWS")
     reg = service_config.registration_of(_xml(tmp_path), "integrasjonspunkt")
     sc = r"C:\WINDOWS\System32\sc.exe"
-    assert service_config.sc_commands("integrasjonspunkt", reg) == [
+    assert services.sc_commands("integrasjonspunkt", reg) == [
         [sc, "config", "integrasjonspunkt", "start=", "auto", "DisplayName=", "integrasjonspunkt æøå",
          "depend=", "/"],
         [sc, "description", "integrasjonspunkt", "Digdir integrasjonspunkt, miljø staging"],
@@ -51,14 +52,14 @@ def test_start_mode_account_dependencies_and_failure_actions(tmp_path: Path,
              '<onfailure action="restart" delay="10 sec"/><onfailure action="restart" delay="1 min"/>'
              '<onfailure action="none"/><resetfailure>1 hour</resetfailure>')
     reg = service_config.registration_of(_xml(tmp_path, extra), "integrasjonspunkt")
-    config, _, failure = service_config.sc_commands("integrasjonspunkt", reg)
+    config, _, failure = services.sc_commands("integrasjonspunkt", reg)
     assert config[3:] == ["start=", "delayed-auto", "DisplayName=", "integrasjonspunkt æøå", "depend=",
                           "Tcpip/Dnscache", "obj=", r"KOMMUNE\svc-ip", "password=", "pw æ"]
     assert failure[3:] == ["reset=", "3600", "actions=", "restart/10000/restart/60000/none/0"]
     manual = service_config.registration_of(_xml(tmp_path, "<startmode>Manual</startmode>"
                                                  "<serviceaccount><username>LocalSystem</username></serviceaccount>"),
                                             "integrasjonspunkt")
-    config, _, _ = service_config.sc_commands("integrasjonspunkt", manual)
+    config, _, _ = services.sc_commands("integrasjonspunkt", manual)
     assert config[3:5] == ["start=", "demand"] and config[-2:] == ["obj=", "LocalSystem"]
 
 

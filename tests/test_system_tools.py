@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from installer import adoption, winapi, winsw
+from installer import adoption, winsw
 from installer import java as java_mod
 from installer.system_tools import system32, system_root
+from installer.windows import services
 from tests.harness import fake_winreg
 
 PLANTED = f"#!{sys.executable}\nimport sys\nprint('SERVICE_START_NAME : .\\\\planted')\nsys.exit(0)\n"
@@ -54,14 +55,14 @@ def test_the_service_registration_is_read_from_the_registry_not_from_sc_text(
     fake_winreg_module.set_value(key, "Start", 3)
     monkeypatch.setenv("SystemDrive", "D:")
     assert winsw.service_account("integrasjonspunkt") == r".\integrasjonspunkt"
-    found = winapi.service_key("integrasjonspunkt")
-    assert found == winapi.ServiceKey(r".\integrasjonspunkt", r'"D:\ip\integrasjonspunkt-service.exe"', 3, False)
-    assert adoption.registration("integrasjonspunkt") == adoption.Registration(
+    found = services.service_key("integrasjonspunkt")
+    assert found == services.ServiceKey(r".\integrasjonspunkt", r'"D:\ip\integrasjonspunkt-service.exe"', 3, False)
+    assert adoption.registration("integrasjonspunkt") == services.Registered(
         True, r".\integrasjonspunkt", r"D:\ip\integrasjonspunkt-service.exe")
     assert winsw.service_account("other") is None
-    assert adoption.registration("other") == adoption.Registration(exists=False)
+    assert adoption.registration("other") == services.Registered(exists=False)
     fake_winreg_module.set_value(key, "DeleteFlag", 1)
-    assert winapi.service_key("integrasjonspunkt").marked_for_deletion  # type: ignore[union-attr]
+    assert services.service_key("integrasjonspunkt").marked_for_deletion  # type: ignore[union-attr]
 
 
 def test_the_path_search_for_java_skips_the_current_folder_even_as_windows_searches(
@@ -106,12 +107,12 @@ class _Advapi32:
 
 def test_the_service_state_comes_from_query_service_status_ex() -> None:
     fake = _Advapi32(3)
-    assert winapi.service_state("integrasjonspunkt", fake, lambda: 0) == 3  # STOP_PENDING, which WinSW calls Started
-    assert fake.calls == [("OpenSCManagerW", None, None, winapi.SC_MANAGER_CONNECT),
-                          ("OpenServiceW", 11, "integrasjonspunkt", winapi.SERVICE_QUERY_STATUS),
-                          ("QueryServiceStatusEx", 22, winapi.SC_STATUS_PROCESS_INFO, 36),
+    assert services.service_state("integrasjonspunkt", fake, lambda: 0) == 3  # STOP_PENDING, which WinSW calls Started
+    assert fake.calls == [("OpenSCManagerW", None, None, services.SC_MANAGER_CONNECT),
+                          ("OpenServiceW", 11, "integrasjonspunkt", services.SERVICE_QUERY_STATUS),
+                          ("QueryServiceStatusEx", 22, services.SC_STATUS_PROCESS_INFO, 36),
                           ("CloseServiceHandle", 22), ("CloseServiceHandle", 11)]
     missing = _Advapi32(None)
-    assert winapi.service_state("integrasjonspunkt", missing, lambda: 1060) == winapi.STATE_NON_EXISTENT
+    assert services.service_state("integrasjonspunkt", missing, lambda: 1060) == services.STATE_NON_EXISTENT
     assert missing.calls[-1] == ("CloseServiceHandle", 11)
-    assert winapi.service_state("integrasjonspunkt") is None  # off Windows: the caller asks sc.exe
+    assert services.service_state("integrasjonspunkt") is None  # off Windows: the caller asks sc.exe

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from installer import engine, winapi
+from installer import engine
 from installer.engine import Engine, Step, StepFailed
 from installer.journal import Journal
 from installer.operations.install import planned_health
 from installer.plans import steps
+from installer.windows import console
 from installer.wizard.display import WizardUI
 from installer.wizard.install import folder_problem, orgnr_problem
 
@@ -24,14 +25,14 @@ from installer.wizard.install import folder_problem, orgnr_problem
     ([100, 99, 7], False),
 ])
 def test_alone_in_console(pids: list[int], alone: bool) -> None:
-    assert winapi.alone_in_console(pids, own_pid=100, launcher_pid=99) is alone
+    assert console.alone_in_console(pids, own_pid=100, launcher_pid=99) is alone
 
 
 def test_no_double_click_without_a_windows_console() -> None:
     if os.name == "nt":
         pytest.skip("POSIX only")
-    assert winapi.console_process_ids() is None
-    assert winapi.started_by_double_click() is False
+    assert console.console_process_ids() is None
+    assert console.started_by_double_click() is False
 
 
 @pytest.mark.parametrize("answer, problem", [

@@ -26,6 +26,7 @@ from installer.engine import Step
 from installer.fsutil import write_atomic
 from installer.layout import Layout
 from installer.messages import t
+from installer.windows import services
 from installer.windows.task_runner import TaskRunner
 from installer.winsw import ServiceError, ServiceState, WinSW
 
@@ -400,7 +401,7 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
         if state is ServiceState.NON_EXISTENT:
             return
         delay = service_config.restart_delay(target.layout.xml, target.ctx["service_id"])
-        service_config.suspend_failure_actions(target.ctx["service_id"])
+        services.suspend_failure_actions(target.ctx["service_id"])
         if state is not ServiceState.STOPPED or not delay:
             return
         log.info("the service is stopped; waiting up to %g s for a restart the service manager may have pending",

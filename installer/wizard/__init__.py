@@ -13,7 +13,7 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from installer import __version__, folder_trust, interrupts, logsetup, state, winapi
+from installer import __version__, folder_trust, interrupts, logsetup, state
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.layout import Layout
 from installer.messages import t
@@ -22,6 +22,7 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
+from installer.windows import console
 from installer.wizard import install, maintain
 from installer.wizard.display import Guided, WizardUI, show_facts
 
@@ -122,7 +123,7 @@ def _service_text(doc: dict[str, object]) -> str:
 
 def keep_window_open(ui: WizardUI) -> None:
     """A console window that a double-click opened closes when setup ends: let the person read it first."""
-    if not winapi.started_by_double_click():
+    if not console.started_by_double_click():
         return
     with contextlib.suppress(KeyboardInterrupt, EOFError):
         ui.console.input(t("wizard.press_enter"), markup=False)
