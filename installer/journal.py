@@ -21,9 +21,11 @@ from installer.messages import t
 from installer.releases import is_safe_tag
 from installer.settings import valid_service_id
 from installer.state import ENVS, utc_now, valid_winsw
+from installer.verbs import where
 
 FORMAT = 1
-OPERATIONS = ("install", "upgrade", "rollback", "repair")
+# The operations a journal may record: the verbs whose changes all run under it.
+OPERATIONS = where("journaled")
 
 STARTED = "started"
 DONE = "done"
