@@ -11,7 +11,7 @@ from installer.messages import t
 from installer.operations import preflight, repair, switching
 from installer.operations.session import Session, changing
 from installer.plans import switch
-from installer.releases import release_for_tag
+from installer.releases import Release, release_for_tag
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
@@ -19,29 +19,46 @@ from installer.ui import UI
 log = logging.getLogger(__name__)
 
 
-def run(settings: Settings, ui: UI) -> Result:
+def run(settings: Settings, ui: UI, release: Release | None = None) -> Result:
+    """/upgrade: prepare and execute while the folder is held. `release`: the target already resolved (the
+    wizard's answer, shown before it asked); else resolved here from the spec."""
     with changing(settings, ui, "upgrade") as session:
-        installed = session.installed
-        if installed is None:
+        if session.installed is None:
             return session.nothing_installed("upgrade")
+        prepared = prepare(session, release)
+        if isinstance(prepared, Result):
+            return prepared
+        return execute(session, prepared)
+
+
+def prepare(session: Session, release: Release | None = None) -> preflight.Prepared | Result:
+    """The target release, downloaded and checked, before anything changes; a Result when there is nothing to
+    upgrade to (or a Java to heal)."""
+    settings, ui, installed = session.settings, session.ui, session.installed
+    assert installed is not None
+    if release is None:
         try:
             release = preflight.resolve(settings, installed, ui)
         except resolution.NothingToDo as nothing:
             return _nothing_newer(session, str(nothing))
-        current = release_for_tag(installed.version).version
-        if release.version == current:
-            return _nothing_newer(session, t("upgrade.already", version=installed.version))
-        if release.version < current and not settings.allow_downgrade:
-            raise SetupError(ExitCode.ARTIFACT, t("upgrade.downgrade", version=release.tag,
-                                                  installed=installed.version))
-        ui.info(t("upgrade.target", old=installed.version, new=release.tag, folder=session.layout.root))
-        line = switch.crosses_data_line(release.tag, installed.version)
-        if line:
-            ui.warn(t("upgrade.data_line", old=installed.version, new=release.tag, line=line,
-                      backups=session.layout.backups))
-        prepared = preflight.prepare(settings, session.layout, ui, release, installed)
-        ctx = switching.context(session, prepared)
-        return switching.execute(session, ctx, ui)
+    current = release_for_tag(installed.version).version
+    if release.version == current:
+        return _nothing_newer(session, t("upgrade.already", version=installed.version))
+    if release.version < current and not settings.allow_downgrade:
+        raise SetupError(ExitCode.ARTIFACT, t("upgrade.downgrade", version=release.tag,
+                                              installed=installed.version))
+    ui.info(t("upgrade.target", old=installed.version, new=release.tag, folder=session.layout.root))
+    line = switch.crosses_data_line(release.tag, installed.version)
+    if line:
+        ui.warn(t("upgrade.data_line", old=installed.version, new=release.tag, line=line,
+                  backups=session.layout.backups))
+    return preflight.prepare(settings, session.layout, ui, release, installed)
+
+
+def execute(session: Session, prepared: preflight.Prepared) -> Result:
+    """The switch to the prepared release: journaled steps, health check, rollback on failure."""
+    ctx = switching.context(session, prepared)
+    return switching.execute(session, ctx, session.ui)
 
 
 def _nothing_newer(session: Session, why: str) -> Result:

@@ -3,6 +3,7 @@ repair, rollback, uninstall or quit – each one the verb's own `run`."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -146,7 +147,9 @@ def _act(run: Guided, action: str, installed: State | None, offer: Offer | None)
         target = _ask_upgrade_version(settings, ui, installed, offer)
         if not ui.confirm(t("wizard.confirm_upgrade", old=installed.version, new=target.tag), default=True):
             return _declined()
-        return run.perform(upgrade.run, replace(settings, verb="upgrade", spec=target.tag))
+        # The target resolved here is the one /upgrade takes (not resolved again).
+        return run.perform(functools.partial(upgrade.run, release=target),
+                           replace(settings, verb="upgrade", spec=target.tag))
     if action == "line":
         assert offer.other_line is not None
         return _change_line(run, installed, offer.other_line)
@@ -184,7 +187,7 @@ def _change_line(run: Guided, installed: State, release: Release) -> Result:
         ui.info(t("wizard.line_no_keys", file=layout.properties, new=release.tag))
     if not ui.confirm(t("wizard.confirm_line", old=installed.version, new=release.tag), default=False):
         return _declined()
-    return run.perform(upgrade.run, settings)
+    return run.perform(functools.partial(upgrade.run, release=release), settings)
 
 
 def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, offer: Offer) -> Release:
