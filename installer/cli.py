@@ -80,7 +80,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
         return ExitCode.OK
 
     from installer import folder_trust, logsetup
-    from installer.settings import executable_dir, resolve
+    from installer.settings import Origin, executable_dir, resolve
     from installer.ui import UI
 
     def settle() -> Any:
@@ -100,7 +100,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
             settings.notes.append(t("trust.secured", folder=settings.dir))
     except SetupError as exc:
         return _fail_early(exc, json_wanted, inv.verb, inv)
-    if settings.origins.get("lang") == "default":
+    if settings.origins.get("lang") == Origin.DEFAULT:
 
         settings.lang = sysinfo.ui_language()  # the Windows UI language; English elsewhere
     set_language(settings.lang)

@@ -18,7 +18,7 @@ from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
 from installer.machine import Machine, detect_machine
 from installer.messages import joined, t
-from installer.settings import Settings
+from installer.settings import Origin, Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild
 
@@ -304,7 +304,7 @@ def check(settings: Settings, line_java_min: int, line_java_preferred: int, layo
     kept only while it fits the line. `machine` defaults to this one."""
     machine = machine or detect_machine()
     given = settings.java if configured_java is _Default.SETTINGS else configured_java
-    explicit = settings.origins.get("java") not in (None, "state")
+    explicit = settings.origins.get("java") not in (None, Origin.STATE)
     report = CheckReport()
     report.java, java_finding = _java_finding(given, explicit, line_java_min, line_java_preferred, machine,
                                               quiet=settings.quiet)

@@ -17,6 +17,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -73,6 +74,17 @@ def valid_service_id(value: object) -> bool:
 
 def env_var(name: str) -> str:
     return "IPSETUP_" + name.upper().replace("-", "_")
+
+
+class Origin(StrEnum):
+    """Where a setting's value came from, when not from a named variable or file (those are recorded by name)."""
+
+    COMMAND_LINE = "command line"
+    ENVIRONMENT = "environment"  # the layer; a value read from it is recorded as its IPSETUP_X name
+    STATE = "state"  # the installation's state file
+    DEFAULT = "default"
+    KOSMOS = "kosmos"  # what KOSMOS ran (/adopt /from-kosmos)
+    WIZARD = "wizard"  # an answer in the wizard
 
 
 @dataclass
@@ -132,13 +144,13 @@ class Settings:
     secure_folder: bool = False
     # The install folder's verdict (CLI.md "Trust"): when untrusted, nothing was read from it.
     trust: Verdict = TRUSTED
-    # option name -> where its value came from ("command line", "IPSETUP_X", a file path, "state", "default")
+    # option name -> where its value came from: an Origin, or the IPSETUP_X variable or setup.toml path it was read from
     origins: dict[str, str] = field(default_factory=dict)
     # Warnings found while resolving (shown once logging is set up).
     notes: list[str] = field(default_factory=list)
 
     def named_on_command_line(self, name: str) -> bool:
-        return self.origins.get(name) == "command line"
+        return self.origins.get(name) == Origin.COMMAND_LINE
 
 
 # --- typing of raw values -------------------------------------------------------------------------
@@ -313,8 +325,8 @@ def resolve(
         del exe_layer[name]
 
     # The folder decides which setup.toml is the strongest file: it cannot come from that file itself.
-    dir_value, dir_origin = None, "default"
-    for layer, origin in ((cli, "command line"), (env_layer, env_var("dir")), (exe_layer, str(exe_file))):
+    dir_value, dir_origin = None, str(Origin.DEFAULT)
+    for layer, origin in ((cli, Origin.COMMAND_LINE), (env_layer, env_var("dir")), (exe_layer, str(exe_file))):
         if "dir" in layer:
             dir_value, dir_origin = layer["dir"], origin
             break
@@ -327,7 +339,7 @@ def resolve(
     dir_file = folder / SETTINGS_FILE if folder else None
     dir_layer = read_settings_file(dir_file) if dir_file and readable else {}
     dir_layer.pop("dir", None)
-    if dir_origin not in ("command line", "default"):
+    if dir_origin not in (Origin.COMMAND_LINE, Origin.DEFAULT):
         # A weaker source chose the folder: it must not also choose which file supplies restricted options.
         for name in sorted(RESTRICTED & dir_layer.keys()):
             settings.notes.append(t("cli.setting_not_here_dir", name=name, origin=str(dir_file), by=dir_origin))
@@ -335,12 +347,12 @@ def resolve(
 
     state = dict(load_state(folder)) if load_state and folder and readable else {}
     layers: list[tuple[Mapping[str, Any], str]] = [
-        (cli, "command line"),
-        (env_layer, "environment"),
+        (cli, Origin.COMMAND_LINE),
+        (env_layer, Origin.ENVIRONMENT),
         (dir_layer, str(dir_file)),
         (exe_layer, str(exe_file)),
-        (state, "state"),
-        (DEFAULTS, "default"),
+        (state, Origin.STATE),
+        (DEFAULTS, Origin.DEFAULT),
     ]
 
     for name in OPTIONS:
@@ -351,7 +363,7 @@ def resolve(
         elif name in PASSWORDS:
             value, origin = None, ""
             if name in cli:
-                value, origin = _read_password(name, str(cli[name]), stdin), "command line"
+                value, origin = _read_password(name, str(cli[name]), stdin), Origin.COMMAND_LINE
                 if cli[name] != "-":
                     settings.notes.append(t("cli.password_on_command_line", var=env_var(name)))
             elif env_var(name) in environ:
@@ -364,10 +376,10 @@ def resolve(
             for layer, layer_origin in order:
                 if name in layer:
                     value, origin = layer[name], layer_origin
-                    if layer_origin == "environment":
+                    if layer_origin == Origin.ENVIRONMENT:
                         origin = env_var(name)
                     break
-            if value is not None and origin != "state":
+            if value is not None and origin != Origin.STATE:
                 value = _convert(name, value)
         if value is None:
             continue
@@ -390,7 +402,7 @@ def take_recorded(settings: Settings, recorded: Mapping[str, Any]) -> None:
     for name, value in recorded.items():
         if value is not None and not settings.named_on_command_line(name):
             setattr(settings, name.replace("-", "_"), value)
-            settings.origins[name] = "state"
+            settings.origins[name] = Origin.STATE
 
 
 def require_dir(settings: Settings) -> Path:

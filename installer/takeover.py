@@ -13,7 +13,7 @@ from installer.adoption import Candidate, Discovery
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.messages import joined, t
-from installer.settings import Settings, take_recorded
+from installer.settings import Origin, Settings, take_recorded
 from installer.state import State, record_operation, save
 from installer.ui import UI
 from installer.verbs import where
@@ -63,7 +63,7 @@ def choose(found: Discovery, settings: Settings, ui: UI, code: ExitCode) -> Cand
             raise SetupError(ExitCode.PREREQUISITES, t("adopt.kosmos", folder=folder, signs=signs))
         ui.warn(t("adopt.kosmos_ignored", signs=signs))
     pool = found.candidates
-    if settings.origins.get("service-id") not in (None, "default", "state"):
+    if settings.origins.get("service-id") not in (None, Origin.DEFAULT, Origin.STATE):
         pool = [c for c in pool if c.service_id.lower() == settings.service_id.lower()]
     usable = [c for c in pool if c.adoptable]
     if len(usable) > 1:

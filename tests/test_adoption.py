@@ -16,7 +16,7 @@ import pytest
 from installer import adoption, schtasks, service_env, takeover, winsw_catalog
 from installer.adoption import Discovery
 from installer.errors import ExitCode, SetupError, same_exit_code
-from installer.settings import Settings
+from installer.settings import Origin, Settings
 from installer.ui import UI
 from installer.winsw import ServiceState
 from installer.winsw_catalog import WinswBuild
@@ -45,7 +45,7 @@ def only(found: Discovery) -> adoption.Candidate:
 
 
 def settings_for(folder: Path, **values: object) -> Settings:
-    settings = Settings(dir=folder, origins={"service-id": "default", "env": "default"})
+    settings = Settings(dir=folder, origins={"service-id": Origin.DEFAULT, "env": Origin.DEFAULT})
     for name, value in values.items():
         setattr(settings, name, value)
         settings.origins[name.replace("_", "-")] = "command line"

@@ -23,7 +23,7 @@ from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
 from installer.machine import Machine
 from installer.prereqs import CheckReport, Finding
-from installer.settings import Settings
+from installer.settings import Origin, Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild, load_catalog
 from tests.harness.fixtures_winreg import SetupFactory, WindowsSetup, write_java
@@ -73,11 +73,11 @@ def finding(report: CheckReport, check: str) -> Finding:
 
 
 def admin_java(path: Path | str) -> Settings:
-    return Settings(java=str(path), origins={"java": "command line"})
+    return Settings(java=str(path), origins={"java": Origin.COMMAND_LINE})
 
 
 def recorded_java(path: Path | str) -> Settings:
-    return Settings(java=str(path), origins={"java": "state"})
+    return Settings(java=str(path), origins={"java": Origin.STATE})
 
 
 # --- a whole report on real setups --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from installer.operations.session import Session, changing
 from installer.operations.status import SERVICE_WORDS
 from installer.result import Result
 from installer.schtasks import ScheduledTask
-from installer.settings import Settings
+from installer.settings import Origin, Settings
 from installer.state import State, record_operation, save
 from installer.ui import UI
 from installer.windows import task_adoption, tasks
@@ -62,12 +62,12 @@ def _from_kosmos(session: Session) -> Result:
               source=t(f"kosmos.source_{found.version_source}"), java=found.java or "-"))
     settings.spec = found.version
     if not settings.named_on_command_line("env"):
-        settings.env, settings.origins["env"] = found.env, "kosmos"
+        settings.env, settings.origins["env"] = found.env, Origin.KOSMOS
     elif settings.env != found.env:
         ui.warn(t("kosmos.env_differs", found=found.env, given=settings.env))
     if found.java is not None and not settings.named_on_command_line("java"):
         # Kept while it fits the release line, as a recorded Java is; else discovery chooses.
-        settings.java, settings.origins["java"] = str(found.java), "state"
+        settings.java, settings.origins["java"] = str(found.java), Origin.STATE
     prepared = install.prepare(settings, session.layout, ui, install.Request(None))
     return install.execute(session, prepared, kosmos=found)
 

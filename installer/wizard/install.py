@@ -19,7 +19,7 @@ from installer.messages import t
 from installer.operations import install
 from installer.releases import Release
 from installer.result import Result
-from installer.settings import Settings
+from installer.settings import Origin, Settings
 from installer.wizard.display import Guided, WizardUI, show_facts
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def guide(run: Guided, maintain: Callable[[Guided], Result],
     layout = Layout(folder, settings.service_id)
     chosen_java = _ask_java(settings, release, ui)
     if chosen_java is not None:
-        settings = replace(settings, java=chosen_java, origins={**settings.origins, "java": "wizard"})
+        settings = replace(settings, java=chosen_java, origins={**settings.origins, "java": Origin.WIZARD})
     answers = _ask_properties(layout, ui)
     if release.line.profile_required:
         answers |= _ask_tls(ui)
