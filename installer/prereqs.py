@@ -18,6 +18,7 @@ from installer.java import JavaInstall, JavaSurvey
 from installer.layout import JAR_PREFIX, Layout
 from installer.machine import Machine, detect_machine
 from installer.messages import joined, t
+from installer.releases import ReleaseLine
 from installer.settings import Origin, Settings
 from installer.ui import UI
 from installer.winsw_catalog import WinswBuild
@@ -183,23 +184,23 @@ def _install_hint(minimum: int, preferred: int) -> str:
 # --- WinSW, .NET and Windows ------------------------------------------------------------------------------
 
 
-def _platform_findings(settings: Settings, catalog: list[WinswBuild],
+def _platform_findings(wanted_winsw: str | None, catalog: list[WinswBuild],
                        machine: Machine) -> tuple[WinswBuild | None, list[Finding]]:
     error = ""
     try:
-        build = winsw_catalog.choose_build(catalog, settings.winsw, machine)
+        build = winsw_catalog.choose_build(catalog, wanted_winsw, machine)
     except SetupError as exc:
         if exc.code != ExitCode.PREREQUISITES:
             raise
         build, error = None, exc.message
     # The build judged: the one chosen, or the one asked for that cannot run here.
-    judged = build or (winsw_catalog.find_build(catalog, settings.winsw) if settings.winsw else None)
+    judged = build or (winsw_catalog.find_build(catalog, wanted_winsw) if wanted_winsw else None)
     unfit = winsw_catalog.problems(judged, machine) if judged else {}
     findings: list[Finding] = []
 
     if judged is not None:
         needs = dotnet.need_label(judged.needs) if judged.needs != "none" else t("prereqs.winsw_self_contained")
-        found = judged.spec + (" " + t("prereqs.winsw_requested") if settings.winsw else "")
+        found = judged.spec + (" " + t("prereqs.winsw_requested") if wanted_winsw else "")
         findings.append(Finding("winsw", found, needs, "fail" if error else "ok", error))
     else:
         findings.append(Finding("winsw", t("prereqs.winsw_none"), t("prereqs.winsw_any"), "fail", error))
@@ -294,21 +295,45 @@ class _Default(Enum):
     SETTINGS = "settings"
 
 
-def check(settings: Settings, line_java_min: int, line_java_preferred: int, layout: Layout, *, port: int,
+@dataclass(frozen=True)
+class Wanted:
+    """What the checks take from the settings: the Java and the WinSW build asked for."""
+
+    java: str | None = None  # the Java to judge; None: discovery alone
+    java_explicit: bool = False  # the admin chose it; else the state file recorded it (kept while it fits)
+    winsw: str | None = None  # the build /winsw names
+    quiet: bool = False
+
+
+def wanted(settings: Settings, configured_java: str | Literal[_Default.SETTINGS] | None = _Default.SETTINGS
+           ) -> Wanted:
+    """`configured_java`: the Java to judge instead of `settings.java` (None: discovery only); it counts as the
+    admin's choice when the admin named it, else as the recorded one."""
+    return Wanted(java=settings.java if configured_java is _Default.SETTINGS else configured_java,
+                  java_explicit=settings.origins.get("java") not in (None, Origin.STATE),
+                  winsw=settings.winsw, quiet=settings.quiet)
+
+
+def check_release(settings: Settings, line: ReleaseLine, layout: Layout, *, port: int, own_service_ports_ok: bool,
+                  needed_bytes: int,
+                  configured_java: str | Literal[_Default.SETTINGS] | None = _Default.SETTINGS) -> CheckReport:
+    """The checks for a release line, with the Java and WinSW the settings ask for and the catalog they name:
+    the one call the verbs make."""
+    return check(wanted(settings, configured_java), line.java_min, line.java_preferred, layout, port=port,
+                 own_service_ports_ok=own_service_ports_ok, needed_bytes=needed_bytes,
+                 catalog=winsw_catalog.load_catalog(settings.winsw_catalog))
+
+
+def check(asked: Wanted, line_java_min: int, line_java_preferred: int, layout: Layout, *, port: int,
           own_service_ports_ok: bool, needed_bytes: int, catalog: list[WinswBuild],
-          configured_java: str | Literal[_Default.SETTINGS] | None = _Default.SETTINGS,
           machine: Machine | None = None) -> CheckReport:
     """Run every check; changes nothing. `own_service_ports_ok`: the port may be held by this folder's own
-    service (an upgrade stops it first). `configured_java`: the Java to judge instead of `settings.java`
-    (None: discovery only); it counts as the admin's choice when /java was named, else as the recorded one,
-    kept only while it fits the line. `machine` defaults to this one."""
+    service (an upgrade stops it first). `machine` defaults to this one."""
     machine = machine or detect_machine()
-    given = settings.java if configured_java is _Default.SETTINGS else configured_java
-    explicit = settings.origins.get("java") not in (None, Origin.STATE)
     report = CheckReport()
-    report.java, java_finding = _java_finding(given, explicit, line_java_min, line_java_preferred, machine,
-                                              quiet=settings.quiet)
-    report.winsw, platform_findings = _platform_findings(settings, catalog, machine)
+    report.java, java_finding = _java_finding(asked.java, asked.java_explicit, line_java_min, line_java_preferred,
+                                              machine, quiet=asked.quiet)
+    report.winsw, platform_findings = _platform_findings(asked.winsw, catalog, machine)
     report.findings = [
         java_finding,
         *platform_findings,

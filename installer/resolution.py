@@ -29,6 +29,7 @@ from installer.releases import (
     try_version,
 )
 from installer.settings import Settings
+from installer.state import State
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,14 @@ def resolve_release(
     if release.note:
         log.warning(release.note)
     return release
+
+
+def resolve_for(settings: Settings, spec_text: str | None, installed: State | None,
+                session: requests.Session | None = None) -> Release:
+    """`resolve_release` against an installation (None: a new one): its version and the versions that failed
+    there."""
+    return resolve_release(settings, spec_text, installed=installed.version if installed else None,
+                           failed=installed.failed_versions if installed else [], session=session)
 
 
 def _resolve_exact(spec: Spec, source: sources.Source) -> Release:

@@ -55,9 +55,11 @@ def run_check(catalog: list[WinswBuild], folder: Path) -> Check:
 
     def run(line: int, settings: Settings | None = None, **options: Any) -> CheckReport:
         java_major = 8 if line == 2 else 21
+        java = {"configured_java": options.pop("configured_java")} if "configured_java" in options else {}
         arguments: dict[str, Any] = {"port": free_port(), "own_service_ports_ok": False, "needed_bytes": 1,
                                      "catalog": catalog, "machine": None, **options}
-        return prereqs.check(settings or Settings(), java_major, java_major, Layout(folder), **arguments)
+        asked = prereqs.wanted(settings or Settings(), **java)
+        return prereqs.check(asked, java_major, java_major, Layout(folder), **arguments)
 
     return run
 

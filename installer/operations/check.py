@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from installer import folder_trust, keys, prereqs, properties, resolution, state, winsw_catalog
+from installer import folder_trust, keys, prereqs, properties, resolution, state
 from installer.errors import ExitCode
 from installer.layout import Layout
 from installer.messages import t
@@ -32,8 +32,7 @@ def _target(settings: Settings, installed: state.State | None) -> Release:
     if settings.spec is None and installed is not None:
         # The installed version's line is known here: no need to ask the network.
         return release_for_tag(installed.version)
-    return resolution.resolve_release(settings, settings.spec, installed=installed.version if installed else None,
-                                    failed=installed.failed_versions if installed else [])
+    return resolution.resolve_for(settings, settings.spec, installed)
 
 
 def run(settings: Settings, ui: UI) -> Result:
@@ -46,15 +45,13 @@ def run(settings: Settings, ui: UI) -> Result:
     except resolution.NothingToDo as nothing:
         return Result(verb="check", result="nothing-to-do", version=installed.version if installed else None,
                       message=nothing.message)
-    report = prereqs.check(
+    report = prereqs.check_release(
         settings,
-        release.line.java_min,
-        release.line.java_preferred,
+        release.line,
         layout,
         port=properties.server_port(properties.read(layout.properties)),
         own_service_ports_ok=installed is not None,
         needed_bytes=prereqs.estimate_needed_bytes(layout),
-        catalog=winsw_catalog.load_catalog(settings.winsw_catalog),
     )
     if not verdict.trusted:
         report.findings.append(prereqs.Finding("folder", str(verdict.path), t("trust.needed"), "fail",

@@ -44,7 +44,7 @@ def run(settings: Settings, ui: UI) -> Result:
         builds = [winsw_catalog.find_build(catalog, settings.winsw)]
     keys.log_expiring(settings, [to / keys.FOLDER])
     session = sources.session_for(settings, None)
-    release = resolution.resolve_release(settings, settings.spec, installed=None, failed=[], session=session)
+    release = resolution.resolve_for(settings, settings.spec, None, session)
     ui.info(t("artifacts.download_start", tag=release.tag, to=to))
     try:
         to.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml, winsw_catalog
+from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -121,10 +121,8 @@ def prepare(settings: Settings, layout: Layout, ui: UI, request: Request, *, rel
     if not check:
         return Prepared(settings, layout, request, release)
     props = props_mod.read(settings.properties or layout.properties)
-    report = prereqs.check(settings, release.line.java_min, release.line.java_preferred, layout,
-                           port=props_mod.server_port(props), own_service_ports_ok=False,
-                           needed_bytes=prereqs.estimate_needed_bytes(layout),
-                           catalog=winsw_catalog.load_catalog(settings.winsw_catalog))
+    report = prereqs.check_release(settings, release.line, layout, port=props_mod.server_port(props),
+                                   own_service_ports_ok=False, needed_bytes=prereqs.estimate_needed_bytes(layout))
     prereqs.show(report, ui)
     prereqs.raise_if_failed(report)
     return Prepared(settings, layout, request, release, report, props)

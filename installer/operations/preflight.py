@@ -26,7 +26,6 @@ from installer import (
     verified_files,
     verify,
     windows_args,
-    winsw_catalog,
 )
 from installer import properties as props_mod
 from installer.effective_config import EffectiveConfig
@@ -58,12 +57,7 @@ class Prepared:
 
 
 def resolve(settings: Settings, installed: State | None, ui: UI) -> Release:
-    release = resolution.resolve_release(
-        settings,
-        settings.spec,
-        installed=installed.version if installed else None,
-        failed=installed.failed_versions if installed else [],
-    )
+    release = resolution.resolve_for(settings, settings.spec, installed)
     if release.note:
         ui.warn(release.note)  # e.g. Digdir's approved version is on another major line
     return release
@@ -79,7 +73,6 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     reuse = reuse_jar and kept.is_file() and _still_verified(kept, layout, release)
     jar = None if reuse else artifacts.obtain_cached_jar(release, settings, layout, ui)
     jar_digest = _verified_sha1(jar) if jar else None
-    catalog = winsw_catalog.load_catalog(settings.winsw_catalog)
     props = properties if properties is not None else props_mod.read(layout.properties)
     target, config_keys = configuration(settings, layout, ui, release, installed, jar or kept, props)
     config = target({**props, **config_keys})
@@ -87,16 +80,14 @@ def prepare(settings: Settings, layout: Layout, ui: UI, release: Release, instal
     if installed and configured_java and not settings.named_on_command_line("java"):
         # The recorded Java serves the recorded line; another line may need another Java (found by discovery).
         configured_java = configured_java if _line_of(installed.version) == release.line else None
-    report = prereqs.check(
+    report = prereqs.check_release(
         settings,
-        release.line.java_min,
-        release.line.java_preferred,
+        release.line,
         layout,
         port=props_mod.server_port({"server.port": config.get_or("server.port", "")}),
         own_service_ports_ok=installed is not None or ports_ours,
         # The jar in the cache and in the folder; an upgrade also copies the data into a new backup set.
         needed_bytes=(jar or kept).stat().st_size * 2 + (data_bytes(layout) if installed else 0),
-        catalog=catalog,
         configured_java=configured_java,
     )
     prereqs.show(report, ui)

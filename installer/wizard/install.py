@@ -96,7 +96,7 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
     problems: list[SetupError] = []
     for spec, label_key, problem_key in OFFERS:
         try:
-            release = resolution.resolve_release(settings, spec, installed=None, failed=[])
+            release = resolution.resolve_for(settings, spec, None)
         except SetupError as exc:
             log.warning("%s: %s", spec, exc.message)
             problems.append(exc)
@@ -115,7 +115,7 @@ def _ask_version(settings: Settings, ui: WizardUI) -> Release:
 
     def check(answer: str) -> str | None:
         try:
-            typed.append(resolution.resolve_release(settings, answer, installed=None, failed=[]))
+            typed.append(resolution.resolve_for(settings, answer, None))
         except (SetupError, resolution.NothingToDo) as exc:
             return exc.message
         return None

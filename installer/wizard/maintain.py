@@ -103,8 +103,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
     is on another line or cannot be read), if it is newer than the installed one."""
     current = release_for_tag(installed.version)
     try:
-        release = resolution.resolve_release(settings, "latest", installed=installed.version,
-                                           failed=installed.failed_versions)
+        release = resolution.resolve_for(settings, "latest", installed)
         why = t("wizard.why_same_line", line=f"{current.version.major}.x") if release.note else \
             t("wizard.why_approved", env=settings.env)
         other = _other_line(settings, installed) if release.note else None
@@ -114,8 +113,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
         log.warning("Digdir's approved version: %s", exc.message)
         line = f"{current.version.major}.x"
         try:
-            release = resolution.resolve_release(settings, line, installed=installed.version,
-                                               failed=installed.failed_versions)
+            release = resolution.resolve_for(settings, line, installed)
         except SetupError as again:
             return Offer(None, t("wizard.no_offer", reason=again.message))
         why = t("wizard.why_newest_line", line=line, reason=exc.message)
@@ -128,8 +126,7 @@ def upgrade_offer(settings: Settings, installed: State) -> Offer:
 def _other_line(settings: Settings, installed: State) -> Release | None:
     """Digdir's approved version when it is on another major line and newer: the line change to offer."""
     try:
-        release = resolution.resolve_release(replace(settings, allow_major=True), "latest",
-                                           installed=installed.version, failed=installed.failed_versions)
+        release = resolution.resolve_for(replace(settings, allow_major=True), "latest", installed)
     except (SetupError, resolution.NothingToDo) as exc:
         log.warning("Digdir's approved version on another line: %s", exc.message)
         return None
@@ -197,8 +194,7 @@ def _ask_upgrade_version(settings: Settings, ui: WizardUI, installed: State, off
 
     def check(answer: str) -> str | None:
         try:
-            release = resolution.resolve_release(settings, answer, installed=installed.version,
-                                               failed=installed.failed_versions)
+            release = resolution.resolve_for(settings, answer, installed)
         except (SetupError, resolution.NothingToDo) as exc:
             return exc.message
         if release.version <= current.version:
