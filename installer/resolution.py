@@ -51,7 +51,7 @@ def open_source(settings: Settings, session: requests.Session | None) -> sources
         return offline_index.OfflineSource(settings.offline)
     live = sources.session_for(settings, session)
     assert live is not None
-    return sources.RemoteSource(settings, live)
+    return sources.RemoteSource(sources.ListAddresses.of(settings), live)
 
 
 # --- the spec -----------------------------------------------------------------------------------

@@ -58,8 +58,12 @@ def session_for(settings: Settings, session: requests.Session | None) -> request
 def base_url(settings: Settings, option: str) -> str:
     """A configured base URL, checked: HTTPS, or plain HTTP on loopback or with /allow-http. A refused one is a bad
     setting (exit 1639), found before any request."""
-    url = str(getattr(settings, BASE_OPTIONS[option])).strip()
-    if not transfer.origin_allowed(url, settings.allow_http):
+    return checked_url(option, str(getattr(settings, BASE_OPTIONS[option])), settings.allow_http)
+
+
+def checked_url(option: str, url: str, allow_http: bool) -> str:
+    url = url.strip()
+    if not transfer.origin_allowed(url, allow_http):
         raise SetupError(ExitCode.BAD_COMMAND_LINE, t("artifacts.url_refused", option=option,
                                                       url=display_url(url)))
     return url.rstrip("/")
@@ -158,18 +162,37 @@ class Source(Protocol):
     def channels(self) -> dict[str, dict[str, str]]: ...
 
 
+@dataclass(frozen=True)
+class ListAddresses:
+    """Where the version lists are, as the settings name them; each is checked when it is used (a refused one is
+    exit 1639, as `base_url`)."""
+
+    versions_url: str
+    maven_repo: str
+    github_api: str
+    allow_http: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> ListAddresses:
+        return cls(str(settings.versions_url), str(settings.maven_repo), str(settings.github_api),
+                   settings.allow_http)
+
+    def url(self, option: str) -> str:
+        return checked_url(option, str(getattr(self, BASE_OPTIONS[option])), self.allow_http)
+
+
 class RemoteSource:
     """Version lists from the network, each fetched once per run."""
 
-    def __init__(self, settings: Settings, session: requests.Session) -> None:
-        self.settings = settings
+    def __init__(self, addresses: ListAddresses, session: requests.Session) -> None:
+        self.addresses = addresses
         self.session = session
         self._listings: dict[ReleaseLine, Listing] = {}
         self._channels: dict[str, dict[str, str]] | None = None
 
     def channels(self) -> dict[str, dict[str, str]]:
         if self._channels is None:
-            url = base_url(self.settings, "versions-url")
+            url = self.addresses.url("versions-url")
             document = transfer.get_document(self.session, url)
             assert document is not None
             try:
@@ -189,7 +212,7 @@ class RemoteSource:
 
     def _fetch_listing(self, line: ReleaseLine) -> Listing:
         if line.source == "maven":
-            url = f"{base_url(self.settings, 'maven-repo')}/{MAVEN_ARTIFACT}/maven-metadata.xml"
+            url = f"{self.addresses.url('maven-repo')}/{MAVEN_ARTIFACT}/maven-metadata.xml"
             document = transfer.get_document(self.session, url)
             assert document is not None
             try:
@@ -197,7 +220,7 @@ class RemoteSource:
             except ValueError as exc:
                 raise DownloadError(t("artifacts.list_unreadable", url=display_url(url), reason=exc)) from None
         else:
-            url = f"{base_url(self.settings, 'github-api')}/releases"
+            url = f"{self.addresses.url('github-api')}/releases"
             tags = self._github_releases(url)
         found = [entry for tag, pre in tags if (entry := listed(tag, pre, line)) is not None]
         log.info("%s lists %s", display_url(url), ", ".join(e.tag for e in found) or "no versions of this line")
@@ -209,7 +232,7 @@ class RemoteSource:
         for _ in range(API_MAX_PAGES):
             if next_url is None:
                 return tags
-            if not transfer.origin_allowed(next_url, self.settings.allow_http):
+            if not transfer.origin_allowed(next_url, self.addresses.allow_http):
                 raise DownloadError(t("artifacts.redirect_refused", url=display_url(url),
                                       target=display_url(next_url)))
             document = transfer.get_document(self.session, next_url)
@@ -233,5 +256,5 @@ class RemoteSource:
             raise DownloadError(t("artifacts.no_list", problem=problem, fallback=exc.message)) from None
         named = {tag for values in channels.values() for tag in values.values()}
         found = [entry for tag in sorted(named) if (entry := listed(tag, False, line)) is not None]
-        return Listing(tuple(found), complete=False, where=display_url(base_url(self.settings, "versions-url")),
+        return Listing(tuple(found), complete=False, where=display_url(self.addresses.url("versions-url")),
                        problem=problem)

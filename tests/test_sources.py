@@ -116,7 +116,7 @@ def test_maven_metadata_lists_the_2x_versions(artifact_server: ArtifactServer, t
     jar = _jar(tmp_path)
     for tag in ("2.27.0", "2.28.1", "2.2.0-RC1"):
         artifact_server.publish_jar(tag, jar)
-    source = sources.RemoteSource(settings_for(artifact_server), transfer.make_session())
+    source = sources.RemoteSource(sources.ListAddresses.of(settings_for(artifact_server)), transfer.make_session())
     listing = source.listing(TWO)
     assert listing.complete
     assert {(e.tag, e.prerelease) for e in listing.releases} == {
@@ -140,7 +140,7 @@ def test_github_release_list_follows_pagination(
     for tag in ("v3.0.0", "v3.0.1", "v4.0.6", "v4.0.7", "v4.0.8"):
         artifact_server.publish_jar(tag, jar)
     artifact_server.publish_jar("v4.1.0-RC1", jar, prerelease=True)
-    source = sources.RemoteSource(settings_for(artifact_server), transfer.make_session())
+    source = sources.RemoteSource(sources.ListAddresses.of(settings_for(artifact_server)), transfer.make_session())
     listing = source.listing(MODERN)
     assert sorted(e.tag for e in listing.releases) == ["v3.0.0", "v3.0.1", "v4.0.6", "v4.0.7", "v4.0.8",
                                                        "v4.1.0-RC1"]
@@ -176,7 +176,7 @@ def test_release_list_falls_back_to_latest_versions(
                                          "staging": {"latest": "4.0.6", "earlybird": "4.0.6"}})
     artifact_server.fault(GITHUB_API_PREFIX + "/releases", "error", status=status)
     settings = settings_for(artifact_server)
-    source = sources.RemoteSource(settings, transfer.make_session())
+    source = sources.RemoteSource(sources.ListAddresses.of(settings), transfer.make_session())
     with installer_log() as log:
         listing = source.listing(MODERN)
     assert not listing.complete
