@@ -15,15 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import effective_config, health, processes, schtasks, service_env, service_xml
+from installer import effective_config, health, processes, service_env, service_xml
 from installer import java as java_mod
 from installer.commands import CommandFailed
 from installer.errors import SetupError
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
-from installer.schtasks import ScheduledTask
-from installer.windows import services
+from installer.windows import services, tasks
 from installer.windows.services import Registered
+from installer.windows.tasks import ScheduledTask
 from installer.winsw import ServiceError, ServiceState, WinSW
 from installer.winsw_catalog import WinswBuild
 
@@ -54,7 +54,7 @@ class Candidate:
     winsw: str  # "2.12.0/WinSW-x64.exe" from the catalog, else "unknown/<exe name>"
     winsw_version: str | None  # what the exe says
     service: ServiceState | None  # None when it could not be asked
-    registration: Registered | None  # None when sc.exe could not be asked
+    registration: Registered | None  # None when the service manager could not be asked
     registered_elsewhere: str | None = None  # the exe another folder registered this service id with
     problems: list[str] = field(default_factory=list)  # why it cannot be adopted
     notes: list[str] = field(default_factory=list)  # what the admin should know
@@ -94,11 +94,11 @@ class Discovery:
 
 
 def registration(service_id: str) -> Registered | None:
-    """The service's registration (services.registered); None when sc.exe cannot tell."""
+    """The service's registration (services.registered); None when the service manager cannot tell."""
     try:
         return services.registered(service_id)
     except (CommandFailed, ServiceError) as exc:
-        log.warning("sc.exe qc %s: %s", service_id, exc.message)
+        log.warning("registration of %s not read: %s", service_id, exc.message)
         return None
 
 
@@ -260,7 +260,7 @@ def discover(folder: Path, catalog: list[WinswBuild]) -> Discovery:
                      or (p.name.lower().startswith("kosmos") and p.suffix.lower() == ".jar")]
     if any(p.suffix.lower() == ".jar" and p.name.lower().startswith(JAR_STEM) for p in files):
         # A task or a command window runs a jar of this folder: without one there is nothing to ask about.
-        found.tasks = schtasks.running_jar(folder)
+        found.tasks = tasks.running_jar(folder)
         found.java_processes = [processes.describe(p) for p in processes.java_processes(folder)
                                 if any(j.name.lower().startswith(JAR_STEM) for j in processes.jar_paths(p))]
     for note in found.skipped:

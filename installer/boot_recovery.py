@@ -44,7 +44,7 @@ def task_name(layout: Layout) -> str:
 
 
 def task_definition(layout: Layout) -> tasks.TaskDefinition:
-    """At boot, as SYSTEM (the SID and no LogonType, which schtasks /xml accepts on every version), no time
+    """At boot, as SYSTEM (the SID and no LogonType, which Task Scheduler accepts from an XML on every version), no time
     limit."""
     return tasks.TaskDefinition(
         description=f"Finishes or undoes an interrupted integrasjonspunkt setup in {layout.root} "
@@ -66,7 +66,7 @@ def register_task(layout: Layout) -> bool:
     try:
         tasks.create(task_name(layout), _task_file(layout), task_definition(layout))
     except ServiceError as exc:
-        log.warning("schtasks /create: %s", exc.message)
+        log.warning("the boot-time recovery task was not registered: %s", exc.message)
         return False
     return True
 
@@ -75,7 +75,7 @@ def delete_task(layout: Layout) -> None:
     try:
         tasks.delete(task_name(layout))
     except ServiceError as exc:
-        log.warning("schtasks /delete: %s", exc.message)
+        log.warning("the boot-time recovery task was not removed: %s", exc.message)
     _task_file(layout).unlink(missing_ok=True)
 
 
@@ -97,7 +97,7 @@ def _on_windows(windows: bool | None) -> bool:
 
 
 def arm(layout: Layout, *, windows: bool | None = None) -> None:
-    """`windows` is for tests: a Linux run with the fake registry and a fake schtasks.exe."""
+    """`windows` is for tests: a Linux run with the fake registry and the Task Scheduler stand-in."""
     on_windows = _on_windows(windows)
     if not on_windows and not registry.registry_available():
         return

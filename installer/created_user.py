@@ -12,13 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from installer import folder_acl
 from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode, SetupError
 from installer.layout import DATA_DIRS, Layout
 from installer.messages import t
-from installer.windows import rights, users
+from installer.windows import acls, rights, users
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +100,7 @@ def grant_step(ctx: dict[str, Any]) -> Step:
             if not path.exists():
                 path.touch()
         if os.name == "nt":
-            folder_acl.run_icacls(folder_acl.account_grants(layout.root, users.sid_string(sid), modify_dirs,
+            acls.apply(acls.account_grants(layout.root, users.sid_string(sid), modify_dirs,
                                                             modify_files))
 
     def undo() -> None:
@@ -142,7 +141,7 @@ def _take_back(root: Path, sid: bytes, dlls: users.Dlls) -> None:
     rights.revoke_event_log(sid, dlls)
     rights.remove_all_rights(sid, dlls)
     if os.name == "nt":
-        folder_acl.run_icacls(folder_acl.account_removal(root, users.sid_string(sid)))
+        acls.apply(acls.account_removal(root, users.sid_string(sid)))
 
 
 def remove(folder: Path, name: str, dlls: users.Dlls | None = None) -> bool:

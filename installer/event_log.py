@@ -12,11 +12,10 @@ The event id is the exit code (the table in docs/cli.md); the type follows from 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from installer.errors import ExitCode
-from installer.windows import registry, sysinfo
+from installer.windows import events, registry, sysinfo
 
 log = logging.getLogger(__name__)
 
@@ -75,43 +74,10 @@ def unregister(service_id: str) -> None:
         log.warning("event source %s not removed: %s", source_name(service_id), exc)
 
 
-def _advapi32() -> Any:
-    import ctypes
-    from ctypes import wintypes
-
-    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
-    advapi32.RegisterEventSourceW.restype = wintypes.HANDLE
-    advapi32.RegisterEventSourceW.argtypes = [wintypes.LPCWSTR, wintypes.LPCWSTR]
-    advapi32.ReportEventW.restype = wintypes.BOOL
-    advapi32.ReportEventW.argtypes = [wintypes.HANDLE, wintypes.WORD, wintypes.WORD, wintypes.DWORD, wintypes.LPVOID,
-                                      wintypes.WORD, wintypes.DWORD, ctypes.POINTER(wintypes.LPCWSTR),
-                                      wintypes.LPVOID]
-    advapi32.DeregisterEventSource.restype = wintypes.BOOL
-    advapi32.DeregisterEventSource.argtypes = [wintypes.HANDLE]
-    return advapi32
-
-
 def report(service_id: str, code: int, text: str, advapi32: Any = None) -> bool:
-    """Write one entry: RegisterEventSourceW, ReportEventW with `text` as its one string, DeregisterEventSource.
-    False off Windows or when Windows refuses (a report must never change the run's result). `advapi32` is for
-    tests (a Linux run asserts the calls)."""
-    from ctypes import wintypes
-
-    if advapi32 is None:
-        if os.name != "nt":
-            return False
-        advapi32 = _advapi32()
+    """Write one entry with `text` as its one string (windows/events.py). False off Windows or when Windows
+    refuses (a report must never change the run's result). `advapi32` is for tests (a Linux run asserts the
+    calls)."""
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT - 1] + "…"
-    handle = advapi32.RegisterEventSourceW(None, source_name(service_id))
-    if not handle:
-        log.warning("RegisterEventSourceW(%s) failed", source_name(service_id))
-        return False
-    try:
-        strings = (wintypes.LPCWSTR * 1)(text)
-        if not advapi32.ReportEventW(handle, event_type(code), 0, event_id(code), None, 1, 0, strings, None):
-            log.warning("ReportEventW failed (%s, event %d)", source_name(service_id), event_id(code))
-            return False
-        return True
-    finally:
-        advapi32.DeregisterEventSource(handle)
+    return events.report_event(source_name(service_id), event_type(code), event_id(code), text, advapi32)

@@ -13,13 +13,11 @@ import logging
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer import folder_acl
 from installer.messages import t
-from installer.system_tools import system32
+from installer.windows import acls
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +90,6 @@ def _posix_problem(path: Path, inside: bool) -> str:
 
 
 def _windows_problem(path: Path) -> str:
-    from installer.windows import acls
-
     sddl = acls.security_descriptor(path)
     if sddl is None:
         return t("trust.unreadable")
@@ -106,8 +102,6 @@ _running_user: list[str | None] = []
 def running_user() -> str | None:
     """The SID setup runs as (an administrator: it may own and write the folder, as root may on POSIX), once."""
     if not _running_user:
-        from installer.windows import acls
-
         _running_user.append(acls.current_user_sid())
     return _running_user[0]
 
@@ -148,36 +142,16 @@ def create(folder: Path) -> None:
     """Make a new install folder locked down from the first moment: before the lock file or the log is written."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.name == "nt":
-        folder_acl.restrict(folder)
+        acls.restrict(folder)
     else:
         os.chmod(folder, 0o755)  # readable as before (mkdir honours umask), never group/other-writable
-
-
-def secure_commands(folder: Path, account: str | None = None) -> list[list[str]]:
-    """`icacls` command lines that take an existing folder over: Administrators own everything, every inherited
-    or explicit entry below is reset, then the folder's own ACL (Administrators and SYSTEM only); the service
-    account keeps Modify on the folders integrasjonspunkt writes to."""
-    icacls = system32("icacls.exe")
-    commands = [
-        [icacls, str(folder), "/setowner", folder_acl.ADMINISTRATORS, "/T", "/C", "/L", "/Q"],
-        [icacls, str(folder), "/reset", "/T", "/C", "/L", "/Q"],
-        *folder_acl.icacls_commands(folder),
-    ]
-    if account and account.strip().lower() not in folder_acl.LOCAL_SYSTEM_NAMES:
-        for name in ("integrasjonspunkt-logs", "activemq-data", "messages"):
-            commands.append([icacls, str(folder / name), "/grant:r", f"{account}:(OI)(CI)M"])
-    return commands
 
 
 def secure(folder: Path, account: str | None = None) -> None:
     """/secure-folder: take ownership of the folder and lock it down."""
     log.info("securing %s", folder)
     if os.name == "nt":
-        for command in secure_commands(folder, account):
-            proc = subprocess.run(command, capture_output=True, text=True, check=False)
-            log.info("%s -> %d %s%s", " ".join(command), proc.returncode, proc.stdout.strip(), proc.stderr.strip())
-            if proc.returncode != 0:
-                raise OSError(f"icacls exited {proc.returncode}: {(proc.stderr or proc.stdout).strip()}")
+        acls.apply(acls.takeover_commands(folder, account))
         return
     _own(folder)
     for root, dirs, files in os.walk(folder):  # never follows links: a link is left as it is

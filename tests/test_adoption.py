@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from installer import adoption, schtasks, service_env, takeover, winsw_catalog
+from installer import adoption, service_env, takeover, winsw_catalog
 from installer.adoption import Discovery
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.settings import Origin, Settings
 from installer.ui import UI
+from installer.windows.tasks import ScheduledTask, running_jar_in
 from installer.winsw import ServiceState
 from installer.winsw_catalog import WinswBuild
 from tests.adoption_support import DATA, digdir_xml, hand_made, run_exe
@@ -386,15 +387,15 @@ def test_scheduled_task_running_the_jar_is_recognised() -> None:
         task_row(r"\integrasjonspunkt", "JAVA -jar integrasjonspunkt-2.28.1.jar --app.logger.enableSSL=false",
                  r"D:\Integrasjonspunkt"),  # one row per trigger
     ]) + "\r\n"
-    tasks = schtasks.running_jar_in(text, "d:\\integrasjonspunkt\\")
+    tasks = running_jar_in(text, "d:\\integrasjonspunkt\\")
     assert [task.name for task in tasks] == [r"\integrasjonspunkt", r"\ip-test"]
     assert tasks[0].run_as == r"SRV01\integrasjonspunkt" and tasks[0].start_in == r"D:\Integrasjonspunkt"
-    assert schtasks.running_jar_in("", r"D:\integrasjonspunkt") == []
+    assert running_jar_in("", r"D:\integrasjonspunkt") == []
 
 
 def test_a_scheduled_task_is_reported_not_adopted(tmp_path: Path, winsw_env: WinswEnv,
                                                   catalog: list[WinswBuild]) -> None:
-    task = schtasks.ScheduledTask(r"\integrasjonspunkt", "JAVA -jar integrasjonspunkt-2.28.1.jar", str(tmp_path),
+    task = ScheduledTask(r"\integrasjonspunkt", "JAVA -jar integrasjonspunkt-2.28.1.jar", str(tmp_path),
                                   r"SRV01\integrasjonspunkt")
     found = Discovery(tmp_path, tasks=[task])
     with pytest.raises(SetupError) as refused:

@@ -9,7 +9,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from installer.folder_acl import account_grants, account_removal, icacls_commands, run_icacls
+from installer.windows.acls import account_grants, account_removal, apply, icacls_commands
 from tests.harness.fixtures_winsw import WinswEnv
 
 GRANT = re.compile(r"^(\*S-1-5-[0-9-]+|[^:*]+):\(OI\)\(CI\)(F|M)$")
@@ -72,8 +72,8 @@ def test_icacls_runs_from_system32_and_its_oem_output_is_read(winsw_env: WinswEn
     crash, and its failure text comes through readable."""
     folder = tmp_path / "ip æøå"
     _fake_icacls(winsw_env, "Behandlet fil: D:\\ip æøå\r\n".encode("cp850"), b"", 0)
-    run_icacls(icacls_commands(folder))
+    apply(icacls_commands(folder))
     assert (winsw_env.system_root / "icacls.args").read_text(encoding="utf-8") == repr(icacls_commands(folder)[0][1:])
     _fake_icacls(winsw_env, b"", "D:\\ip æøå: Tilgang nektet.\r\n".encode("cp850"), 5)
     with pytest.raises(OSError, match=r"icacls exited 5: D:.ip æøå: Tilgang nektet\."):
-        run_icacls(icacls_commands(folder))
+        apply(icacls_commands(folder))

@@ -20,6 +20,7 @@ from installer.layout import Layout
 from installer.operations.session import changing
 from installer.settings import Settings
 from installer.ui import UI
+from installer.windows import acls
 from tests.cli_support import listing, setup
 from tests.trust_support import planted_java
 
@@ -125,7 +126,7 @@ def test_secure_folder_command_lines_on_windows(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("SystemRoot", raising=False)
     icacls = r"C:\Windows\System32\icacls.exe"
     folder = PureWindowsPath(r"C:\integrasjonspunkt")
-    assert folder_trust.secure_commands(folder, r".\svc-ip") == [  # type: ignore[arg-type]
+    assert acls.takeover_commands(folder, r".\svc-ip") == [  # type: ignore[arg-type]
         [icacls, r"C:\integrasjonspunkt", "/setowner", "*S-1-5-32-544", "/T", "/C", "/L", "/Q"],
         [icacls, r"C:\integrasjonspunkt", "/reset", "/T", "/C", "/L", "/Q"],
         [icacls, r"C:\integrasjonspunkt", "/inheritance:r", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
@@ -134,7 +135,7 @@ def test_secure_folder_command_lines_on_windows(monkeypatch: pytest.MonkeyPatch)
         [icacls, r"C:\integrasjonspunkt\activemq-data", "/grant:r", r".\svc-ip:(OI)(CI)M"],
         [icacls, r"C:\integrasjonspunkt\messages", "/grant:r", r".\svc-ip:(OI)(CI)M"],
     ]
-    assert len(folder_trust.secure_commands(folder, "LocalSystem")) == 3  # type: ignore[arg-type]
+    assert len(acls.takeover_commands(folder, "LocalSystem")) == 3  # type: ignore[arg-type]
 
 
 # --- the verbs --------------------------------------------------------------------------------------
@@ -273,8 +274,6 @@ class FakeWindowsDlls:
 
 
 def test_the_security_descriptor_is_read_with_the_documented_calls() -> None:
-    from installer.windows import acls
-
     dlls = FakeWindowsDlls(LOCKED)
     assert acls.security_descriptor(PureWindowsPath(r"C:\integrasjonspunkt"), dlls) == LOCKED  # type: ignore[arg-type]
     assert dlls.calls == [
@@ -301,8 +300,6 @@ def test_the_account_setup_runs_as_may_own_and_write_the_folder() -> None:
 
 
 def test_the_running_user_comes_from_whoami_by_its_system32_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from installer.windows import acls
-
     calls: list[list[str]] = []
 
     def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:

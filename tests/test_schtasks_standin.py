@@ -14,7 +14,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from installer import schtasks
 from installer.windows import tasks
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.paths import HARNESS
@@ -114,8 +113,8 @@ def test_query_xml_gives_the_definition_back_and_csv_reads_as_the_adoption_code_
         2:].decode("utf-16-le").replace("\r\n", "\n").strip()
     listed = schtasks_exe(winsw_env, "/query", "/fo", "csv", "/v")
     assert listed.returncode == 0
-    (found,) = schtasks.running_jar_in(listed.stdout, str(folder))
-    assert found == schtasks.ScheduledTask("\\ip", f"{sys.executable} -jar integrasjonspunkt-2.28.1.jar",
+    (found,) = tasks.running_jar_in(listed.stdout, str(folder))
+    assert found == tasks.ScheduledTask("\\ip", f"{sys.executable} -jar integrasjonspunkt-2.28.1.jar",
                                            str(folder), "SYSTEM")
     assert tasks.query_xml("\\ip") is not None and tasks.query_xml("\\other") is None
 

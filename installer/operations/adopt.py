@@ -19,12 +19,12 @@ from installer.operations import install
 from installer.operations.session import Session, changing
 from installer.operations.status import SERVICE_WORDS
 from installer.result import Result
-from installer.schtasks import ScheduledTask
 from installer.settings import Origin, Settings
 from installer.state import State, record_operation, save
 from installer.ui import UI
 from installer.windows import task_adoption, tasks
 from installer.windows.task_runner import TaskRunner
+from installer.windows.tasks import ScheduledTask
 from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)

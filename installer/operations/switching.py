@@ -12,7 +12,6 @@ from installer import accounts, config_keep, datasource, effective_config, inter
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
-from installer.folder_acl import LOCAL_SYSTEM_NAMES
 from installer.journal import Journal
 from installer.layout import Layout
 from installer.messages import t
@@ -24,6 +23,7 @@ from installer.releases import line_for
 from installer.result import Result
 from installer.ui import UI
 from installer.windows import task_runner
+from installer.windows.acls import LOCAL_SYSTEM_NAMES
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from installer import apps_entry, created_user, event_log, folder_acl, kosmos
+from installer import apps_entry, created_user, event_log, kosmos
 from installer import step_names as names
 from installer.engine import Step
 from installer.errors import ExitCode
@@ -15,6 +15,7 @@ from installer.plans import steps
 from installer.plans.switch import scrub_password
 from installer.state import State, record_operation, save
 from installer.ui import UI
+from installer.windows import acls
 
 
 def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
@@ -27,7 +28,7 @@ def plan(ctx: dict[str, Any], ui: UI, properties_text: str | None = None,
     layout = target.layout
     result: list[Step | None] = [steps.make_dirs(target)]
     if ctx.get("new_folder"):
-        result.append(Step(names.SECURE_FOLDER, lambda: folder_acl.restrict(layout.root)))
+        result.append(Step(names.SECURE_FOLDER, lambda: acls.restrict(layout.root)))
     if ctx.get("create_user"):
         result += [created_user.create_step(ctx, new_user_password), created_user.grant_step(ctx)]
     if properties_text is not None or ctx.get("writes_properties"):
