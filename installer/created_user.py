@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from installer import step_names as names
 from installer.engine import Step
@@ -53,9 +52,8 @@ def _ours(name: str, folder: Path, dlls: users.Dlls) -> bytes | None:
     return users.sid_of(name, dlls)
 
 
-def create_step(ctx: dict[str, Any], password: str | None) -> Step:
+def create_step(name: str, folder: Path, password: str | None) -> Step:
     """NetUserAdd with the password the registration gets; undo deletes the user (and its profile)."""
-    name, folder = ctx["create_user"], Path(ctx["folder"])
 
     def do() -> None:
         if password is None:  # a recovery rebuilds the plan without it: it only ever undoes this step
@@ -77,12 +75,11 @@ def _data_paths(layout: Layout) -> tuple[list[Path], list[Path]]:
     return [layout.service_logs, *(layout.root / d for d in DATA_DIRS)], [layout.root / DATABASE]
 
 
-def grant_step(ctx: dict[str, Any]) -> Step:
+def grant_step(name: str, layout: Layout, task: bool) -> Step:
     """The logon rights (log on as a service, or as a batch job for a task; denied locally, through Remote
     Desktop and from the network), read on the event log key, and the folder's ACL by SID. The database file is
     made empty when missing, so the user can be given Modify on it without write access to the folder (H2 opens
-    an empty file as a new database)."""
-    name, layout = ctx["create_user"], Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
+    an empty file as a new database). `task`: the user runs a task, not a service."""
     modify_dirs, modify_files = _data_paths(layout)
 
     def do() -> None:
@@ -91,7 +88,7 @@ def grant_step(ctx: dict[str, Any]) -> Step:
         if sid is None:
             raise OSError(f"the new user {name} cannot be found")
         # A task's user logs on as a batch job, a service's as a service.
-        granted = rights.TASK_RIGHTS if ctx.get("mode") == "task" else rights.SERVICE_RIGHTS
+        granted = rights.TASK_RIGHTS if task else rights.SERVICE_RIGHTS
         rights.add_rights(sid, granted, dlls)
         rights.grant_event_log_read(sid, dlls)
         for folder in modify_dirs:
@@ -115,11 +112,12 @@ def grant_step(ctx: dict[str, Any]) -> Step:
     return Step(names.GRANT_USER, do, undo)
 
 
-def logon_right_step(ctx: dict[str, Any]) -> Step:
-    """`/repair /mode`: the created user gets the new way's logon right (as a batch job for a task, as a service
-    for a service); undo takes it back. The old way's right stays, so an undo finds it."""
-    name, folder = ctx["account"].rpartition("\\")[2], Path(ctx["folder"])
-    right = rights.BATCH_LOGON if ctx.get("mode") == "task" else rights.SERVICE_LOGON
+def logon_right_step(account: str, folder: Path, task: bool) -> Step:
+    """`/repair /mode`: the created user (`account`, as the state names it) gets the new way's logon right (as
+    a batch job for a task, as a service for a service); undo takes it back. The old way's right stays, so an
+    undo finds it."""
+    name = account.rpartition("\\")[2]
+    right = rights.BATCH_LOGON if task else rights.SERVICE_LOGON
 
     def do() -> None:
         dlls = users.system_dlls()

@@ -23,7 +23,9 @@ from installer.settings import valid_service_id
 from installer.state import ENVS, utc_now, valid_winsw
 from installer.verbs import where
 
-FORMAT = 1
+# 2: the context is a typed context's document with its own format number (plans/context.py); 1: the
+# unnumbered dictionary before it, still read.
+FORMAT = 2
 # The operations a journal may record: the verbs whose changes all run under it.
 OPERATIONS = where("journaled")
 
@@ -37,11 +39,12 @@ UNDO_FAILED = "undo-failed"
 class Journal:
     path: Path
     operation: str
-    context: dict[str, Any]
+    context: dict[str, Any]  # the operation's context as a document (plans/context.py rebuilds it)
     steps: dict[str, str] = field(default_factory=dict)  # step name -> state, in the order they began
     healthy: bool = False
     started_at: str = field(default_factory=utc_now)
     pid: int = field(default_factory=os.getpid)
+    written_by: str = __version__
 
     def document(self) -> dict[str, Any]:
         return {
@@ -112,32 +115,35 @@ def load(path: Path) -> Journal | None:
         healthy=doc.get("healthy", False),
         started_at=str(doc.get("started_at", "")),
         pid=doc.get("pid", 0),
+        written_by=str(doc.get(files.WRITTEN_BY) or ""),
     )
 
 
 _STEP_STATES = (STARTED, DONE, UNDONE, UNDO_FAILED)
 # Where the paths an operation records may point: its staged files, its downloads, its backups.
-_UNDER_PRIVATE = {"staged_xml": "staged", "jar_cache": "cache", "jar_source": "cache", "winsw_cache": "cache"}
+# (`jar_cache` and `winsw_cache`: format 1's names.)
+_UNDER_PRIVATE = {"staged_xml": "staged", "jar_source": "cache", "winsw_source": "cache", "jar_cache": "cache",
+                  "winsw_cache": "cache"}
 _UNDER_BACKUPS = ("backup_dir", "failed_dir", "replaced_dir", "restore_from")
 
 
-def _check_context(path: Path, ctx: dict[str, Any], folder: Path) -> None:
+def _check_context(path: Path, doc: dict[str, Any], folder: Path) -> None:
     """The folder is this one; ids, tags and build names by their grammar; every path inside `.setup/` or
     `backups/`, the keystore inside the folder or where its properties file says; the Java an absolute path."""
 
     def require(name: str, ok: bool) -> None:
         if not ok:
-            raise files.untrusted(path, name, ctx.get(name))
+            raise files.untrusted(path, name, doc.get(name))
 
     def optional(name: str, check: Any) -> None:
-        require(name, ctx.get(name) is None or check(ctx[name]))
+        require(name, doc.get(name) is None or check(doc[name]))
 
-    require("folder", isinstance(ctx.get("folder"), str) and Path(ctx["folder"]).absolute() == folder.absolute())
-    require("service_id", valid_service_id(ctx.get("service_id")))
+    require("folder", isinstance(doc.get("folder"), str) and Path(doc["folder"]).absolute() == folder.absolute())
+    require("service_id", valid_service_id(doc.get("service_id")))
     optional("base", files.plain_name)
-    require("to", isinstance(ctx.get("to"), str) and is_safe_tag(ctx["to"]))
+    require("to", isinstance(doc.get("to"), str) and is_safe_tag(doc["to"]))
     optional("from", lambda v: isinstance(v, str) and is_safe_tag(v))
-    require("env", ctx.get("env") in ENVS)
+    require("env", doc.get("env") in ENVS)
     for name in ("java", "java_old"):
         optional(name, files.absolute_path)
     for name in ("winsw", "winsw_old"):

@@ -60,9 +60,6 @@ class Kosmos:
     java: Path | None  # the Java integrasjonspunkt ran on (the running child's, else the XML's `java`)
     start: str  # the KOSMOS service's start type, restored when the take-over is undone
 
-    def to_context(self) -> dict[str, str]:
-        return {"service_id": self.service_id, "exe": str(self.exe), "start": self.start}
-
 
 def _fail(message_key: str, **values: object) -> SetupError:
     return SetupError(ExitCode.PREREQUISITES, t(message_key, **values))

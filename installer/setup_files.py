@@ -86,13 +86,18 @@ def read_document(path: Path, newest_format: int, remedy: str) -> dict[str, Any]
     number = doc.get("format")
     if type(number) is not int or number < 1:
         raise damaged(path, t("files.no_format"), remedy)
-    if number > newest_format:
-        by = doc.get(WRITTEN_BY)
-        if isinstance(by, str) and by:
-            raise SetupError(ExitCode.PREREQUISITES, t("files.newer", file=path, version=by, ours=__version__))
-        raise SetupError(ExitCode.PREREQUISITES, t("files.newer_unknown", file=path, format=number,
-                                                   ours=__version__))
+    refuse_newer(path, number, newest_format, doc.get(WRITTEN_BY))
     return doc
+
+
+def refuse_newer(path: Path, number: int, newest_format: int, written_by: object) -> None:
+    """Exit 10 naming the setup that wrote `path` when its format `number` is newer than this setup reads (the
+    file is left as it is)."""
+    if number <= newest_format:
+        return
+    if isinstance(written_by, str) and written_by:
+        raise SetupError(ExitCode.PREREQUISITES, t("files.newer", file=path, version=written_by, ours=__version__))
+    raise SetupError(ExitCode.PREREQUISITES, t("files.newer_unknown", file=path, format=number, ours=__version__))
 
 
 def untrusted(path: Path, name: str, value: object) -> SetupError:

@@ -13,6 +13,7 @@ from defusedxml import ElementTree
 
 from installer import accounts, created_user, service_xml
 from installer.errors import ExitCode, SetupError
+from installer.layout import Layout
 from installer.windows import rights, users
 from tests.harness.fake_windows_accounts import FakeAccounts, sid_bytes
 
@@ -122,10 +123,6 @@ def test_an_existing_user_is_refused_before_anything(tmp_path: Path) -> None:
     assert raised.value.code == ExitCode.PREREQUISITES
 
 
-def _ctx(folder: Path) -> dict[str, Any]:
-    return {"create_user": "ipuser", "folder": str(folder), "service_id": "integrasjonspunkt", "base": None}
-
-
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAccounts:
     accounts_db = FakeAccounts()
@@ -135,16 +132,15 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAccounts:
 
 
 def test_create_and_grant_make_exactly_these_calls(fake: FakeAccounts, tmp_path: Path) -> None:
-    ctx = _ctx(tmp_path)
     password = users.new_password("ipuser")
-    created_user.create_step(ctx, password).do()
+    created_user.create_step("ipuser", tmp_path, password).do()
     assert fake.calls == [["NetUserAdd", None, 1, {
         "name": "ipuser", "password": "<password>", "password_age": 0, "priv": 1, "home_dir": None,
         "comment": f"integrasjonspunkt service account, created by setup for {tmp_path}",
         "flags": 0x10001, "script_path": None}]]  # UF_SCRIPT | UF_DONT_EXPIRE_PASSWD
     assert fake.users["ipuser"]["password"] == password
     fake.calls.clear()
-    created_user.grant_step(ctx).do()
+    created_user.grant_step("ipuser", Layout(tmp_path), task=False).do()
     assert fake.calls == [
         ["LookupAccountNameW", None, "IPSRV\\ipuser", 68, 256],
         ["LsaOpenPolicy", None, 48 if ctypes.sizeof(ctypes.c_void_p) == 8 else 24, 0x810],
@@ -166,8 +162,8 @@ def test_create_and_grant_make_exactly_these_calls(fake: FakeAccounts, tmp_path:
 
 
 def test_the_undo_takes_everything_back_newest_first(fake: FakeAccounts, tmp_path: Path) -> None:
-    ctx = _ctx(tmp_path)
-    create, grant = created_user.create_step(ctx, users.new_password("ipuser")), created_user.grant_step(ctx)
+    create = created_user.create_step("ipuser", tmp_path, users.new_password("ipuser"))
+    grant = created_user.grant_step("ipuser", Layout(tmp_path), task=False)
     create.do()
     grant.do()
     fake.profiles.append(SID)  # the service logged on once
@@ -192,11 +188,11 @@ def test_an_undo_never_touches_a_user_someone_else_made(fake: FakeAccounts, tmp_
     """NetUserAdd refused (the user appeared after the check): the step began, so its undo runs, and must not
     delete the other user; nor may an install in another folder delete this folder's user."""
     fake.users["ipuser"] = {"comment": "made by hand", "password": "x", "flags": 0, "sid": SID}
-    create = created_user.create_step(_ctx(tmp_path), users.new_password("ipuser"))
+    create = created_user.create_step("ipuser", tmp_path, users.new_password("ipuser"))
     with pytest.raises(OSError, match=r"NetUserAdd\(ipuser\) failed: error 2224"):
         create.do()
     create.undo()
-    created_user.grant_step(_ctx(tmp_path)).undo()
+    created_user.grant_step("ipuser", Layout(tmp_path), task=False).undo()
     assert "ipuser" in fake.users and not _calls(fake, "NetUserDel", "LsaRemoveAccountRights", "SetEntriesInAclW")
     fake.users["ipuser"]["comment"] = users.marker(tmp_path / "other")
     assert created_user.remove(tmp_path, "ipuser") is False
@@ -205,14 +201,13 @@ def test_an_undo_never_touches_a_user_someone_else_made(fake: FakeAccounts, tmp_
 
 def test_a_recovery_never_creates_the_user_again(fake: FakeAccounts, tmp_path: Path) -> None:
     with pytest.raises(OSError, match="no password"):
-        created_user.create_step(_ctx(tmp_path), None).do()
+        created_user.create_step("ipuser", tmp_path, None).do()
     assert fake.users == {}
 
 
 def test_uninstall_removes_the_user_with_its_rights(fake: FakeAccounts, tmp_path: Path) -> None:
-    ctx = _ctx(tmp_path)
-    created_user.create_step(ctx, users.new_password("ipuser")).do()
-    created_user.grant_step(ctx).do()
+    created_user.create_step("ipuser", tmp_path, users.new_password("ipuser")).do()
+    created_user.grant_step("ipuser", Layout(tmp_path), task=False).do()
     assert created_user.remove(tmp_path, "ipuser") is True
     assert fake.users == {} and fake.rights == {} and fake.event_log == {}
     assert created_user.remove(tmp_path, "ipuser") is False  # gone already
@@ -225,10 +220,9 @@ def test_a_sid_is_written_as_windows_writes_it() -> None:
 
 def test_a_move_to_a_task_adds_the_batch_right_and_its_undo_takes_only_that_back(fake: FakeAccounts,
                                                                                 tmp_path: Path) -> None:
-    ctx = _ctx(tmp_path)
-    created_user.create_step(ctx, users.new_password("ipuser")).do()
-    created_user.grant_step(ctx).do()
-    step = created_user.logon_right_step({"account": ".\\ipuser", "folder": str(tmp_path), "mode": "task"})
+    created_user.create_step("ipuser", tmp_path, users.new_password("ipuser")).do()
+    created_user.grant_step("ipuser", Layout(tmp_path), task=False).do()
+    step = created_user.logon_right_step(".\\ipuser", tmp_path, task=True)
     fake.calls.clear()
     step.do()
     assert _calls(fake, "LsaAddAccountRights") == [["LsaAddAccountRights", 0x4C5341, SID, ["SeBatchLogonRight"], 1]]

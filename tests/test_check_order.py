@@ -92,15 +92,15 @@ def test_recovery_of_this_runs_own_journal_says_so(tmp_path: Path, caplog: pytes
     from installer.journal import Journal
     from installer.layout import Layout
     from installer.plans import recovery
+    from installer.plans.context import to_document
     from installer.ui import UI
+    from tests.contexts import install_context
 
     layout = Layout(tmp_path)
     private = tmp_path / ".setup"
-    ctx = {"operation": "install", "from": None, "to": "2.28.1", "folder": str(tmp_path), "env": "production",
-           "service_id": "integrasjonspunkt", "jar_cache": str(private / "cache" / "j.jar"),
-           "winsw_cache": str(private / "cache" / "w.exe"), "staged_xml": str(private / "staged" / "x.xml"),
-           "health": "wsdl", "health_timeout": 1, "health_stable": 1}
-    Journal(layout.journal_file, "install", ctx).save()
+    ctx = install_context(tmp_path, to_version="2.28.1", jar_source=private / "cache" / "j.jar",
+                          winsw_source=private / "cache" / "w.exe", staged_xml=private / "staged" / "x.xml")
+    Journal(layout.journal_file, "install", to_document(ctx)).save()
     ui = UI(quiet=True)
     with caplog.at_level(logging.WARNING, logger="installer.ui"):
         recovery.finish_interrupted(layout, ui, said_by="recover")

@@ -146,7 +146,7 @@ def test_a_state_file_from_a_newer_setup_is_refused_and_left_as_it_is(tmp_path: 
 
 def test_a_journal_from_a_newer_setup_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
     folder = tmp_path / "ip"
-    journal = plant(folder, "journal.json", {"format": 2, "operation": "migrate", "context": {}})
+    journal = plant(folder, "journal.json", {"format": journal_mod.FORMAT + 1, "operation": "migrate", "context": {}})
     proc = run_setup("/recover", "/dir", str(folder))
     assert_one_clear_line(proc, ExitCode.PREREQUISITES, str(journal), "newer setup")
     assert json.loads(journal.read_bytes())["operation"] == "migrate"

@@ -11,6 +11,7 @@ from installer.errors import same_exit_code
 from installer.plans import install as install_plan
 from installer.plans import switch
 from installer.ui import UI
+from tests.contexts import install_context, switch_context
 from tests.harness.fixtures_world import FAST, World
 
 pytestmark = pytest.mark.e2e
@@ -20,18 +21,10 @@ def step_names(plan_steps: list) -> list[str]:
     return [s.name for s in plan_steps]
 
 
-def _ctx(**extra: object) -> dict:
-    ctx = {"folder": "/x", "service_id": "integrasjonspunkt", "base": None, "from": "1", "to": "2",
-           "jar_cache": "/c/j", "jar_source": "/c/j", "winsw_cache": "/c/w", "staged_xml": "/s/x", "health": "wsdl",
-           "health_timeout": 1, "health_stable": 1, "backup_dir": "/b", "failed_dir": "/f",
-           "keep_registration": False, "new_folder": True}
-    ctx.update(extra)
-    return ctx
-
-
-INSTALL_STEPS = step_names(install_plan.plan(_ctx(writes_properties=True), UI()))
-UPGRADE_STEPS = step_names(switch.plan(_ctx(winsw_cache=None), UI()))
-ROLLBACK_STEPS = step_names(switch.plan(_ctx(jar_source=None, winsw_cache=None), UI()))
+INSTALL_STEPS = step_names(install_plan.plan(install_context(new_folder=True, writes_properties=True), UI()))
+UPGRADE_STEPS = step_names(switch.plan(switch_context(winsw_source=None), UI()))
+ROLLBACK_STEPS = step_names(switch.plan(switch_context(operation="rollback", jar_source=None, winsw_source=None),
+                                        UI()))
 HEALTHY_FROM = "health"
 
 

@@ -11,6 +11,7 @@ import pytest
 from installer.errors import same_exit_code
 from installer.windows import tasks
 from installer.windows_args import split_windows_args
+from tests.contexts import install_context, switch_context
 from tests.harness.fixtures_world import FAST, World
 
 pytestmark = pytest.mark.e2e
@@ -152,13 +153,6 @@ def _steps(plan_steps: list) -> list[str]:
     return [s.name for s in plan_steps]
 
 
-def _ctx(**extra: object) -> dict:
-    ctx = {"folder": "/x", "service_id": "integrasjonspunkt", "base": None, "from": "1", "to": "2",
-           "jar_cache": "/c/j", "jar_source": "/c/j", "winsw_cache": None, "staged_xml": "/s/x", "health": "wsdl",
-           "health_timeout": 1, "health_stable": 1, "backup_dir": "/b", "failed_dir": "/f",
-           "keep_registration": False, "new_folder": True, "mode": "task", "account": "LocalSystem"}
-    ctx.update(extra)
-    return ctx
 
 
 def _plans() -> tuple[list[str], list[str]]:
@@ -166,8 +160,9 @@ def _plans() -> tuple[list[str], list[str]]:
     from installer.plans import switch
     from installer.ui import UI
 
-    return (_steps(install_plan.plan(_ctx(writes_properties=True), UI())),
-            _steps(switch.plan(_ctx(), UI())))
+    task = {"winsw_source": None, "mode": "task", "account": "LocalSystem"}
+    return (_steps(install_plan.plan(install_context(new_folder=True, writes_properties=True, **task), UI())),
+            _steps(switch.plan(switch_context(mode_from="task", **task), UI())))
 
 
 TASK_INSTALL_STEPS, TASK_UPGRADE_STEPS = _plans()

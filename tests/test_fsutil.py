@@ -11,6 +11,7 @@ import pytest
 
 from installer import backup, fsutil
 from installer.plans import steps
+from tests.contexts import install_context
 
 
 class Held:
@@ -41,7 +42,7 @@ def short_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_place_file_and_its_undo_ride_out_a_held_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = steps.Target({"folder": str(tmp_path), "service_id": "integrasjonspunkt", "base": None})
+    target = steps.Target(install_context(tmp_path))
     dest, src = tmp_path / "integrasjonspunkt-service.xml", tmp_path / "staged.xml"
     dest.write_text("old")
     src.write_text("new")

@@ -11,6 +11,7 @@ from pathlib import Path
 from installer.plans import switch
 from installer.ui import UI
 from installer.winsw import ServiceState, WinSW
+from tests.contexts import switch_context
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.test_winsw_driver import write_program_xml
 
@@ -43,10 +44,10 @@ def test_a_pending_restart_of_a_crash_looping_old_version_does_not_land_inside_t
         assert time.monotonic() < deadline, "the old version never crashed into its restart delay"
         time.sleep(0.05)
     assert service.status() is ServiceState.STOPPED  # as Windows shows it during the delay
-    ctx = {"folder": str(tmp_path), "service_id": SERVICE, "base": None, "backup_dir": str(tmp_path / "bk"),
-           "failed_dir": str(tmp_path / "failed"), "staged_xml": str(tmp_path / "staged.xml"), "reregister": False,
-           "keep_registration": True, "from": "1.0.0", "to": "2.0.0", "health": None, "health_timeout": 5,
-           "health_stable": 1}
+    ctx = switch_context(tmp_path, service_id=SERVICE, backup_dir=tmp_path / "bk", failed_dir=tmp_path / "failed",
+                         staged_xml=tmp_path / "staged.xml", reregister=False, keep_registration=True,
+                         old_version="1.0.0", to_version="2.0.0", health=None, health_timeout=5.0,
+                         health_stable=1.0, jar_source=None, winsw_source=None)
     plan = switch.plan(ctx, UI())
     names = [step.name for step in plan]
     before_backup = plan[:names.index("backup-data")]

@@ -17,6 +17,7 @@ from installer import backup, processes
 from installer.messages import t
 from installer.plans import steps
 from installer.winsw import STOP_RETRY, ServiceError, ServiceState, WinSW
+from tests.contexts import install_context
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.fixtures_world import FAST, World
 from tests.harness.ports import free_port
@@ -95,7 +96,7 @@ def test_a_process_gone_before_the_health_check_saw_it_fails_the_check_at_once(w
     while service.status() is not ServiceState.STOPPED:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    target = steps.Target({"folder": str(tmp_path), "service_id": SERVICE, "base": None})
+    target = steps.Target(install_context(tmp_path, service_id=SERVICE))
     watch = steps.process_watch(target, tmp_path / JAR)
     assert watch() == t("operations.health_process_gone")
 
@@ -228,7 +229,7 @@ def test_database_starts_from_the_newest_earlier_backup(tmp_path: Path) -> None:
 
 def _rollback_target(folder: Path, service: WinSW) -> steps.Target:
     (folder / "integrasjonspunkt-local.properties").write_text(f"server.port={free_port()}\n", encoding="utf-8")
-    target = steps.Target({"folder": str(folder), "service_id": SERVICE, "base": None})
+    target = steps.Target(install_context(folder, service_id=SERVICE))
     target.winsw = service
     return target
 

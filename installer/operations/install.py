@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml
 from installer import properties as props_mod
@@ -23,7 +22,8 @@ from installer.operations import preflight
 from installer.operations.session import Session, changing
 from installer.plans import install as install_plan
 from installer.plans import steps
-from installer.plans.journaling import close_journal, open_journal
+from installer.plans.context import InstallContext, KosmosService
+from installer.plans.journaling import close_journal, open_journal, stage_xml, staged_xml_path
 from installer.releases import Release, line_for, parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
@@ -144,28 +144,29 @@ def execute(session: Session, prepared: Prepared, kosmos: Kosmos | None = None) 
     # A created user's password lives in this process only: in the staged XML until the registration (or handed
     # to schtasks), and in the step that creates the user; never in the journal's context.
     password = users.new_password(new_user) if new_user else settings.service_password
-    ctx = context(session, ready, props, password=password, new_user=new_user)
-    if kosmos is not None:
-        ctx["kosmos"] = kosmos.to_context()
     added = None
     if ready.config_keys:
         added = props_mod.render_keys(ready.config_keys, t("config.keys_comment", version=release.tag))
-        ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
-                  keys=config_keep.listed(ready.config_keys)))
         if to_write is not None:
             to_write, added = to_write + added, None
-        else:
-            ctx["amends_properties"] = True
+    ctx, new_xml = context(session, ready, password=password, new_user=new_user, kosmos=kosmos,
+                           writes_properties=to_write is not None, amends_properties=added is not None)
+    if ctx.mode == "task" and not new_user:  # a created user's task logs on by S4U: its password goes to NetUserAdd
+        task_runner.hand_password(session.layout.root, password)
+    stage_xml(ctx, new_xml)
+    if ready.config_keys:
+        ui.info(t("config.fresh_keys", version=release.tag, file=session.layout.properties,
+                  keys=config_keep.listed(ready.config_keys)))
     plan_steps = install_plan.plan(ctx, ui, properties_text=to_write, added_text=added,
                                    new_user_password=password if new_user else None)
-    journal = open_journal(session.layout, "install", ctx)
+    journal = open_journal(session.layout, ctx)
     try:
         Engine(journal).run(plan_steps)
     except StepFailed as failed:
         close_journal(session.layout, journal)
         return _failed(session, ctx, failed, verb)
     close_journal(session.layout, journal)
-    message = t("install.done", version=release.tag, url=ctx["health_url"])
+    message = t("install.done", version=release.tag, url=ctx.health_url)
     if kosmos is not None:
         message += " " + t("kosmos.taken_over", service_id=kosmos.service_id)
     return Result(verb=verb, new=release.tag, version=release.tag, message=message)
@@ -220,12 +221,12 @@ def _new_user(settings: Settings, folder: Path) -> tuple[str | None, bool]:
     return account.name, created_user.refuse_existing(account.name, folder)
 
 
-def context(session: Session, prepared: preflight.Prepared, props: dict[str, str], *,
-            password: str | None = None, new_user: str | None = None) -> dict[str, Any]:
-    """Everything the steps need, JSON-safe and secret-free: the journal keeps it for /recover."""
+def context(session: Session, prepared: preflight.Prepared, *, password: str | None = None,
+            new_user: str | None = None, kosmos: Kosmos | None = None, writes_properties: bool = False,
+            amends_properties: bool = False) -> tuple[InstallContext, bytes]:
+    """Everything the steps need, secret-free (the journal keeps it for /recover), and the service XML to stage
+    (with the account's password until the service is registered)."""
     layout, settings = session.layout, session.settings
-    staged_xml = layout.private / "staged" / layout.xml.name
-    staged_xml.parent.mkdir(parents=True, exist_ok=True)
     account = accounts.parse(settings.service_user or accounts.LOCAL_SYSTEM, layout.service_id)
     task = settings.mode == "task"
     spec = service_xml.ServiceSpec(
@@ -238,37 +239,35 @@ def context(session: Session, prepared: preflight.Prepared, props: dict[str, str
         # gets its account from schtasks, not from the XML.
         account=None if task else account.for_xml(password),
     )
-    if task and not new_user:  # a created user's task logs on by S4U: its password goes to NetUserAdd only
-        task_runner.hand_password(layout.root, password)
-    staged_xml.write_bytes(service_xml.render(spec))
-    from installer import health
-
     where = health.target_from(prepared.release.line.health, prepared.config, prepared.release.tag)
-    return {
-        "from": None,
-        "to": prepared.release.tag,
-        "folder": str(layout.root),
-        "service_id": layout.service_id,
-        "base": None,
-        "env": settings.env,
-        "java": str(prepared.java.path),
-        "winsw": prepared.winsw.spec,
-        "jar_cache": str(prepared.jar),
-        "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
-        "jar_digest": prepared.jar_digest,
-        "winsw_digest": ["sha256", prepared.winsw.sha256],
-        "staged_xml": str(staged_xml),
-        "health": prepared.release.line.health,
-        "health_url": where.url,
-        "health_timeout": settings.health_timeout,
-        "health_stable": settings.health_stable,
-        "new_folder": session.new_folder,
-        "account": account.username,
-        "scrub_password": account.needs_password and not task,
-        "service_proxy": settings.service_proxy,
-        "mode": settings.mode,
-        "create_user": new_user,
-    }
+    ctx = InstallContext(
+        to_version=prepared.release.tag,
+        folder=layout.root,
+        service_id=layout.service_id,
+        env=settings.env,
+        java=prepared.java.path,
+        winsw=prepared.winsw.spec,
+        jar_source=prepared.jar,
+        winsw_source=prepared.winsw_exe,
+        jar_digest=tuple(prepared.jar_digest) if prepared.jar_digest else None,
+        winsw_digest=("sha256", prepared.winsw.sha256),
+        staged_xml=staged_xml_path(layout),
+        health=prepared.release.line.health,
+        health_url=where.url,
+        health_timeout=settings.health_timeout,
+        health_stable=settings.health_stable,
+        new_folder=session.new_folder,
+        account=account.username,
+        scrub_password=account.needs_password and not task,
+        service_proxy=settings.service_proxy,
+        mode=settings.mode,
+        create_user=new_user,
+        kosmos=None if kosmos is None else KosmosService(
+            service_id=kosmos.service_id, exe=kosmos.exe, start=kosmos.start),
+        writes_properties=writes_properties,
+        amends_properties=amends_properties,
+    )
+    return ctx, service_xml.render(spec)
 
 
 def _already_installed(session: Session) -> Result:
@@ -286,16 +285,17 @@ def _already_installed(session: Session) -> Result:
                   message=t("install.use_upgrade", version=installed.version, spec=command.removeprefix("/upgrade ")))
 
 
-def _failed(session: Session, ctx: dict[str, Any], failed: StepFailed, verb: str) -> Result:
+def _failed(session: Session, ctx: InstallContext, failed: StepFailed, verb: str) -> Result:
     if isinstance(failed.cause, KeyboardInterrupt):
-        return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx["to"],
+        return Result(verb=verb, exit_code=ExitCode.CANCELLED, result="cancelled", new=ctx.to_version,
                       message=t("install.cancelled"))
     reason = first_line(failed.cause)
     code = ExitCode.ATTENTION if failed.undo_failures else ExitCode.INSTALL_FAILED
     key = "install.failed_undo_failed" if failed.undo_failures else "install.failed"
-    message = t(key, version=ctx["to"], step=failed.step, reason=reason,
+    message = t(key, version=ctx.to_version, step=failed.step, reason=reason,
                 undo=", ".join(n for n, _ in failed.undo_failures))
-    if "kosmos" in ctx and not failed.undo_failures:
-        message += " " + t("kosmos.resumed", service_id=ctx["kosmos"]["service_id"])
-    return Result(verb=verb, exit_code=code, result="failed", version=ctx["to"], new=ctx["to"], message=message,
+    if ctx.kosmos is not None and not failed.undo_failures:
+        message += " " + t("kosmos.resumed", service_id=ctx.kosmos.service_id)
+    return Result(verb=verb, exit_code=code, result="failed", version=ctx.to_version, new=ctx.to_version,
+                  message=message,
                   detail=steps.Target(ctx).winsw.log_tail())

@@ -7,6 +7,8 @@ from __future__ import annotations
 from installer.messages import t
 from installer.operations import preflight, switching
 from installer.operations.session import Session, changing
+from installer.plans.context import SwitchContext
+from installer.plans.journaling import stage_xml
 from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
@@ -29,8 +31,7 @@ def repair_in(session: Session) -> Result:
     ui.info(t("repair.target", version=tag, folder=session.layout.root))
     release = release_for_tag(tag)
     prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-    ctx = switching.context(session, prepared, repairing=True)
-    ctx["operation"] = "repair"
-    if not session.layout.exe.exists() and prepared.winsw_exe is None:
-        ctx["winsw_cache"] = None
+    values, new_xml = switching.fields(session, prepared, repairing=True)
+    ctx = SwitchContext.repair(exe_present=session.layout.exe.exists(), **values)
+    stage_xml(ctx, new_xml)
     return switching.execute(session, ctx, ui)

@@ -14,6 +14,8 @@ from installer.messages import t
 from installer.operations import preflight, switching
 from installer.operations.session import Session, changing
 from installer.plans import switch
+from installer.plans.context import SwitchContext
+from installer.plans.journaling import stage_xml
 from installer.releases import release_for_tag
 from installer.result import Result
 from installer.settings import Settings
@@ -37,12 +39,9 @@ def run(settings: Settings, ui: UI) -> Result:
         ui.info(t("rollback.target", old=installed.version, new=older, folder=session.layout.root))
         release = release_for_tag(older)
         prepared = preflight.prepare(settings, session.layout, ui, release, installed, reuse_jar=True)
-        ctx = switching.context(session, prepared)
-        ctx["operation"] = "rollback"
-        ctx["failed_dir"] = ctx["failed_dir"].replace("-failed-", "-rollback-replaced-")
-        if restore_from is not None:
-            ctx["restore_from"] = str(restore_from)
-            ctx["replaced_dir"] = str(session.layout.backups / f"{switch.backup_stamp()}-replaced-{installed.version}")
+        values, new_xml = switching.fields(session, prepared)
+        ctx = SwitchContext.rollback(restore_from=restore_from, **values)
+        stage_xml(ctx, new_xml)
         return switching.execute(session, ctx, ui)
 
 

@@ -1,11 +1,13 @@
-"""Running the switch of /upgrade, /rollback and /repair: its context from what preflight prepared (the XML
-staged, the registration decision, the data to back up) and the journaled run with what follows a failure (the
-old version's check, the result and exit code: 13 rolled back, 14 when the undo or the old version failed)."""
+"""Running the switch of /upgrade, /rollback and /repair: what its context holds from what preflight prepared
+(the new XML, the registration decision, the data to back up), the XML staged, and the journaled run with what
+follows a failure (the old version's check, the result and exit code: 13 rolled back, 14 when the undo or the
+old version failed)."""
 
 from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from installer import accounts, config_keep, datasource, effective_config, interrupts, service_xml, windows_args, winsw
@@ -18,7 +20,8 @@ from installer.messages import t
 from installer.operations import preflight
 from installer.operations.session import Session
 from installer.plans import steps, switch
-from installer.plans.journaling import close_journal, open_journal
+from installer.plans.context import SwitchContext
+from installer.plans.journaling import close_journal, open_journal, staged_xml_path
 from installer.releases import line_for
 from installer.result import Result
 from installer.ui import UI
@@ -28,7 +31,10 @@ from installer.windows.acls import LOCAL_SYSTEM_NAMES
 log = logging.getLogger(__name__)
 
 
-def context(session: Session, prepared: preflight.Prepared, *, repairing: bool = False) -> dict[str, Any]:
+def fields(session: Session, prepared: preflight.Prepared, *,
+           repairing: bool = False) -> tuple[dict[str, Any], bytes]:
+    """What every switch's context holds (for `SwitchContext.upgrade`, `.rollback` or `.repair`), every decision
+    taken here, and the new XML to stage. Says what it decided (an account kept, written into the XML)."""
     installed, layout, settings = session.installed, session.layout, session.settings
     assert installed is not None
     mode = preflight.mode_of(settings, installed)
@@ -54,41 +60,35 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
     if prepared.config_keys:
         session.ui.warn(t("config.kept_keys", old=installed.version, new=prepared.release.tag,
                           file=layout.properties, keys=config_keep.listed(prepared.config_keys)))
-    staged_xml = layout.private / "staged" / layout.xml.name
-    staged_xml.parent.mkdir(parents=True, exist_ok=True)
-    staged_xml.write_bytes(new_xml)
-    stamp = switch.backup_stamp()
-    props = props_mod.read(layout.properties)
-    keystore = props_mod.keystore_path(props, layout.root)
-    return {
-        "operation": "upgrade",
-        "from": installed.version,
-        "to": prepared.release.tag,
-        "folder": str(layout.root),
+    keystore = props_mod.keystore_path(props_mod.read(layout.properties), layout.root)
+    staged = steps.registration_digest(new_xml)
+    values = {
+        "stamp": switch.backup_stamp(),
+        "folder": layout.root,
         "service_id": layout.service_id,
         "base": installed.service_base,
         "env": settings.env,
-        "java_old": installed.java,
-        "java": str(prepared.java.path),
+        "old_version": installed.version,
+        "to_version": prepared.release.tag,
+        "java_old": Path(installed.java),
+        "java": prepared.java.path,
         "winsw_old": installed.winsw,
         "winsw": prepared.winsw.spec,
-        "jar_source": str(prepared.jar) if prepared.jar else None,
-        "winsw_cache": str(prepared.winsw_exe) if prepared.winsw_exe else None,
-        "jar_digest": prepared.jar_digest,
-        "winsw_digest": ["sha256", prepared.winsw.sha256],
-        "staged_xml": str(staged_xml),
+        "jar_source": prepared.jar,
+        "winsw_source": prepared.winsw_exe,
+        "jar_digest": tuple(prepared.jar_digest) if prepared.jar_digest else None,
+        "winsw_digest": ("sha256", prepared.winsw.sha256),
+        "staged_xml": staged_xml_path(layout),
         "health": prepared.release.line.health,
         "health_old": line_for(installed.version).health,
         "health_timeout": settings.health_timeout,
         "health_stable": settings.health_stable,
-        "backup_dir": str(layout.backups / f"{stamp}-before-{installed.version}"),
-        "failed_dir": str(layout.backups / f"{stamp}-failed-{prepared.release.tag}"),
-        "keystore": str(keystore) if keystore else None,
+        "keystore": keystore,
         "keep_registration": keep_registration,
         "xml_first": fresh,
         "scrub_password": bool((set_in_services_msc or mode != installed.mode) and settings.service_password),
         "keep_jars": settings.keep_jars,
-        "config_keys": prepared.config_keys,
+        "config_keys": tuple(prepared.config_keys.items()),
         "databases": _databases(layout, installed.version, prepared),
         "service_proxy": settings.service_proxy,
         "mode": mode,
@@ -96,6 +96,9 @@ def context(session: Session, prepared: preflight.Prepared, *, repairing: bool =
         "account": run_as,
         "account_created": installed.account_created,
     }
+    if not repairing:
+        values["same_registration"] = staged is not None and staged == steps.registered_digest(layout)
+    return values, new_xml
 
 
 def _account(session: Session, run_as: str | None) -> accounts.Account:
@@ -130,12 +133,12 @@ def _service_account_into(session: Session, new_xml: bytes, run_as: str | None) 
     return new_xml if wanted is None else service_xml.with_account(new_xml, wanted)
 
 
-def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> list[str]:
+def _databases(layout: Layout, running: str, prepared: preflight.Prepared) -> tuple[Path, ...]:
     """The H2 files of the running version and of the target, by their datasource URLs, wherever they lie: one
     outside the folder (D:\\ipdata) is backed up after the stop like the folder's own (`backup.places`)."""
     old = effective_config.for_installation(layout.root, layout.jar(running), layout.xml)
     found = datasource.database_files(old, layout.root) + datasource.database_files(prepared.config, layout.root)
-    return sorted({os.path.abspath(p) for p in found})
+    return tuple(Path(p) for p in sorted({os.path.abspath(p) for p in found}))
 
 
 def _new_xml(session: Session, prepared: preflight.Prepared,
@@ -161,11 +164,11 @@ def _new_xml(session: Session, prepared: preflight.Prepared,
         return service_xml.render(spec), [t("repair.fresh_xml", reason=exc.message)], None, True
 
 
-def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
+def execute(session: Session, ctx: SwitchContext, ui: UI) -> Result:
     """Run the switch under the journal; after a failure check the old version and say what happened."""
-    verb = ctx["operation"]
+    verb = ctx.operation
     plan_steps: list[Step] = switch.plan(ctx, ui)
-    journal = open_journal(session.layout, verb, ctx)
+    journal = open_journal(session.layout, ctx)
     noted: dict[str, str] = {}
 
     def note_failure(step: str, exc: BaseException) -> None:
@@ -176,23 +179,24 @@ def execute(session: Session, ctx: dict[str, Any], ui: UI) -> Result:
     except StepFailed as failed:
         return _rolled_back(session, journal, ctx, failed, noted.get("detail", ""), ui)
     close_journal(session.layout, journal)
-    message = t(f"{verb}.done", old=ctx["from"], new=ctx["to"])
-    return _result(ctx, version=ctx["to"], message=message)
+    message = t(f"{verb}.done", old=ctx.old_version, new=ctx.to_version)
+    return _result(ctx, version=ctx.to_version, message=message)
 
 
-def _result(ctx: dict[str, Any], **fields: Any) -> Result:
-    return Result(verb=ctx["operation"], old=ctx["from"], new=ctx["to"], **fields)
+def _result(ctx: SwitchContext, **values: Any) -> Result:
+    return Result(verb=ctx.operation, old=ctx.old_version, new=ctx.to_version, **values)
 
 
-def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed: StepFailed, detail: str,
+def _rolled_back(session: Session, journal: Journal, ctx: SwitchContext, failed: StepFailed, detail: str,
                  ui: UI) -> Result:
     cause = failed.cause
     reason = first_line(cause)
+    old, new = ctx.old_version, ctx.to_version
     if failed.undo_failures:
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-failed")
-        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=ctx["from"],
-                      detail=detail, message=t("upgrade.undo_failed", new=ctx["to"], reason=reason,
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-failed", version=old,
+                      detail=detail, message=t("upgrade.undo_failed", new=new, reason=reason,
                                                steps=", ".join(n for n, _ in failed.undo_failures)))
     try:
         with interrupts.shielded():  # the old version's check belongs to the undo
@@ -201,15 +205,15 @@ def _rolled_back(session: Session, journal: Journal, ctx: dict[str, Any], failed
         close_journal(session.layout, journal)
         switch.remember_failure(ctx, ExitCode.ATTENTION, "rollback-unhealthy")
         old_reason = first_line(exc)
-        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=ctx["from"],
-                      detail=detail, message=t("upgrade.old_unhealthy", new=ctx["to"], reason=reason,
-                                               old=ctx["from"], old_reason=old_reason))
+        return _result(ctx, exit_code=ExitCode.ATTENTION, result="rollback-unhealthy", version=old,
+                      detail=detail, message=t("upgrade.old_unhealthy", new=new, reason=reason,
+                                               old=old, old_reason=old_reason))
     close_journal(session.layout, journal)
     if isinstance(cause, KeyboardInterrupt):
         switch.remember_failure(ctx, ExitCode.CANCELLED, "cancelled")
-        return _result(ctx, exit_code=ExitCode.CANCELLED, result="cancelled", version=ctx["from"],
-                      message=t("upgrade.cancelled", old=ctx["from"]))
+        return _result(ctx, exit_code=ExitCode.CANCELLED, result="cancelled", version=old,
+                      message=t("upgrade.cancelled", old=old))
     code = ExitCode.UPGRADE_FAILED
     switch.remember_failure(ctx, code, "rolled-back")
-    return _result(ctx, exit_code=code, result="rolled-back", version=ctx["from"], detail=detail,
-                  message=t("upgrade.rolled_back", new=ctx["to"], step=failed.step, reason=reason, old=ctx["from"]))
+    return _result(ctx, exit_code=code, result="rolled-back", version=old, detail=detail,
+                  message=t("upgrade.rolled_back", new=new, step=failed.step, reason=reason, old=old))

@@ -34,9 +34,7 @@ def run(settings: Settings, ui: UI) -> Result:
         if installed is None:
             return session.nothing_installed("uninstall")
         layout = session.layout
-        target = steps.Target({"folder": str(layout.root), "service_id": layout.service_id,
-                               "base": installed.service_base, "mode": installed.mode,
-                               "account": installed.account}, quiet=ui.quiet)
+        target = steps.Target.of_installation(layout, installed.mode, installed.account, quiet=ui.quiet)
         registered = layout.exe.exists() or target.task_mode
         if registered and target.winsw.status() is not ServiceState.NON_EXISTENT:
             target.winsw.stop(steps.STOP_TIMEOUT, layout.root, target.ports())

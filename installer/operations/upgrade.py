@@ -11,6 +11,8 @@ from installer.messages import t
 from installer.operations import preflight, repair, switching
 from installer.operations.session import Session, changing
 from installer.plans import switch
+from installer.plans.context import SwitchContext
+from installer.plans.journaling import stage_xml
 from installer.releases import Release, release_for_tag
 from installer.result import Result
 from installer.settings import Settings
@@ -57,7 +59,9 @@ def prepare(session: Session, release: Release | None = None) -> preflight.Prepa
 
 def execute(session: Session, prepared: preflight.Prepared) -> Result:
     """The switch to the prepared release: journaled steps, health check, rollback on failure."""
-    ctx = switching.context(session, prepared)
+    values, new_xml = switching.fields(session, prepared)
+    ctx = SwitchContext.upgrade(**values)
+    stage_xml(ctx, new_xml)
     return switching.execute(session, ctx, session.ui)
 
 

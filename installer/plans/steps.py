@@ -26,6 +26,7 @@ from installer.engine import Step
 from installer.fsutil import write_atomic
 from installer.layout import Layout
 from installer.messages import t
+from installer.plans.context import OperationContext
 from installer.windows import services
 from installer.windows.task_runner import TaskRunner
 from installer.winsw import ServiceError, ServiceState, WinSW
@@ -47,25 +48,36 @@ READ_AT_START = frozenset({"executable", "arguments", "argument"})
 
 
 class Target:
-    """The installation the steps act on, from a JSON-safe context (the journal keeps it). `winsw` is what runs
-    integrasjonspunkt: the WinSW service, or with `mode` "task" a Task Scheduler task; both install, start,
-    stop, uninstall and tell their state the same way."""
+    """The installation the steps act on, from the operation's typed context (the journal keeps it). `winsw` is
+    what runs integrasjonspunkt: the WinSW service, or with `mode` "task" a Task Scheduler task; both install,
+    start, stop, uninstall and tell their state the same way."""
 
-    def __init__(self, ctx: dict[str, Any], *, quiet: bool = True) -> None:
-        self.ctx = ctx
-        self.layout = Layout(Path(ctx["folder"]), ctx["service_id"], ctx.get("base"))
+    def __init__(self, ctx: OperationContext, *, quiet: bool = True) -> None:
+        self._setup(ctx.layout, ctx.mode, ctx.account, ctx.created_user, quiet)
+
+    @classmethod
+    def of_installation(cls, layout: Layout, mode: str, account: str | None, *, quiet: bool = True) -> Target:
+        """What runs an installation outside any operation (/uninstall stops and removes it)."""
+        target = cls.__new__(cls)
+        target._setup(layout, mode, account, False, quiet)
+        return target
+
+    def _setup(self, layout: Layout, mode: str, account: str | None, s4u: bool, quiet: bool) -> None:
+        self.layout, self.mode, self.account, self.s4u = layout, mode, account, s4u
         self.winsw: WinSW | TaskRunner = self._runner(quiet)
 
     @property
+    def service_id(self) -> str:
+        return self.layout.service_id
+
+    @property
     def task_mode(self) -> bool:
-        return self.ctx.get("mode") == "task"
+        return self.mode == "task"
 
     def _runner(self, quiet: bool) -> WinSW | TaskRunner:
         if self.task_mode:
-            created = bool(self.ctx.get("create_user") or self.ctx.get("account_created"))
-            return TaskRunner(self.layout, self.ctx["service_id"], self.ctx.get("account"), quiet=quiet,
-                              s4u=created)
-        return WinSW(self.layout.exe, self.ctx["service_id"], quiet=quiet)
+            return TaskRunner(self.layout, self.service_id, self.account, quiet=quiet, s4u=self.s4u)
+        return WinSW(self.layout.exe, self.service_id, quiet=quiet)
 
     def forget_winsw_version(self) -> None:
         """The exe may have been swapped for another WinSW build: ask the new one its version (v2 or v3 CLI)."""
@@ -79,12 +91,6 @@ class Target:
     def ports(self) -> list[int]:
         props = props_mod.read(self.layout.properties)
         return sorted({props_mod.server_port(props), props_mod.management_port(props)})
-
-
-def verified_digest(ctx: dict[str, Any], key: str) -> tuple[str, str] | None:
-    """The (algorithm, hex) the journal's context recorded for a verified file, or None (an older journal)."""
-    value = ctx.get(key)
-    return (str(value[0]), str(value[1])) if isinstance(value, list | tuple) and len(value) == 2 else None
 
 
 # --- files ----------------------------------------------------------------------------------------------
@@ -287,7 +293,7 @@ def change_registration(target: Target, old_xml: Path, name: str = names.REGISTE
         elif target.winsw.status() is ServiceState.NON_EXISTENT:
             target.winsw.install()
         else:
-            service_config.apply(target.ctx["service_id"], target.layout.xml, hold=service_config.hold_start())
+            service_config.apply(target.service_id, target.layout.xml, hold=service_config.hold_start())
         _remember_registration(target)
 
     def undo() -> None:
@@ -296,7 +302,7 @@ def change_registration(target: Target, old_xml: Path, name: str = names.REGISTE
         if isinstance(target.winsw, TaskRunner):
             target.winsw.install(xml=old_xml)
             return
-        service_config.apply(target.ctx["service_id"], old_xml, hold=service_config.hold_start())
+        service_config.apply(target.service_id, old_xml, hold=service_config.hold_start())
         digest = registration_digest(old_xml.read_bytes())
         if digest is None:
             _registration_file(target.layout).unlink(missing_ok=True)
@@ -400,8 +406,8 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
         state = target.winsw.status()
         if state is ServiceState.NON_EXISTENT:
             return
-        delay = service_config.restart_delay(target.layout.xml, target.ctx["service_id"])
-        services.suspend_failure_actions(target.ctx["service_id"])
+        delay = service_config.restart_delay(target.layout.xml, target.service_id)
+        services.suspend_failure_actions(target.service_id)
         if state is not ServiceState.STOPPED or not delay:
             return
         log.info("the service is stopped; waiting up to %g s for a restart the service manager may have pending",
@@ -413,7 +419,7 @@ def suspend_restarts(target: Target, name: str = names.SUSPEND_RESTARTS) -> Step
     def undo() -> None:
         if target.task_mode or service_state(target) is ServiceState.NON_EXISTENT:
             return
-        service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
+        service_config.restore_failure_actions(target.service_id, target.layout.xml)
 
     return Step(name, do, undo)
 

@@ -19,15 +19,15 @@ import logging
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from installer import apps_entry, backup, created_user, fsutil, health, service_config, service_xml
+from installer import backup, created_user, fsutil, health, service_config, service_xml
 from installer import properties as props_mod
 from installer import step_names as names
 from installer.engine import Step
-from installer.layout import JAR_PREFIX, Layout
+from installer.layout import JAR_PREFIX
 from installer.messages import t
-from installer.plans import steps
+from installer.plans import committing, steps
+from installer.plans.context import SwitchContext
 from installer.releases import try_version
 from installer.state import State, record_operation
 from installer.state import load as load_state
@@ -54,27 +54,24 @@ def backup_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def data_items(target: steps.Target, ctx: dict[str, Any]) -> list[Path]:
+def data_items(target: steps.Target, ctx: SwitchContext) -> list[Path]:
     """The admin's data in the folder, plus the keystore when it lives there."""
     items = target.layout.data_paths()
     # The H2 files the datasource URLs of both versions point at (wherever that is).
-    items += [Path(p) for p in ctx.get("databases", []) if Path(p) not in items]
-    keystore = ctx.get("keystore")
-    if keystore:
-        path = Path(keystore)
-        if path.parent == target.layout.root and path not in items:
-            items.append(path)
+    items += [p for p in ctx.databases if p not in items]
+    keystore = ctx.keystore
+    if keystore and keystore.parent == target.layout.root and keystore not in items:
+        items.append(keystore)
     return items
 
 
-def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
+def plan(ctx: SwitchContext, ui: UI) -> list[Step]:
     target = steps.Target(ctx, quiet=ui.quiet)
     layout = target.layout
-    backup_dir = Path(ctx["backup_dir"])
-    failed_dir = Path(ctx["failed_dir"])
+    backup_dir, failed_dir = ctx.backup_dir, ctx.failed_dir
     items = data_items(target, ctx)
     # The databases the datasource URLs name, in the folder or elsewhere: never read while the service runs.
-    databases = [Path(p) for p in ctx.get("databases", [])]
+    databases = list(ctx.databases)
     placed = backup.places(items, layout.root)
 
     def precopy() -> None:
@@ -82,8 +79,8 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         for within, group in placed.items():
             written += backup.seed_locked(group, backup_dir, layout.backups, within=within, locked=databases)
             written += backup.sync(group, backup_dir / within, running=True, locked=databases).written
-        log.info("first backup pass while %s runs (the database from the last backup set): %d bytes", ctx["from"],
-                 written)
+        log.info("first backup pass while %s runs (the database from the last backup set): %d bytes",
+                 ctx.old_version, written)
 
     def backup_changes() -> None:
         done = backup.SyncResult()
@@ -108,72 +105,59 @@ def plan(ctx: dict[str, Any], ui: UI) -> list[Step]:
         # The new version may have written the data: set it aside, bring the backup back.
         restore(backup_dir, failed_dir)
 
+    restore_from, replaced_dir = ctx.restore_from, ctx.replaced_dir
+
     def restore_before() -> None:
         # /rollback /restore-data: the data as it was before the upgrade being undone.
-        restore(Path(ctx["restore_from"]), Path(ctx["replaced_dir"]))
+        assert restore_from is not None and replaced_dir is not None
+        restore(restore_from, replaced_dir)
 
     def restore_before_undo() -> None:
-        restore(Path(ctx["replaced_dir"]), Path(ctx["restore_from"]))
+        assert restore_from is not None and replaced_dir is not None
+        restore(replaced_dir, restore_from)
 
-    write_xml = steps.place_file(target, names.WRITE_XML, Path(ctx["staged_xml"]), layout.xml)
+    write_xml = steps.place_file(target, names.WRITE_XML, ctx.staged_xml, layout.xml)
     # `/repair /mode`: the old way (service or task) stops and goes, the new one is registered and started.
-    changes_way = ctx.get("mode_from", ctx.get("mode")) != ctx.get("mode")
-    old = steps.Target({**ctx, "mode": ctx.get("mode_from")}, quiet=ui.quiet) if changes_way else target
-    # Decided once, when the plan is first made: the journal keeps the answer for a recovery.
-    if changes_way:
+    old = steps.Target(ctx.old_way(), quiet=ui.quiet) if ctx.changes_way else target
+    if ctx.changes_way:
         unregister = steps.unregister(old, names.UNREGISTER_OLD)
         register = steps.register(target, names.REGISTER_NEW)
-    elif ctx.setdefault("reregister", needs_registration(ctx, layout)):
+    elif ctx.reregister:
         unregister = steps.reinstall_if_missing(target, names.UNREGISTER_OLD)
         register = steps.change_registration(target, backup_dir / layout.xml.name, names.REGISTER_NEW)
     else:
         unregister = steps.keep_registration(names.UNREGISTER_OLD)
         register = steps.keep_registration(names.REGISTER_NEW, shown=False)
     # A repair of a broken XML writes it first: WinSW needs a readable XML even to stop the service.
-    xml_first = bool(ctx.get("xml_first"))
+    xml_first = ctx.xml_first
     result = [
-        steps.place_file(target, names.PLACE_JAR, Path(ctx["jar_source"]), layout.jar(ctx["to"]),
-                         digest=steps.verified_digest(ctx, "jar_digest"))
-        if ctx.get("jar_source") else None,
+        steps.place_file(target, names.PLACE_JAR, ctx.jar_source, layout.jar(ctx.to_version),
+                         digest=ctx.jar_digest)
+        if ctx.jar_source else None,
         write_xml if xml_first else None,
         Step(names.PRECOPY_DATA, precopy),
         steps.suspend_restarts(old),
         steps.stop(old, names.STOP_OLD),
         Step(names.BACKUP_DATA, backup_changes),
         steps.amend_properties(target, names.WRITE_CONFIG_KEYS, props_mod.render_keys(
-            ctx["config_keys"], t("config.keys_comment", version=ctx["to"]))) if ctx.get("config_keys") else None,
-        None if ctx["keep_registration"] else unregister,
+            dict(ctx.config_keys), t("config.keys_comment", version=ctx.to_version))) if ctx.config_keys else None,
+        None if ctx.keep_registration else unregister,
         None if xml_first else write_xml,
-        steps.place_file(target, names.PLACE_WINSW, Path(ctx["winsw_cache"]), layout.exe, executable=True,
-                         digest=steps.verified_digest(ctx, "winsw_digest"))
-        if ctx.get("winsw_cache") else None,
+        steps.place_file(target, names.PLACE_WINSW, ctx.winsw_source, layout.exe, executable=True,
+                         digest=ctx.winsw_digest)
+        if ctx.winsw_source else None,
         # A user setup created gets the new way's logon right before it is registered that way.
-        created_user.logon_right_step(ctx) if changes_way and ctx.get("account_created") else None,
-        None if ctx["keep_registration"] else register,
-        Step(names.SCRUB_PASSWORD, lambda: scrub_password(target, Path(ctx["staged_xml"])))
-        if ctx.get("scrub_password") else None,
-        Step(names.RESTORE_DATA, restore_before, restore_before_undo) if ctx.get("restore_from") else None,
+        created_user.logon_right_step(ctx.account or "", layout.root, target.task_mode)
+        if ctx.changes_way and ctx.account_created else None,
+        None if ctx.keep_registration else register,
+        Step(names.SCRUB_PASSWORD, lambda: scrub_password(target, ctx.staged_xml)) if ctx.scrub_password else None,
+        Step(names.RESTORE_DATA, restore_before, restore_before_undo) if ctx.restore_from else None,
         Step(names.DATA_GUARD, lambda: None, guard_undo),
         steps.start(target, names.START_NEW),
-        steps.health_check(target, ctx["to"], ctx["health"], ctx["health_timeout"], ctx["health_stable"]),
+        steps.health_check(target, ctx.to_version, ctx.health, ctx.health_timeout, ctx.health_stable),
         Step(names.COMMIT, lambda: commit(ctx)),
     ]
     return [s for s in result if s is not None]
-
-
-def needs_registration(ctx: dict[str, Any], layout: Layout) -> bool:
-    """Whether the service must be registered anew: unless the new XML differs from the one it was registered
-    with only in what WinSW reads at every start (jar, Java, options), and the WinSW exe stays, registering
-    again would change nothing but the length of the downtime. A repair always registers anew."""
-    if ctx.get("operation") == "repair" or ctx.get("xml_first") or ctx.get("winsw_cache"):
-        return True
-    if ctx.get("mode") == "task":
-        return True  # the task's action names the jar and Java: the task is registered anew
-    try:
-        staged = steps.registration_digest(Path(ctx["staged_xml"]).read_bytes())
-    except OSError:
-        return True
-    return staged is None or staged != steps.registered_digest(layout)
 
 
 def scrub_password(target: steps.Target, staged: Path) -> None:
@@ -185,47 +169,44 @@ def scrub_password(target: steps.Target, staged: Path) -> None:
     fsutil.unlink(staged)
 
 
-def after_undo(ctx: dict[str, Any], ui: UI) -> None:
+def after_undo(ctx: SwitchContext, ui: UI) -> None:
     """The old version runs again, the way it ran: prove it answers (raises health.Unhealthy when it does not)."""
-    target = steps.Target({**ctx, "mode": ctx.get("mode_from", ctx.get("mode"))}, quiet=ui.quiet)
-    where = steps.health_target(target, ctx["health_old"], ctx["from"])
-    ui.info(t("upgrade.checking_old", version=ctx["from"], url=where.url))
-    health.wait_healthy(where, timeout=ctx["health_timeout"], stable=min(ctx["health_stable"], 2.0),
-                        watch=steps.process_watch(target, target.layout.jar(ctx["from"])))
+    target = steps.Target(ctx.old_way(), quiet=ui.quiet)
+    where = steps.health_target(target, ctx.health_old, ctx.old_version)
+    ui.info(t("upgrade.checking_old", version=ctx.old_version, url=where.url))
+    health.wait_healthy(where, timeout=ctx.health_timeout, stable=min(ctx.health_stable, 2.0),
+                        watch=steps.process_watch(target, target.layout.jar(ctx.old_version)))
 
 
-def commit(ctx: dict[str, Any]) -> None:
+def commit(ctx: SwitchContext) -> None:
     target = steps.Target(ctx)
     layout = target.layout
     installed = load_state(layout.state_file) or State(
-        version=ctx["from"], env=ctx["env"], service_id=ctx["service_id"], java=ctx["java_old"],
-        winsw=ctx["winsw_old"], service_base=ctx.get("base"))
+        version=ctx.old_version, env=ctx.env, service_id=ctx.service_id, java=str(ctx.java_old or ""),
+        winsw=ctx.winsw_old or "", service_base=ctx.base)
     old = installed.version
-    if old == ctx["to"]:
+    if old == ctx.to_version:
         pass  # a repair: the version and its history stay
-    elif ctx["operation"] == "rollback":
+    elif ctx.operation == "rollback":
         # Back to the version before: it leaves the list, and the one rolled back from does not enter it.
-        installed.previous_versions = [v for v in installed.previous_versions if v not in (old, ctx["to"])]
+        installed.previous_versions = [v for v in installed.previous_versions if v not in (old, ctx.to_version)]
     else:
-        installed.previous_versions = [old] + [v for v in installed.previous_versions if v not in (old, ctx["to"])]
-    installed.version = ctx["to"]
-    installed.env = ctx["env"]
-    installed.java = ctx["java"]
-    installed.winsw = ctx["winsw"]
-    installed.service_proxy = bool(ctx.get("service_proxy", installed.service_proxy))
-    if ctx.get("mode_from", ctx.get("mode")) != ctx.get("mode"):
-        installed.mode, installed.account = ctx["mode"], ctx.get("account")
+        installed.previous_versions = [old] + [v for v in installed.previous_versions
+                                               if v not in (old, ctx.to_version)]
+    installed.version = ctx.to_version
+    installed.env = ctx.env
+    installed.java = str(ctx.java)
+    installed.winsw = ctx.winsw
+    installed.service_proxy = ctx.service_proxy
+    if ctx.changes_way:
+        installed.mode, installed.account = ctx.mode, ctx.account
         if installed.mode == "task":
             fsutil.unlink(layout.exe)  # no WinSW runs it any more
-    installed.failed_versions = [v for v in installed.failed_versions if v != ctx["to"]]
+    installed.failed_versions = [v for v in installed.failed_versions if v != ctx.to_version]
     restore_restarts(target)
-    record_operation(installed, ctx["operation"], old, ctx["to"], "ok", 0)
-    save_state(layout.state_file, installed)
-    apps_entry.write(layout, ctx["to"])  # Intune and ConfigMgr read the version here
-    prune_jars(layout.root, [ctx["to"], *installed.previous_versions], ctx["keep_jars"])
-    backup.prune(layout.backups, ctx["keep_jars"])
-    shutil.rmtree(target.aside, ignore_errors=True)
-    shutil.rmtree(layout.private / "staged", ignore_errors=True)
+    committing.commit(target, installed, ctx.operation, old)
+    prune_jars(layout.root, [ctx.to_version, *installed.previous_versions], ctx.keep_jars)
+    backup.prune(layout.backups, ctx.keep_jars)
     shutil.rmtree(layout.cache, ignore_errors=True)
 
 
@@ -235,9 +216,9 @@ def restore_restarts(target: steps.Target) -> None:
     if target.task_mode:
         return
     try:
-        service_config.restore_failure_actions(target.ctx["service_id"], target.layout.xml)
+        service_config.restore_failure_actions(target.service_id, target.layout.xml)
     except ServiceError as exc:
-        log.warning("failure actions of %s not restored: %s", target.ctx["service_id"], exc.message)
+        log.warning("failure actions of %s not restored: %s", target.service_id, exc.message)
 
 
 def prune_jars(folder: Path, newest_first: list[str], keep: int) -> None:
@@ -249,13 +230,14 @@ def prune_jars(folder: Path, newest_first: list[str], keep: int) -> None:
             fsutil.unlink(jar)
 
 
-def remember_failure(ctx: dict[str, Any], code: int, result: str) -> None:
+def remember_failure(ctx: SwitchContext, code: int, result: str) -> None:
     """After a failed upgrade: the state names the failed version so ranges skip it next time."""
-    layout = steps.Target(ctx).layout
+    layout = ctx.layout
     installed = load_state(layout.state_file)
     if installed is None:
         return
-    if ctx["operation"] == "upgrade" and ctx["to"] not in installed.failed_versions and ctx["to"] != ctx["from"]:
-        installed.failed_versions.append(ctx["to"])
-    record_operation(installed, ctx["operation"], ctx["from"], ctx["to"], result, code)
+    if (ctx.operation == "upgrade" and ctx.to_version not in installed.failed_versions
+            and ctx.to_version != ctx.old_version):
+        installed.failed_versions.append(ctx.to_version)
+    record_operation(installed, ctx.operation, ctx.old_version, ctx.to_version, result, code)
     save_state(layout.state_file, installed)
