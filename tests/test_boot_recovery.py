@@ -13,6 +13,7 @@ from installer.layout import Layout
 from installer.plans.journaling import close_journal, open_journal
 from installer.windows import registry as windows_registry
 from installer.windows_args import split_windows_args
+from tests.contexts import install_context, switch_context
 from tests.harness import fake_winreg
 from tests.harness.fixtures_winsw import WinswEnv
 
@@ -25,7 +26,7 @@ def run_once_values(registry: fake_winreg.Registry) -> dict[str, str]:
 def test_open_journal_arms_recovery_at_the_next_start_and_close_removes_it(
         fake_winreg_module: fake_winreg.Registry, tmp_path: Path) -> None:
     layout = Layout(tmp_path / "C_integrasjonspunkt")
-    journal = open_journal(layout, "upgrade", {"from": "2.27.0", "to": "2.28.1"})
+    journal = open_journal(layout, switch_context(layout.root, old_version="2.27.0", to_version="2.28.1"))
     values = run_once_values(fake_winreg_module)
     name = boot_recovery.entry_name(layout)
     assert values == {name: f'"{layout.root / ".setup" / "setup.exe"}" /recover /dir "{layout.root}" /quiet'}
@@ -36,15 +37,15 @@ def test_open_journal_arms_recovery_at_the_next_start_and_close_removes_it(
 
 def test_two_folders_get_two_entries(fake_winreg_module: fake_winreg.Registry, tmp_path: Path) -> None:
     first, second = Layout(tmp_path / "a"), Layout(tmp_path / "b")
-    open_journal(first, "install", {})
-    open_journal(second, "install", {})
+    open_journal(first, install_context(first.root))
+    open_journal(second, install_context(second.root))
     assert len(run_once_values(fake_winreg_module)) == 2
 
 
 def test_without_a_registry_the_journal_still_opens_and_closes(tmp_path: Path) -> None:
     assert not windows_registry.registry_available()
     layout = Layout(tmp_path / "x")
-    journal = open_journal(layout, "install", {"to": "2.28.0"})
+    journal = open_journal(layout, install_context(layout.root, to_version="2.28.0"))
     assert journal.path.is_file() and not windows_registry.set_run_once(boot_recovery.entry_name(layout), "x")
     close_journal(layout, journal)
     assert not journal.path.exists() and not layout.setup_copy.exists()
