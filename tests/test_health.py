@@ -24,6 +24,7 @@ import pytest
 from installer import effective_config, health, processes
 from installer.messages import t
 from installer.plans import steps
+from tests.contexts import install_context
 from tests.harness import netns
 from tests.harness.ports import free_port
 from tests.harness.tls import shared_ca
@@ -342,7 +343,7 @@ class App:
     port: int
 
     def target(self) -> steps.Target:
-        return steps.Target({"folder": str(self.folder), "service_id": "integrasjonspunkt", "base": None})
+        return steps.Target(install_context(self.folder))
 
     def watch(self) -> Callable[[], str | None]:
         """The watch the health check step gives wait_healthy: this folder's Java process for the jar."""

@@ -10,6 +10,7 @@ import pytest
 
 from installer import properties as props_mod
 from installer.plans import steps
+from tests.contexts import install_context
 
 # java.util.Properties prints each key and value of each file it loads, hex-encoded so nothing is lost on the way.
 READER = """
@@ -265,7 +266,7 @@ def test_keys_appended_to_the_admins_file_keep_its_bytes(tmp_path: Path, encodin
     path.write_bytes(original)
     before = props_mod.read(path)
     added = {"difi.datasource.url": "jdbc:h2:file:./integrasjonspunkt", "difi.ssl.enabled": "false"}
-    target = steps.Target({"folder": str(tmp_path), "service_id": "integrasjonspunkt", "base": None})
+    target = steps.Target(install_context(tmp_path))
     step = steps.amend_properties(target, "write-config-keys", props_mod.render_keys(added, "kept keys"))
     step.do()
     data = path.read_bytes()
