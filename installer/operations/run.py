@@ -19,13 +19,14 @@ import subprocess
 from collections.abc import Iterator
 from types import FrameType
 
-from installer import folder_trust, processes, setup_files, state, windows_args
+from installer import folder_trust, processes, setup_files, windows_args
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
+from installer.location import locate
 from installer.lock import FolderLock
 from installer.messages import t
-from installer.operations.session import attach_log, layout_for
+from installer.operations.session import attach_log
 from installer.result import Result
 from installer.service_command import Command, service_command  # noqa: F401 (the command /run starts)
 from installer.settings import Settings, require_dir
@@ -86,11 +87,12 @@ def run(settings: Settings, ui: UI) -> Result:
         raise SetupError(ExitCode.PREREQUISITES, verdict.message(folder, "run"))
     if folder.is_dir():
         setup_files.refuse_links(folder)
-    installed = state.load(Layout(folder).state_file) if folder.is_dir() else None
+    located = locate(folder, settings)
+    installed = located.installed
     if installed is None:
         return Result(verb="run", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
                       message=t("upgrade.nothing_installed", folder=folder))
-    layout = layout_for(settings, installed)
+    layout = located.layout
     with FolderLock(layout.lock_file, "run"):  # no upgrade or repair swaps the jar under a running Java
         attach_log(layout)
         opened = journal_mod.load(layout.journal_file)

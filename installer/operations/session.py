@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import folder_trust, keys, logsetup, phase, setup_files, state, takeover
+from installer import folder_trust, keys, logsetup, phase, setup_files, takeover
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError, first_line
 from installer.layout import Layout
+from installer.location import locate
 from installer.lock import FolderLock
 from installer.messages import t
 from installer.plans import recovery
@@ -42,16 +43,10 @@ class Session:
                       message=t("upgrade.nothing_installed", folder=self.layout.root))
 
     def reload(self) -> None:
-        self.installed = state.load(self.layout.state_file)
+        located = locate(self.layout.root, self.settings)
+        self.installed = located.installed
         if self.installed:
-            self.layout = layout_for(self.settings, self.installed)
-
-
-def layout_for(settings: Settings, installed: State | None) -> Layout:
-    folder = require_dir(settings)
-    if installed:
-        return Layout(folder, installed.service_id, installed.service_base)
-    return Layout(folder, settings.service_id)
+            self.layout = located.layout
 
 
 def attach_log(layout: Layout) -> None:
@@ -69,8 +64,8 @@ def changing(settings: Settings, ui: UI, verb: str, *, create: bool = False) -> 
         raise SetupError(ExitCode.PREREQUISITES, verdict.message(folder, verb))
     if folder.is_dir():
         setup_files.refuse_links(folder)
-    installed = state.load(Layout(folder).state_file) if folder.is_dir() else None
-    layout = layout_for(settings, installed)
+    located = locate(folder, settings)
+    layout, installed = located.layout, located.installed
     if not folder.is_dir() and not create:
         yield Session(settings, ui, layout, None)
         return

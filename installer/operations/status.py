@@ -26,6 +26,7 @@ from installer import (
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError
 from installer.layout import Layout
+from installer.location import locate
 from installer.lock import holder_if_locked
 from installer.messages import joined, t
 from installer.prereqs import size_text
@@ -61,7 +62,8 @@ def run(settings: Settings, ui: UI) -> Result:
     if folder.is_dir():
         setup_files.refuse_links(folder)
     holder = holder_if_locked(layout.lock_file)
-    installed = state.load(layout.state_file) if folder.is_dir() else None
+    located = locate(folder, settings)
+    installed = located.installed
     if holder:
         # The other run may be changing the service: say only what the state file (written atomically) holds.
         busy = {"installed": installed is not None, "version": installed.version if installed else None,
@@ -105,7 +107,7 @@ def run(settings: Settings, ui: UI) -> Result:
         return Result(verb="status", exit_code=ExitCode.NOT_INSTALLED, result="not-installed",
                       message=t("status.not_installed", folder=folder), extra=doc)
     if installed is not None:
-        layout = Layout(folder, installed.service_id, installed.service_base)
+        layout = located.layout
         service = _state(layout, installed)
         config = effective_config.for_installation(layout.root, layout.jar(installed.version), layout.xml)
         where = health.target_from(line_for(installed.version).health, config, installed.version)
