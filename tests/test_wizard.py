@@ -18,6 +18,7 @@ from installer.engine import FAULT_ENV
 from installer.errors import same_exit_code
 from tests.adoption_support import hand_made
 from tests.harness import jdks
+from tests.harness.artifact_server import ARTIFACT_DIR, MAVEN_PREFIX
 from tests.harness.fixtures_world import REPO_ROOT, World
 from tests.kosmos_support import DISABLED, kosmos_running
 
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.e2e
 
 QUICK = ["/health-timeout", "40", "/health-stable", "1"]
 ANSWER_TIMEOUT = 60
+
+
+VERSION_LIST = f"{MAVEN_PREFIX}/{ARTIFACT_DIR}/maven-metadata.xml"
 
 
 class Wizard:
@@ -127,9 +131,12 @@ def test_fresh_install_with_typed_answers(world: World) -> None:
     answer_java_if_asked(wizard, "Enter: type the values instead)")
     wizard.child.sendline(str(world.properties))
     wizard.wait_for("What setup will do")
+    listed = len(world.server.requests_for(VERSION_LIST))
     wizard.answer("Install integrasjonspunkt 2.28.1 in", "")
     assert wizard.finish() == 0, wizard.text()
     assert world.answers() == "2.28.1"
+    # /install runs with the release the plan showed: the version list is not read again after the question.
+    assert listed > 0 and len(world.server.requests_for(VERSION_LIST)) == listed
     code, doc = world.status()
     assert code == 0 and doc["version"] == "2.28.1" and doc["env"] == "production"
     assert (world.folder / "integrasjonspunkt-local.properties").read_bytes() == world.properties.read_bytes()
@@ -149,8 +156,12 @@ def test_upgrade_offered_and_taken_in_norwegian(world: World) -> None:
     wizard.wait_for("1. oppgrader til 2.28.1 (Digdirs godkjente versjon for production)")
     wizard.answer("Hva nå [1]: ", "")
     wizard.answer("Oppgrader til [2.28.1]: ", "")
-    wizard.answer("Oppgradere 2.28.0 til 2.28.1 nå?", "j")
+    wizard.wait_for("Oppgradere 2.28.0 til 2.28.1 nå?")
+    listed = len(world.server.requests_for(VERSION_LIST))
+    wizard.child.sendline("j")
     assert wizard.finish() == 0, wizard.text()
+    # /upgrade takes the version the question named: the version list is not read again.
+    assert listed > 0 and len(world.server.requests_for(VERSION_LIST)) == listed
     assert world.answers() == "2.28.1"
     code, doc = world.status()
     assert code == 0 and doc["version"] == "2.28.1" and doc["previous_versions"] == ["2.28.0"]
