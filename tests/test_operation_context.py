@@ -181,12 +181,18 @@ def test_a_context_of_a_newer_format_is_refused_and_left_as_it_is(tmp_path: Path
     assert journal.read_bytes() == before
 
 
-def test_a_context_without_a_value_its_steps_need_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "value"), [("staged_xml", None), ("health_timeout", "soon"),
+                                             ("config_keys", ["not", "an", "object"])])
+def test_a_context_without_a_value_its_steps_need_is_refused(tmp_path: Path, name: str, value: object) -> None:
     folder = tmp_path / "ip"
-    doc = json.loads(LEGACY_INSTALL.replace("{folder}", str(folder)))
-    del doc["context"]["staged_xml"]
+    text = LEGACY_UPGRADE if name == "config_keys" else LEGACY_INSTALL
+    doc = json.loads(text.replace("{folder}", str(folder)))
+    if value is None:
+        del doc["context"][name]
+    else:
+        doc["context"][name] = value
     journal = journal_mod.load(plant(folder, "journal.json", doc))
     assert journal is not None
     with pytest.raises(SetupError) as refused:
         recovery.typed_context(journal)
-    assert refused.value.code == ExitCode.ATTENTION and "staged_xml" in refused.value.message
+    assert refused.value.code == ExitCode.ATTENTION and f"'{name}'" in refused.value.message

@@ -11,6 +11,8 @@ dictionary setups before it wrote (the install named its jar `jar_cache`, both n
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,12 +219,12 @@ def from_document(operation: str, doc: dict[str, Any]) -> InstallContext | Switc
     values.pop("format", None)
     values["operation"] = operation
     kind: type[InstallContext | SwitchContext] = InstallContext if operation == "install" else SwitchContext
-    known = {f.name: f for f in dataclasses.fields(kind)}
+    known = typing.get_type_hints(kind)
     fields: dict[str, Any] = {}
     for key, value in values.items():
         name = _KEYS.get(key, key)
         if name in known:
-            fields[name] = _typed(name, known[name].type, value)
+            fields[name] = _typed(name, known[name], value)
     try:
         return kind(**fields)
     except TypeError as exc:
@@ -243,31 +245,28 @@ def _current(operation: str, doc: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _typed(name: str, kind: str, value: Any) -> Any:
+def _typed(name: str, hint: Any, value: Any) -> Any:
     """`value` from JSON as the field's declared type (the grammar of each value is checked by journal.py)."""
     if value is None:
         return None
+    if isinstance(hint, types.UnionType):  # `X | None`: the value is an X
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    args = typing.get_args(hint)
     try:
-        if "Path" in kind and "tuple" in kind:
-            return tuple(Path(str(v)) for v in value)
-        if "Path" in kind:
+        if hint is Path:
             return Path(str(value))
-        if "tuple[tuple[str, str]" in kind:
-            return tuple((str(k), str(v)) for k, v in dict(value).items())
-        if kind.startswith("Digest"):
-            algorithm, hexdigest = value
-            return (str(algorithm), str(hexdigest))
-        if "KosmosService" in kind:
+        if hint is KosmosService:
             return KosmosService(service_id=str(value["service_id"]), exe=Path(str(value["exe"])),
                                  start=str(value.get("start") or "auto"))
-        if kind.startswith("bool"):
-            return bool(value)
-        if kind.startswith("float"):
-            return float(value)
-        if kind.startswith("int"):
-            return int(value)
-        if kind.startswith("str"):
-            return str(value)
+        if typing.get_origin(hint) is tuple and args[-1] is Ellipsis:
+            if args[0] is Path:  # the databases
+                return tuple(Path(str(v)) for v in value)
+            return tuple((str(k), str(v)) for k, v in dict(value).items())  # the config keys, a JSON object
+        if typing.get_origin(hint) is tuple:  # a digest: (algorithm, hex)
+            algorithm, hexdigest = value
+            return (str(algorithm), str(hexdigest))
+        if hint in (bool, float, int, str):
+            return hint(value)
     except (TypeError, ValueError, KeyError, AttributeError):
         raise UnreadableContext(_ATTRS.get(name, name)) from None
     return value
