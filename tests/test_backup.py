@@ -279,8 +279,15 @@ def shared_tmp() -> Iterator[Path]:
 def _pass_as_nobody(items: list[Path], dest: Path, mode: str) -> dict:
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run a pass as another account")
-    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
-                           REFUSED_PASS, str(REPO_ROOT), json.dumps([str(i) for i in items]), str(dest), mode],
+    # The account may not enter the checkout or its venv (a clone in a 0700 temporary folder): it runs the
+    # system interpreter on a copy of the package in the shared folder (backup needs only the standard library).
+    code = dest.parent / "code"
+    if not code.exists():
+        shutil.copytree(REPO_ROOT / "installer", code / "installer",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    python = os.path.realpath(sys.executable)
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python, "-S", "-c",
+                           REFUSED_PASS, str(code), json.dumps([str(i) for i in items]), str(dest), mode],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
