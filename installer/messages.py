@@ -39,7 +39,7 @@ from installer.text import (
 )
 
 LANGUAGES = ("en", "nb")
-# One area per key prefix: `status.*` lives in text/status.py (tests/test_messages.py checks it).
+# One area per key prefix: `status.*` lives in text/status.py (tests/project/test_messages.py checks it).
 _AREAS = (
     account, adopt, artifacts, catalog, cli, config, files, install, kosmos, operations, prereqs, recover, repair,
     report, rollback, run, schedule, service, status, steps, task, trust, uninstall, upgrade, wizard,

@@ -98,7 +98,7 @@ def write_properties(directory: Path, port: int) -> Path:
     """An `integrasjonspunkt-local.properties` and its PKCS12 keystore (2.x-style: org number and keystore only).
 
     The clock check is off, as on a server without a reachable time host: the stand-in asks no clock, so the
-    product's post-start window for it (health.NTP_WINDOW, tested in tests/test_health_config.py) would only add
+    product's post-start window for it (health.NTP_WINDOW, tested in tests/unit/test_health_config.py) would only add
     seconds to every health check of the end-to-end tests."""
     directory.mkdir(parents=True, exist_ok=True)
     keystore = make_keystore(directory / "keystore.p12", alias="sandbox", password=KEYSTORE_PASSWORD,

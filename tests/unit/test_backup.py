@@ -1,7 +1,7 @@
 """installer/backup.py on real files: the two passes of an upgrade's backup, a database outside the install folder
 (D:\\ipdata on Windows, an absolute path elsewhere here), restore and what it sets aside, a copy across
 file systems, a file another process refuses to hand over, pruning and the sizes /status shows.
-(The block-by-block update and links are in tests/test_upgrade_window.py.)"""
+(The block-by-block update and links are in tests/e2e/test_upgrade_window.py.)"""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from installer import backup
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DB = "integrasjonspunkt.mv.db"
 OUT_DB = "ipdb.mv.db"  # jdbc:h2:file:D:/ipdata/ipdb: held locked too, though not by its name
 

@@ -16,7 +16,7 @@ from installer.system_tools import system32
 from installer.windows import services
 from installer.windows.services import Registered, ServiceError, ServiceState
 from tests.harness.fixtures_winsw import WinswEnv
-from tests.test_winsw_standin import Service
+from tests.harness_checks.test_winsw_standin import Service
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="needs the POSIX sc.exe stand-in")
 

@@ -13,7 +13,7 @@ from installer.ui import UI
 from installer.winsw import ServiceState, WinSW
 from tests.contexts import switch_context
 from tests.harness.fixtures_winsw import WinswEnv
-from tests.test_winsw_driver import write_program_xml
+from tests.unit.test_winsw import write_program_xml
 
 SERVICE = "integrasjonspunkt"
 DELAY = 2.0  # the old version's onfailure restart delay, seconds

@@ -89,7 +89,7 @@ def test_event_id_is_the_exit_code_and_the_type_follows(code: int, kind: int) ->
 
 
 def test_every_exit_code_has_a_row_in_the_reference() -> None:
-    from tests.test_docs import DOC
+    from tests.project.test_docs import DOC
 
     table = DOC.read_text(encoding="utf-8").split("### Event Log")[1].split("\n#")[0]
     for code in [*ExitCode, ALREADY_INSTALLED]:

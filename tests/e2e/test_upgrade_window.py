@@ -21,7 +21,7 @@ from tests.contexts import install_context
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.fixtures_world import FAST, World
 from tests.harness.ports import free_port
-from tests.test_winsw_driver import JAR, write_program_xml
+from tests.unit.test_winsw import JAR, write_program_xml
 
 SERVICE = "integrasjonspunkt"
 

@@ -2,7 +2,7 @@
 (and not give), the stand-in integrasjonspunkt under a real JVM for the right and a wrong version, a restart
 during the stable window, 4.x's default HTTPS and the shutdown endpoint, and a closed port where it times out as
 on Windows (W1). (HTTPS elsewhere than localhost, Basic auth and the clock-check window:
-tests/test_health_config.py.)"""
+tests/unit/test_health_config.py.)"""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from tests.contexts import install_context
 from tests.harness import netns
 from tests.harness.ports import free_port
 from tests.harness.tls import shared_ca
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 ORG_NUMBER = "910076787"
 UP, DOWN = b'{"status":"UP"}', b'{"status":"DOWN"}'
 WSDL = b'<?xml version="1.0"?><wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"/>'

@@ -26,7 +26,7 @@ from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port
 from tests.harness.waiting import wait_until
 from tests.paths import HARNESS
-from tests.test_system_tools import plant
+from tests.unit.test_system_tools import plant
 
 PROGRAM = HARNESS / "service_program.py"
 JAR = "integrasjonspunkt-2.28.1.jar"

@@ -13,7 +13,7 @@ import pytest
 
 from installer import proxy, service_xml
 from tests.harness.fixtures_world import FAST, World
-from tests.test_proxy import _Forwarder
+from tests.unit.test_proxy import _Forwarder
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from tests.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 REPO_ROOT = REPO_ROOT
-MODULES = ["tests/test_e2e_install.py", "tests/test_e2e_upgrade.py"]
+MODULES = ["tests/e2e/test_install.py", "tests/e2e/test_upgrade.py"]
 
 
 def test_marked_end_to_end_tests_pass_where_closed_ports_time_out() -> None:

@@ -1,5 +1,5 @@
 """Which runs leave `.setup/last-run.json`, and where it is never written (the end-to-end runs are in
-tests/test_e2e_reports.py)."""
+tests/e2e/test_reports.py)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from installer.plans import recovery, switch
 from installer.plans.context import FORMAT, InstallContext, KosmosService, SwitchContext, from_document, to_document
 from installer.ui import UI
 from tests.contexts import install_context, switch_context
-from tests.test_damaged_files import assert_one_clear_line, plant, run_setup
+from tests.e2e.test_damaged_files import assert_one_clear_line, plant, run_setup
 
 STAMP = "20261205T120000Z"
 

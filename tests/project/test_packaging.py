@@ -20,7 +20,7 @@ import pytest
 from tests.harness.artifact_server import ArtifactServer
 from tests.harness.signing import SigningKey
 from tests.paths import REPO_ROOT
-from tests.test_workflows import spec_constant
+from tests.project.test_workflows import spec_constant
 
 ROOT = REPO_ROOT
 BUILD = ROOT / "build"

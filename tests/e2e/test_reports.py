@@ -22,7 +22,7 @@ from installer.windows import sysinfo
 from tests.adoption_support import hand_made
 from tests.harness import fake_winreg
 from tests.harness.fixtures_world import FAST, World
-from tests.test_event_log import RecordingAdvapi32
+from tests.unit.test_event_log import RecordingAdvapi32
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.name == "nt", reason="needs the POSIX WinSW stand-in")]
 
