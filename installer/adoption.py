@@ -22,9 +22,9 @@ from installer.errors import SetupError
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for
 from installer.windows import services, tasks
-from installer.windows.services import Registered
+from installer.windows.services import Registered, ServiceError, ServiceState
 from installer.windows.tasks import ScheduledTask
-from installer.winsw import ServiceError, ServiceState, WinSW
+from installer.winsw import WinSW
 from installer.winsw_catalog import WinswBuild
 
 log = logging.getLogger(__name__)

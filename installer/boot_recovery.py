@@ -18,8 +18,8 @@ from pathlib import Path
 from installer import service_config
 from installer.layout import Layout
 from installer.windows import registry, services, tasks
+from installer.windows.services import ServiceError
 from installer.windows_args import quote_windows_arg
-from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
 

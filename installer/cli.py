@@ -165,7 +165,7 @@ def _main(argv: list[str], json_wanted: bool) -> int:
 def _failed_call(exc: SetupError) -> bool:
     """A service or helper program call that failed (its 14 means "the service may be in between"), as opposed
     to a 14 setup chose on purpose before any change (a damaged state file, a journal pointing outside)."""
-    from installer.winsw import ServiceError
+    from installer.windows.services import ServiceError
 
     return isinstance(exc, ServiceError)
 

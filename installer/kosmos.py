@@ -31,7 +31,8 @@ from installer.layout import PROPERTIES
 from installer.messages import t
 from installer.releases import find_line, is_safe_tag, tag_for, try_version
 from installer.windows import services
-from installer.winsw import ServiceError, ServiceState, WinSW
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import WinSW
 
 log = logging.getLogger(__name__)
 

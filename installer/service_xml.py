@@ -18,7 +18,7 @@ from defusedxml import ElementTree as SafeET
 from installer.errors import ExitCode, SetupError
 from installer.messages import t
 from installer.proxy import JAVA_PROXY_KEYS
-from installer.windows_args import join_windows_args, quote_windows_arg, split_windows_args
+from installer.windows_args import jar_file_name, join_windows_args, quote_windows_arg, split_windows_args
 
 DEFAULT_ID = "integrasjonspunkt"
 LOG_FOLDER = "integrasjonspunkt-logs"
@@ -234,10 +234,6 @@ def parse_java_command(args: list[str]) -> JavaCommand:
 
 def looks_like_jvm_option(arg: str) -> bool:
     return arg in _JVM_FLAGS or arg.startswith(_JVM_PREFIXES)
-
-
-def jar_file_name(jar_arg: str) -> str:
-    return re.split(r"[\\/]", jar_arg)[-1]
 
 
 def jar_version(jar_name: str) -> str | None:

@@ -3,6 +3,8 @@ scheduled task's arguments, the command lines setup registers for itself. Plain 
 
 from __future__ import annotations
 
+import re
+
 
 def split_windows_args(text: str) -> list[str]:
     """Split a command line the way CommandLineToArgvW splits everything after the program name.
@@ -76,3 +78,8 @@ def quote_windows_arg(arg: str, force: bool = False) -> str:
 def join_windows_args(args: list[str]) -> str:
     """The command line that split_windows_args turns back into `args`."""
     return " ".join(quote_windows_arg(a) for a in args)
+
+
+def jar_file_name(jar_arg: str) -> str:
+    """The file name in a jar argument, whichever separator a Windows path uses."""
+    return re.split(r"[\\/]", jar_arg)[-1]

@@ -10,7 +10,7 @@ import contextlib
 import logging
 from typing import Any
 
-from installer import accounts, kosmos, phase, takeover
+from installer import accounts, kosmos, phase, takeover, task_adoption
 from installer.adoption import Candidate
 from installer.errors import ExitCode, SetupError
 from installer.fsutil import write_atomic
@@ -21,11 +21,11 @@ from installer.operations.status import SERVICE_WORDS
 from installer.result import Result
 from installer.settings import Origin, Settings
 from installer.state import State, record_operation, save
+from installer.task_runner import TaskRunner
 from installer.ui import UI
-from installer.windows import task_adoption, tasks
-from installer.windows.task_runner import TaskRunner
+from installer.windows import tasks
+from installer.windows.services import ServiceError
 from installer.windows.tasks import ScheduledTask
-from installer.winsw import ServiceError
 
 log = logging.getLogger(__name__)
 

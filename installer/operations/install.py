@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml
+from installer import accounts, config_check, config_keep, created_user, health, prereqs, service_xml, task_runner
 from installer import properties as props_mod
 from installer.engine import Engine, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -28,7 +28,7 @@ from installer.releases import Release, line_for, parse_spec, release_for_tag
 from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.ui import UI
-from installer.windows import task_runner, users
+from installer.windows import users
 
 log = logging.getLogger(__name__)
 

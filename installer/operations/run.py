@@ -31,7 +31,8 @@ from installer.result import Result
 from installer.service_command import Command, service_command  # noqa: F401 (the command /run starts)
 from installer.settings import Settings, require_dir
 from installer.ui import UI
-from installer.winsw import ServiceError, ServiceState, WinSW
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import WinSW
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from installer.settings import Settings
 from installer.state import State, save
 from installer.ui import UI
 from installer.windows import tasks
-from installer.winsw import ServiceError
+from installer.windows.services import ServiceError
 
 log = logging.getLogger(__name__)
 

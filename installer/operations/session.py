@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from installer import folder_trust, keys, logsetup, phase, setup_files, takeover
+from installer import folder_trust, keys, logsetup, phase, setup_files, takeover, task_runner
 from installer import journal as journal_mod
 from installer.errors import ExitCode, SetupError, first_line
 from installer.layout import Layout
@@ -21,7 +21,6 @@ from installer.result import Result
 from installer.settings import Settings, require_dir
 from installer.state import State
 from installer.ui import UI
-from installer.windows import task_runner
 
 log = logging.getLogger(__name__)
 

@@ -33,10 +33,11 @@ from installer.prereqs import size_text
 from installer.releases import line_for
 from installer.result import Result
 from installer.settings import Settings, require_dir
+from installer.task_runner import TaskRunner
 from installer.ui import UI
 from installer.windows import tasks
-from installer.windows.task_runner import TaskRunner
-from installer.winsw import ServiceError, ServiceState, WinSW, service_account
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import WinSW, service_account
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from installer import accounts, config_keep, datasource, effective_config, interrupts, service_xml, windows_args, winsw
+from installer import (
+    accounts,
+    config_keep,
+    datasource,
+    effective_config,
+    interrupts,
+    service_xml,
+    task_runner,
+    windows_args,
+    winsw,
+)
 from installer import properties as props_mod
 from installer.engine import Engine, Step, StepFailed
 from installer.errors import ExitCode, SetupError, first_line
@@ -25,7 +35,6 @@ from installer.plans.journaling import close_journal, open_journal, staged_xml_p
 from installer.releases import line_for
 from installer.result import Result
 from installer.ui import UI
-from installer.windows import task_runner
 from installer.windows.acls import LOCAL_SYSTEM_NAMES
 
 log = logging.getLogger(__name__)

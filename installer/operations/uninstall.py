@@ -19,7 +19,7 @@ from installer.plans import steps
 from installer.result import Result
 from installer.settings import Settings
 from installer.ui import UI
-from installer.winsw import ServiceState
+from installer.windows.services import ServiceState
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,10 @@ from installer.fsutil import write_atomic
 from installer.layout import Layout
 from installer.messages import t
 from installer.plans.context import OperationContext
+from installer.task_runner import TaskRunner
 from installer.windows import services
-from installer.windows.task_runner import TaskRunner
-from installer.winsw import ServiceError, ServiceState, WinSW
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import WinSW
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from installer.state import State, record_operation
 from installer.state import load as load_state
 from installer.state import save as save_state
 from installer.ui import UI
-from installer.winsw import ServiceError
+from installer.windows.services import ServiceError
 
 log = logging.getLogger(__name__)
 

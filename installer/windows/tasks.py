@@ -16,10 +16,9 @@ from pathlib import Path
 
 from installer.commands import CommandFailed, Completed, run_command
 from installer.messages import t
-from installer.service_xml import jar_file_name
 from installer.system_tools import system32
 from installer.windows.services import ServiceError, service_error
-from installer.windows_args import split_windows_args
+from installer.windows_args import jar_file_name, split_windows_args
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from installer.plans import switch
 from installer.ui import UI
-from installer.winsw import ServiceState, WinSW
+from installer.windows.services import ServiceState
+from installer.winsw import WinSW
 from tests.contexts import switch_context
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.unit.test_winsw import write_program_xml

@@ -16,7 +16,8 @@ import pytest
 from installer import backup, processes
 from installer.messages import t
 from installer.plans import steps
-from installer.winsw import STOP_RETRY, ServiceError, ServiceState, WinSW
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import STOP_RETRY, WinSW
 from tests.contexts import install_context
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.fixtures_world import FAST, World

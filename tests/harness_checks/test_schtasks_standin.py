@@ -194,7 +194,7 @@ def test_a_boot_starts_the_boot_tasks_only(winsw_env: WinswEnv, tmp_path: Path) 
 
 
 def test_the_driver_raises_with_schtasks_text(winsw_env: WinswEnv) -> None:
-    from installer.winsw import ServiceError
+    from installer.windows.services import ServiceError
 
     with pytest.raises(ServiceError) as caught:
         tasks.run("\\nope")

@@ -18,8 +18,8 @@ from installer.adoption import Discovery
 from installer.errors import ExitCode, SetupError, same_exit_code
 from installer.settings import Origin, Settings
 from installer.ui import UI
+from installer.windows.services import ServiceState
 from installer.windows.tasks import ScheduledTask, running_jar_in
-from installer.winsw import ServiceState
 from installer.winsw_catalog import WinswBuild
 from tests.adoption_support import DATA, digdir_xml, hand_made, run_exe
 from tests.harness import fake_winreg, jdks

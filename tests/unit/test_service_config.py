@@ -12,7 +12,7 @@ import pytest
 
 from installer import service_config
 from installer.windows import services
-from installer.winsw import MarkedForDeletion
+from installer.windows.services import MarkedForDeletion
 from tests.harness.fixtures_winsw import WinswEnv
 
 XML = """<service>

@@ -20,7 +20,8 @@ import psutil
 import pytest
 
 from installer import processes, service_xml, winsw
-from installer.winsw import ServiceError, ServiceExists, ServiceState, WinSW, parse_status
+from installer.windows.services import ServiceError, ServiceExists, ServiceState
+from installer.winsw import WinSW, parse_status
 from tests.harness import winsw_standin
 from tests.harness.fixtures_winsw import WinswEnv
 from tests.harness.ports import free_port

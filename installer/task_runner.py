@@ -20,7 +20,8 @@ from installer.layout import Layout
 from installer.messages import t
 from installer.service_command import service_command
 from installer.windows import tasks
-from installer.winsw import ServiceError, ServiceState, wait_ports_free, wait_process_gone
+from installer.windows.services import ServiceError, ServiceState
+from installer.winsw import wait_ports_free, wait_process_gone
 
 log = logging.getLogger(__name__)
 
